@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DemoFault, DemoState } from '../../src/shared/contract';
+import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
+
+/**
+ * Starts a plan of simulators on loopback, keeps them, injects faults into them and stops them.
+ * It knows nothing of Printdeck's services: the host registers the resulting connections.
+ */
+export class DemoFleet {
+  private readonly running = new Map<string, RunningSimulator>();
+
+  constructor(private readonly workDir: string) {}
+
+  get isRunning(): boolean {
+    return this.running.size > 0;
+  }
+
+  async start(plan: readonly SimulatorPlanEntry[]): Promise<RunningSimulator[]> {
+    const started: RunningSimulator[] = [];
+    try {
+      for (const entry of plan) {
+        if (this.running.has(entry.id)) continue;
+        const workDir = path.join(this.workDir, entry.id);
+        mkdirSync(workDir, { recursive: true });
+        const sim = await entry.factory({ id: entry.id, workDir });
+        this.running.set(sim.id, sim);
+        started.push(sim);
+      }
+    } catch (err) {
+      await Promise.all(started.map((s) => this.stopOne(s.id)));
+      throw err;
+    }
+    return [...this.running.values()];
+  }
+
+  list(): RunningSimulator[] {
+    return [...this.running.values()];
+  }
+
+  get(id: string): RunningSimulator | undefined {
+    return this.running.get(id);
+  }
+
+  async inject(id: string, fault: DemoFault): Promise<void> {
+    const sim = this.running.get(id);
+    if (!sim) throw new Error(`No simulator ${id} is running.`);
+    await sim.inject(fault);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stopOne(id)));
+  }
+
+  state(connectionIdOf: (sim: RunningSimulator) => string | null): DemoState {
+    return {
+      running: this.isRunning,
+      simulators: this.list().map((sim) => ({
+        id: sim.id,
+        kind: sim.kind,
+        name: sim.name,
+        address: sim.address,
+        connectionId: connectionIdOf(sim),
+        faults: sim.faults(),
+      })),
+    };
+  }
+
+  private async stopOne(id: string): Promise<void> {
+    const sim = this.running.get(id);
+    this.running.delete(id);
+    await sim?.stop().catch(() => undefined);
+  }
+}

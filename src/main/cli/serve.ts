@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Hub } from '../hub';
+import { DEFAULT_PORT, startHost } from '../host/host-server';
+import { isLoopbackHost } from '../host/access';
+import { createLogger } from '../log';
+import { StoreOpenError } from '../store/database';
+import { KeyFileProvider } from '../store/key-file';
+import { defaultDataDir } from './data-dir';
+
+export const SERVE_HELP = `Usage: printdeck serve [options]
+
+Serves the Printdeck UI to browsers and the Printdeck API over WebSocket.
+
+  --port <n>        port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <addr>     address to listen on (default 127.0.0.1). Anything but loopback
+                    exposes Printdeck to your network: the token is then all that protects it.
+  --data-dir <dir>  where the database and secrets key live (default ${defaultDataDir()})
+  --demo            start the built-in demo fleet of simulated printers and servers
+  --token <t>       use this access token instead of a random one (scripts, CI)
+  -h, --help        show this help
+`;
+
+/** `printdeck serve`: runs until SIGINT/SIGTERM; returns the exit code. */
+export async function runServe(argv: string[], rendererDir: string): Promise<number> {
+  const log = createLogger('host');
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const port = args.port === undefined ? DEFAULT_PORT : Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a number from 0 to 65535, got "${args.port}".\n`);
+    return 2;
+  }
+  if (args.token !== undefined && args.token.length < 16) {
+    process.stderr.write('--token must be at least 16 characters.\n');
+    return 2;
+  }
+  const host = args.host ?? '127.0.0.1';
+  const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
+
+  let hub: Hub;
+  try {
+    hub = await Hub.create({ dataDir, keyProvider: new KeyFileProvider(dataDir, log), log });
+  } catch (err) {
+    if (err instanceof StoreOpenError) {
+      process.stderr.write(`printdeck: ${err.message}\n`);
+      return 3;
+    }
+    throw err;
+  }
+
+  let running;
+  try {
+    running = await startHost({ hub, rendererDir, host, port, log, ...(args.token ? { token: args.token } : {}) });
+  } catch (err) {
+    await hub.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `printdeck: port ${port} is in use (another Printdeck?). Choose another with --port.\n`
+        : `printdeck: cannot listen on ${host}:${port}: ${(err as Error).message}\n`,
+    );
+    return 1;
+  }
+  if (!isLoopbackHost(host)) {
+    log.warn(`listening on ${host}: anyone on your network who has the URL with its token can control your printers`);
+  }
+  if (args.demo) {
+    try {
+      await hub.startDemo();
+    } catch (err) {
+      log.error('the demo fleet did not start', err);
+    }
+  }
+  process.stdout.write(`Printdeck is serving ${dataDir}\nOpen ${running.openUrl}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  log.info('shutting down');
+  await running.close();
+  await hub.close();
+  return 0;
+}

@@ -1,0 +1,41 @@
+import { app, session, shell } from 'electron';
+import { APP_ORIGIN } from '../../shared/rpc/ipc-channels';
+import type { Logger } from '../log';
+
+const EXTERNAL_PROTOCOLS = new Set(['https:', 'http:', 'mailto:']);
+
+/** Opens a link in the system browser only for web and mail links (never file:, never custom schemes). */
+export function openExternalSafely(raw: string, log: Logger): void {
+  try {
+    const url = new URL(raw);
+    if (EXTERNAL_PROTOCOLS.has(url.protocol)) void shell.openExternal(url.toString());
+    else log.warn(`refused to open ${url.protocol} link externally`);
+  } catch {
+    log.warn('refused to open a malformed link');
+  }
+}
+
+/** Deny-by-default hardening applied to every webContents the app ever creates. */
+export function hardenWebContents(log: Logger): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
+    callback(permission === 'notifications');
+  });
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'notifications');
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) {
+        event.preventDefault();
+        log.warn(`blocked navigation to ${url}`);
+      }
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternalSafely(url, log);
+      return { action: 'deny' };
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}

@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type net from 'node:net';
+import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES } from '../../shared/rpc/wire';
+import type { Hub } from '../hub';
+import type { Logger } from '../log';
+import { checkAccess, cookieName, isLoopbackHost, newToken } from './access';
+import { securityHeaders, serveStatic } from './static-files';
+import { serveWebSocketClient } from './ws-transport';
+
+export interface HostOptions {
+  hub: Hub;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  /** A fixed token (tests, scripted setups); a random one per run otherwise. */
+  token?: string;
+  log: Logger;
+}
+
+export interface RunningHost {
+  url: string;
+  /** The URL with the token in it: the one to print and open. */
+  openUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 7420;
+export const WEBSOCKET_PATH = '/ws';
+
+/**
+ * The headless host: the built renderer over HTTP and the contract over WebSocket, behind a
+ * per-run token. It listens on loopback unless told otherwise.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const log = options.log;
+  const loopbackOnly = isLoopbackHost(host);
+  let port = options.port ?? DEFAULT_PORT;
+
+  const refuse = (req: http.IncomingMessage, status: number, reason: string): string => {
+    log.warn(`refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')} from ${req.socket.remoteAddress}: ${reason}`);
+    return status === 401
+      ? 'Printdeck: this page needs the access token. Open the URL the Printdeck host printed when it started.'
+      : 'Printdeck: forbidden.';
+  };
+
+  const server = http.createServer((req, res) => {
+    securityHeaders(res);
+    const decision = checkAccess(req, { token, port, loopbackOnly });
+    if (!decision.allowed) {
+      res.writeHead(decision.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(refuse(req, decision.status, decision.reason));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (decision.via === 'query') {
+      // Trade the token in the address bar for a cookie, so it does not linger in history or get shared.
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        'Set-Cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search,
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    void serveStatic(options.rendererDir, url.pathname, res).catch((err: unknown) => {
+      log.error('static file failed', err);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  server.on('upgrade', (req, socket: net.Socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const decision = url.pathname === WEBSOCKET_PATH ? checkAccess(req, { token, port, loopbackOnly }) : null;
+    if (!decision || !decision.allowed) {
+      const status = decision ? decision.status : 404;
+      refuse(req, status, decision && !decision.allowed ? decision.reason : 'unknown path');
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      serveWebSocketClient(ws, options.hub.registrar, options.hub.events, log.child('ws'), req.socket.remoteAddress ?? '?');
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as net.AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+
+  return {
+    url,
+    openUrl: `${url}?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

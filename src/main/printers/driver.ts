@@ -1,0 +1,46 @@
+import type { DeviceStatus } from '../../shared/domain/device';
+
+/** Maintenance actions a printer may support; a driver refuses the ones its model cannot do. */
+export type MaintenanceAction =
+  | { type: 'home' }
+  | { type: 'jog'; axis: 'x' | 'y' | 'z'; mm: number }
+  | { type: 'loadFilament' }
+  | { type: 'unloadFilament' }
+  | { type: 'calibrate' };
+
+export interface PrintRequest {
+  /** A file on this machine's disk; drivers stream it, never read it whole. */
+  path: string;
+  /** The name the printer shows. */
+  name: string;
+}
+
+export interface TransferProgress {
+  sentBytes: number;
+  totalBytes: number;
+}
+
+export interface CameraFrame {
+  mime: 'image/jpeg' | 'image/png';
+  data: Uint8Array;
+  at: number;
+}
+
+/**
+ * The one interface every printer family implements, so the fleet, the UI and the image sources
+ * treat a da Vinci on USB, an OctoPrint and a cloud printer alike. Drivers own their reconnects;
+ * `start` returns at once and status arrives through `onStatus`.
+ */
+export interface PrinterDriver {
+  readonly deviceId: string;
+  start(): void;
+  stop(): Promise<void>;
+  status(): DeviceStatus;
+  onStatus(listener: (status: DeviceStatus) => void): () => void;
+  print(request: PrintRequest, onProgress: (p: TransferProgress) => void, signal: AbortSignal): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  cancel(): Promise<void>;
+  maintenance(action: MaintenanceAction): Promise<void>;
+  captureSnapshot(): Promise<CameraFrame>;
+}

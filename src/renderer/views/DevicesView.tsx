@@ -1,0 +1,132 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { DeviceStatus } from '../../shared/contract';
+import { EmptyState } from '../components/EmptyState';
+import { ProgressBar } from '../components/ProgressBar';
+import { useAppStore } from '../stores/app-store';
+import { useConnectionsStore } from '../stores/connections-store';
+import { useDemoStore } from '../stores/demo-store';
+import { sortDevices, useDevicesStore } from '../stores/devices-store';
+import { formatDuration, formatTemperature } from './format';
+
+export function DevicesView() {
+  const devices = useDevicesStore(useShallow((s) => sortDevices(Object.values(s.byId))));
+  const printerConnections = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'xyz' || c.kind === 'octoprint').length);
+  const loaded = useConnectionsStore((s) => s.loaded);
+
+  if (!loaded) return <p className="muted">Loading…</p>;
+  if (devices.length === 0) return printerConnections === 0 ? <NoPrinters /> : <WaitingForPrinters />;
+
+  return (
+    <section aria-labelledby="devices-title">
+      <div className="section-head">
+        <h1 id="devices-title">Devices</h1>
+        <span className="muted">{summary(devices)}</span>
+      </div>
+      <ul className="device-grid" aria-label="Printers">
+        {devices.map((d) => (
+          <li key={d.deviceId}>
+            <DeviceCard device={d} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function summary(devices: DeviceStatus[]): string {
+  const printing = devices.filter((d) => d.state === 'printing').length;
+  const problems = devices.filter((d) => d.problem || d.link === 'offline' || d.link === 'error').length;
+  return `${devices.length} printers · ${printing} printing · ${problems} need attention`;
+}
+
+function NoPrinters() {
+  const navigate = useAppStore((s) => s.navigate);
+  const toastError = useAppStore((s) => s.errorToast);
+  const { start, busy } = useDemoStore(useShallow((s) => ({ start: s.start, busy: s.busy })));
+  return (
+    <EmptyState
+      title="No printers yet"
+      actions={
+        <>
+          <button type="button" className="primary" onClick={() => navigate('settings')}>
+            Connect a printer
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={async () => {
+              const r = await start();
+              if (!r.ok) toastError('The demo fleet did not start', r.error);
+            }}
+          >
+            {busy ? 'Starting the demo fleet…' : 'Try the demo fleet'}
+          </button>
+        </>
+      }
+    >
+      <p>Connect a da Vinci over USB or Wi-Fi, or an OctoPrint server, and it shows up here with its state, progress and temperatures.</p>
+      <p>No printer at hand? The demo fleet starts simulated printers on this computer that behave like real ones.</p>
+    </EmptyState>
+  );
+}
+
+function WaitingForPrinters() {
+  return (
+    <EmptyState title="Connecting to your printers…">
+      <p>Your printer connections are configured; their drivers will report here as soon as they answer.</p>
+    </EmptyState>
+  );
+}
+
+export function DeviceCard({ device }: { device: DeviceStatus }) {
+  const nozzle = device.temperatures.find((t) => t.sensor === 'nozzle' || t.sensor === 'tool0');
+  const bed = device.temperatures.find((t) => t.sensor === 'bed');
+  const offline = device.link === 'offline' || device.link === 'error';
+  return (
+    <article className={`card state-${offline ? 'offline' : device.state}`} aria-label={device.name}>
+      <header className="card-head">
+        <h2 className="card-title">{device.name}</h2>
+        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? 'Offline' : device.stateText}</span>
+      </header>
+      <p className="muted small">{[device.model, device.family === 'xyz' ? 'da Vinci' : device.family].filter(Boolean).join(' · ')}</p>
+      {device.problem && (
+        <p className="problem" role="note">
+          {device.problem.message}
+        </p>
+      )}
+      {device.job && (
+        <div className="job">
+          <div className="job-line">
+            <span className="job-name">{device.job.name ?? 'Print job'}</span>
+            <span>{device.job.progress === null ? '' : `${Math.round(device.job.progress * 100)}%`}</span>
+          </div>
+          <ProgressBar value={device.job.progress} label={`${device.name} print progress`} />
+          <div className="job-line muted small">
+            <span>Elapsed {formatDuration(device.job.elapsedSec)}</span>
+            <span>Remaining {formatDuration(device.job.remainingSec)}</span>
+          </div>
+        </div>
+      )}
+      <dl className="facts">
+        {nozzle && (
+          <>
+            <dt>Nozzle</dt>
+            <dd>{formatTemperature(nozzle)}</dd>
+          </>
+        )}
+        {bed && (
+          <>
+            <dt>Bed</dt>
+            <dd>{formatTemperature(bed)}</dd>
+          </>
+        )}
+        {device.filament?.remainingMm != null && (
+          <>
+            <dt>Filament left</dt>
+            <dd>{(device.filament.remainingMm / 1000).toFixed(1)} m</dd>
+          </>
+        )}
+      </dl>
+    </article>
+  );
+}

@@ -1,0 +1,16 @@
+import type { Temperature } from '../../shared/contract';
+
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${m.toString().padStart(2, '0')} min`;
+  if (m > 0) return `${m} min`;
+  return `${s} s`;
+}
+
+export function formatTemperature(t: Temperature): string {
+  const actual = t.actual === null ? '—' : `${Math.round(t.actual)} °C`;
+  return t.target ? `${actual} → ${Math.round(t.target)} °C` : actual;
+}

@@ -1,0 +1,9 @@
+import type { ConnectionKind } from '../../../shared/contract';
+
+export const KIND_LABELS: Record<ConnectionKind, string> = {
+  xyz: 'da Vinci printer',
+  octoprint: 'OctoPrint server',
+  armory: 'Armory cloud account',
+  skiserver: 'Skiserver chat',
+  imss: 'IMSS image server',
+};

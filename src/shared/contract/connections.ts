@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** What a configured connection points at: a printer family or one of the cloud services. */
+export const ConnectionKind = z.enum(['xyz', 'octoprint', 'armory', 'skiserver', 'imss']);
+export type ConnectionKind = z.infer<typeof ConnectionKind>;
+
+export const ConnectionOrigin = z.enum(['user', 'demo']);
+export type ConnectionOrigin = z.infer<typeof ConnectionOrigin>;
+
+const OptionValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
+export const ConnectionOptions = z
+  .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/), OptionValue)
+  .refine((o) => Object.keys(o).length <= 32, 'at most 32 options');
+export type ConnectionOptions = z.infer<typeof ConnectionOptions>;
+
+/** Address schemes each kind accepts; the hint is shown to the user when an address is refused. */
+export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[]; hint: string }> = {
+  xyz: {
+    schemes: ['tcp:', 'serial:', 'usb:'],
+    hint: 'tcp://192.168.1.20:9100 (Wi-Fi), serial:///dev/ttyACM0 (USB or serial port) or usb://<serial number>',
+  },
+  octoprint: { schemes: ['http:', 'https:'], hint: 'http://octopi.local or https://printer.example.org:5000' },
+  armory: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://armory.example.com:443 (grpc:// for plaintext)' },
+  skiserver: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://chat.example.com:443 (grpc:// for plaintext)' },
+  imss: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://imss.example.com:443 (grpc:// for plaintext)' },
+};
+
+/** Returns a human message when `address` does not suit `kind`, else null. */
+export function addressProblem(kind: ConnectionKind, address: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return `"${address}" is not an address. Expected something like ${ADDRESS_SCHEMES[kind].hint}.`;
+  }
+  const { schemes, hint } = ADDRESS_SCHEMES[kind];
+  if (!schemes.includes(url.protocol)) return `A ${kind} connection needs an address like ${hint}.`;
+  if (url.protocol === 'serial:') return url.pathname.length > 1 ? null : `A serial address names the port, e.g. serial:///dev/ttyACM0.`;
+  if (url.protocol === 'usb:') return url.hostname.length > 0 || url.pathname.length > 1 ? null : 'A usb address names the printer serial number.';
+  if (!url.hostname) return `The address has no host. Expected something like ${hint}.`;
+  return null;
+}
+
+export const Connection = z.object({
+  id: z.string().min(1).max(64),
+  kind: ConnectionKind,
+  name: z.string().min(1).max(120),
+  address: z.string().min(1).max(2048),
+  options: ConnectionOptions,
+  /** True when a secret (API key, password) is stored for it; the secret itself never leaves main. */
+  hasSecret: z.boolean(),
+  origin: ConnectionOrigin,
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Connection = z.infer<typeof Connection>;
+
+const Name = z.string().trim().min(1, 'a name is required').max(120);
+const Address = z.string().trim().min(1, 'an address is required').max(2048);
+const Secret = z.string().min(1).max(8192);
+
+export const ConnectionInput = z
+  .object({
+    kind: ConnectionKind,
+    name: Name,
+    address: Address,
+    options: ConnectionOptions.default({}),
+    secret: Secret.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const problem = addressProblem(c.kind, c.address);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['address'], message: problem });
+  });
+export type ConnectionInput = z.input<typeof ConnectionInput>;
+
+export const ConnectionUpdate = z.object({
+  id: z.string().min(1).max(64),
+  name: Name.optional(),
+  address: Address.optional(),
+  options: ConnectionOptions.optional(),
+  /** A new secret, or null to delete the stored one; absent leaves it as it is. */
+  secret: Secret.nullable().optional(),
+});
+export type ConnectionUpdate = z.input<typeof ConnectionUpdate>;

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+
+/** A request/response call, declared once; main validates `request`, the client validates `response`. */
+export interface CallSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly request: Req;
+  readonly response: Res;
+  /** How long main lets the handler run before answering TIMEOUT. */
+  readonly timeoutMs: number;
+}
+
+/** A main → renderer event. `coalesceKey` marks high-rate streams: only the latest payload per key is sent each tick. */
+export interface EventSpec<P extends z.ZodType = z.ZodType> {
+  readonly payload: P;
+  readonly coalesceKey?: (payload: z.infer<P>) => string;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+export function call<Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  options: { timeoutMs?: number } = {},
+): CallSpec<Req, Res> {
+  return { request, response, timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
+}
+
+export function event<P extends z.ZodType>(
+  payload: P,
+  options: { coalesceKey?: (payload: z.infer<P>) => string } = {},
+): EventSpec<P> {
+  return options.coalesceKey ? { payload, coalesceKey: options.coalesceKey } : { payload };
+}

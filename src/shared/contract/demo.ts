@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Faults the demo fleet can be told to inject, so error paths can be walked and tested. */
+export const DemoFault = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('delay'), ms: z.number().int().min(0).max(60_000) }),
+  z.object({ type: z.literal('drop') }),
+  z.object({ type: z.literal('garbage'), bytes: z.number().int().min(1).max(65_536).default(64) }),
+  z.object({ type: z.literal('restart'), downMs: z.number().int().min(0).max(60_000).default(1000) }),
+  z.object({ type: z.literal('blackhole'), on: z.boolean() }),
+  z.object({ type: z.literal('clear') }),
+]);
+export type DemoFault = z.infer<typeof DemoFault>;
+
+export const DemoSimulator = z.object({
+  id: z.string().max(64),
+  kind: z.string().max(32),
+  name: z.string().max(120),
+  address: z.string().max(2048),
+  connectionId: z.string().max(64).nullable(),
+  faults: z.array(z.string().max(200)).max(16),
+});
+export type DemoSimulator = z.infer<typeof DemoSimulator>;
+
+export const DemoState = z.object({
+  running: z.boolean(),
+  simulators: z.array(DemoSimulator).max(1000),
+});
+export type DemoState = z.infer<typeof DemoState>;

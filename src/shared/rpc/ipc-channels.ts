@@ -1,0 +1,5 @@
+/** The only two Electron IPC channels: every call goes through one, every event batch through the other. */
+export const IPC_CALL_CHANNEL = 'printdeck:call';
+export const IPC_EVENTS_CHANNEL = 'printdeck:events';
+/** The origin the renderer is served from inside Electron; the IPC sender check compares against it. */
+export const APP_ORIGIN = 'app://printdeck';
