@@ -1,20 +1,25 @@
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AppInfo } from '../shared/contract';
+import type { AppInfo, ConnectionKind } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { DemoFleet } from '../../sim/demo/demo-fleet';
 import { defaultDemoPlan } from '../../sim/demo/plan';
 import type { RunningSimulator, SimulatorPlanEntry } from '../../sim/demo/simulator';
+import { createChatModule } from './chat/chat-module';
+import { createCloudModule } from './cloud/cloud-module';
 import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionService } from './connections/connection-service';
+import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
-import { Fleet, type DriverFactory } from './printers/fleet';
-import { driverFactories } from './printers/registry';
+import { Fleet, type ProviderFactory } from './printers/fleet';
+import { createPrintersModule } from './printers/printers-module';
+import { deviceProviders } from './printers/registry';
 import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
 import { openDatabase } from './store/database';
 import { SecretStore, type KeyProvider } from './store/secrets';
+import { createUploadsModule } from './uploads/uploads-module';
 import { APP_VERSION } from './version';
 
 export interface HubOptions {
@@ -23,18 +28,16 @@ export interface HubOptions {
   log: Logger;
   /** The demo fleet's simulators; tests pass smaller plans. */
   demoPlan?: () => SimulatorPlanEntry[];
-  /** Driver factories per connection kind; defaults to every family Printdeck ships. */
-  drivers?: Parameters<typeof createFleet>[0];
+  /** Device providers per connection kind; defaults to every family Printdeck ships. */
+  providers?: Partial<Record<ConnectionKind, ProviderFactory>>;
   eventTickMs?: number;
 }
 
-function createFleet(factories: Partial<Record<string, DriverFactory>>, events: EventHub, log: Logger): Fleet {
-  return new Fleet(factories, events, log);
-}
+const ACK = { done: true as const };
 
 /**
- * The composition root: builds every service from configuration and implements the contract.
- * Both transports (Electron IPC and the headless WebSocket host) serve this one object.
+ * The composition root: builds every service and domain from configuration and implements the
+ * contract. Both transports (Electron IPC and the headless WebSocket host) serve this one object.
  */
 export class Hub {
   readonly events: EventHub;
@@ -42,6 +45,7 @@ export class Hub {
   readonly notifications: NotificationCenter;
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
+  private readonly modules: DomainModule<unknown>[];
   private readonly demo: DemoFleet;
   private readonly demoConnectionIds = new Map<string, string>();
   private readonly unsubscribeConnections: () => void;
@@ -55,9 +59,32 @@ export class Hub {
     this.events = new EventHub(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs });
     this.notifications = new NotificationCenter(this.events);
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
-    this.fleet = createFleet(options.drivers ?? driverFactories(), this.events, log.child('fleet'));
+    this.fleet = new Fleet(options.providers ?? deviceProviders(), this.events, log.child('fleet'));
     this.demo = new DemoFleet(path.join(options.dataDir, 'demo'));
-    this.registrar = createRegistrar(this.handlers(), log.child('rpc'));
+
+    const ctx: DomainContext = {
+      db,
+      dataDir: options.dataDir,
+      events: this.events,
+      notifications: this.notifications,
+      connections: this.connections,
+      secrets,
+      fleet: this.fleet,
+      log,
+    };
+    const printers = createPrintersModule({ ...ctx, log: log.child('printers') });
+    const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
+    const chat = createChatModule({ ...ctx, log: log.child('chat') });
+    const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
+    this.modules = [printers, cloud, chat, uploads];
+    const handlers: Handlers = {
+      ...this.coreHandlers(),
+      ...printers.handlers,
+      ...cloud.handlers,
+      ...chat.handlers,
+      ...uploads.handlers,
+    };
+    this.registrar = createRegistrar(handlers, log.child('rpc'));
     this.unsubscribeConnections = this.connections.onChange(({ type, connection }) => {
       if (type === 'removed') void this.fleet.detach(connection.id);
       else void this.fleet.reattach(connection, this.connections.secretOf(connection.id));
@@ -66,14 +93,17 @@ export class Hub {
 
   static async create(options: HubOptions): Promise<Hub> {
     const db = openDatabase({ dataDir: options.dataDir });
+    let hub: Hub | null = null;
     try {
       const secrets = await SecretStore.open(db, options.keyProvider);
-      const hub = new Hub(db, secrets, options);
+      hub = new Hub(db, secrets, options);
       hub.removeStaleDemoConnections();
+      for (const m of hub.modules) await m.start?.();
       for (const c of hub.connections.stored()) hub.fleet.attach(c, hub.connections.secretOf(c.id));
       return hub;
     } catch (err) {
-      db.close();
+      if (hub) await hub.close().catch(() => undefined);
+      else db.close();
       throw err;
     }
   }
@@ -82,6 +112,7 @@ export class Hub {
     this.unsubscribeConnections();
     await this.stopDemo();
     await this.fleet.stopAll();
+    for (const m of [...this.modules].reverse()) await m.stop?.();
     this.events.flush();
     this.events.dispose();
     this.db.close();
@@ -135,17 +166,17 @@ export class Hub {
     return this.demo.state((sim) => this.demoConnectionIds.get(sim.id) ?? null);
   }
 
-  private handlers(): Handlers {
+  private coreHandlers() {
     return {
-      'app.info': (_req, ctx) => this.info(ctx.transport === 'websocket' ? 'websocket' : 'ipc'),
+      'app.info': (_req: unknown, call: { transport: string }) => this.info(call.transport === 'websocket' ? 'websocket' : 'ipc'),
+      'notifications.list': () => this.notifications.list(),
       'connections.list': () => this.connections.list(),
-      'connections.add': (req) => this.connections.add(req),
-      'connections.update': (req) => this.connections.update(req),
-      'connections.remove': (req) => {
+      'connections.add': (req: Parameters<ConnectionService['add']>[0]) => this.connections.add(req),
+      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => this.connections.update(req),
+      'connections.remove': (req: { id: string }) => {
         this.connections.remove(req.id);
-        return { done: true as const };
+        return ACK;
       },
-      'devices.list': () => this.fleet.list(),
       'demo.start': async () => {
         await this.startDemo();
         return this.demoState();
@@ -155,14 +186,13 @@ export class Hub {
         return this.demoState();
       },
       'demo.state': () => this.demoState(),
-      'demo.inject': async (req) => {
+      'demo.inject': async (req: { simulatorId: string; fault: Parameters<DemoFleet['inject']>[1] }) => {
         if (!this.demo.get(req.simulatorId)) throw new AppError('NOT_FOUND', `No demo simulator ${req.simulatorId} is running.`);
         await this.demo.inject(req.simulatorId, req.fault);
         const state = this.demoState();
         this.events.emit('demo.changed', state);
         return state;
       },
-      'notifications.list': () => this.notifications.list(),
-    };
+    } satisfies Partial<Handlers>;
   }
 }

@@ -1,5 +1,5 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
-import { APP_ORIGIN, IPC_CALL_CHANNEL, IPC_EVENTS_CHANNEL } from '../../shared/rpc/ipc-channels';
+import { IPC_CALL_CHANNEL, IPC_EVENTS_CHANNEL, isAppUrl } from '../../shared/rpc/ipc-channels';
 import { fail } from '../../shared/rpc/result';
 import type { EventHub } from '../events/event-hub';
 import type { Logger } from '../log';
@@ -9,11 +9,7 @@ import type { Registrar } from '../rpc/registrar';
 export function isTrustedSender(frame: WebFrameMain | null, window: BrowserWindow): boolean {
   if (!frame || window.isDestroyed()) return false;
   if (frame !== window.webContents.mainFrame) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return isAppUrl(frame.url);
 }
 
 /** Serves the contract to one window over Electron IPC, and streams event batches to it. */

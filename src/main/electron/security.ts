@@ -1,5 +1,5 @@
 import { app, session, shell } from 'electron';
-import { APP_ORIGIN } from '../../shared/rpc/ipc-channels';
+import { isAppUrl } from '../../shared/rpc/ipc-channels';
 import type { Logger } from '../log';
 
 const EXTERNAL_PROTOCOLS = new Set(['https:', 'http:', 'mailto:']);
@@ -24,13 +24,13 @@ export function hardenWebContents(log: Logger): void {
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) {
+      if (!isAppUrl(url)) {
         event.preventDefault();
         log.warn(`blocked navigation to ${url}`);
       }
     });
     contents.on('will-redirect', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.setWindowOpenHandler(({ url }) => {
       openExternalSafely(url, log);

@@ -1,12 +1,7 @@
+import type { MaintenanceAction } from '../../shared/contract';
 import type { DeviceStatus } from '../../shared/domain/device';
 
-/** Maintenance actions a printer may support; a driver refuses the ones its model cannot do. */
-export type MaintenanceAction =
-  | { type: 'home' }
-  | { type: 'jog'; axis: 'x' | 'y' | 'z'; mm: number }
-  | { type: 'loadFilament' }
-  | { type: 'unloadFilament' }
-  | { type: 'calibrate' };
+export type { MaintenanceAction };
 
 export interface PrintRequest {
   /** A file on this machine's disk; drivers stream it, never read it whole. */
@@ -16,6 +11,7 @@ export interface PrintRequest {
 }
 
 export interface TransferProgress {
+  phase: 'converting' | 'uploading' | 'starting';
   sentBytes: number;
   totalBytes: number;
 }
@@ -29,7 +25,8 @@ export interface CameraFrame {
 /**
  * The one interface every printer family implements, so the fleet, the UI and the image sources
  * treat a da Vinci on USB, an OctoPrint and a cloud printer alike. Drivers own their reconnects;
- * `start` returns at once and status arrives through `onStatus`.
+ * `start` returns at once and status arrives through `onStatus`. Methods a model cannot do reject
+ * with AppError('UNSUPPORTED', …) and the capabilities in its status say so beforehand.
  */
 export interface PrinterDriver {
   readonly deviceId: string;
@@ -37,6 +34,7 @@ export interface PrinterDriver {
   stop(): Promise<void>;
   status(): DeviceStatus;
   onStatus(listener: (status: DeviceStatus) => void): () => void;
+  /** Sends the file and starts the print; resolves once the printer has accepted the job. */
   print(request: PrintRequest, onProgress: (p: TransferProgress) => void, signal: AbortSignal): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;

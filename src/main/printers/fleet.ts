@@ -1,29 +1,59 @@
-import type { DeviceStatus } from '../../shared/domain/device';
 import type { ConnectionKind } from '../../shared/contract';
+import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
 import type { StoredConnection } from '../connections/connection-repo';
 import type { EventHub } from '../events/event-hub';
 import type { Logger } from '../log';
 import type { PrinterDriver } from './driver';
 
-/** What a driver factory gets: its connection, the decrypted secret (main only) and a logger. */
+/** What a driver or provider factory gets: its connection, the decrypted secret (main only) and a logger. */
 export interface DriverContext {
   connection: StoredConnection;
   secret: string | null;
   log: Logger;
 }
 
-export type DriverFactory = (ctx: DriverContext) => PrinterDriver;
+export type DeviceChange = { type: 'status'; status: DeviceStatus } | { type: 'removed'; deviceId: string };
 
 /**
- * Keeps one driver per printer connection, in step with the connection list, and forwards
- * every status snapshot to the event hub (which coalesces them per device).
+ * The devices one connection brings: one for a printer (da Vinci, OctoPrint), many for a cloud
+ * account. Every device is a PrinterDriver, so the fleet and the UI treat them alike.
+ */
+export interface DeviceProvider {
+  start(): void;
+  stop(): Promise<void>;
+  drivers(): PrinterDriver[];
+  onChange(listener: (change: DeviceChange) => void): () => void;
+}
+
+export type ProviderFactory = (ctx: DriverContext) => DeviceProvider;
+export type DriverFactory = (ctx: DriverContext) => PrinterDriver;
+
+/** A provider for connections that are one printer. */
+export function singleDevice(factory: DriverFactory): ProviderFactory {
+  return (ctx) => {
+    const driver = factory(ctx);
+    return {
+      start: () => driver.start(),
+      stop: () => driver.stop(),
+      drivers: () => [driver],
+      onChange: (listener) => driver.onStatus((status) => listener({ type: 'status', status })),
+    };
+  };
+}
+
+type FleetListener = (change: DeviceChange) => void;
+
+/**
+ * Keeps one provider per device connection, in step with the connection list, and forwards every
+ * status snapshot to the event hub (which coalesces them per device) and to fleet listeners.
  */
 export class Fleet {
-  private readonly drivers = new Map<string, { driver: PrinterDriver; unsubscribe: () => void }>();
+  private readonly providers = new Map<string, { provider: DeviceProvider; unsubscribe: () => void }>();
+  private readonly listeners = new Set<FleetListener>();
 
   constructor(
-    private readonly factories: Partial<Record<ConnectionKind, DriverFactory>>,
+    private readonly factories: Partial<Record<ConnectionKind, ProviderFactory>>,
     private readonly events: EventHub,
     private readonly log: Logger,
   ) {}
@@ -34,21 +64,28 @@ export class Fleet {
 
   attach(connection: StoredConnection, secret: string | null): void {
     const factory = this.factories[connection.kind];
-    if (!factory) return;
-    const driver = factory({ connection, secret, log: this.log.child(connection.kind) });
-    const unsubscribe = driver.onStatus((status) => this.events.emit('devices.status', status));
-    this.drivers.set(connection.id, { driver, unsubscribe });
-    driver.start();
-    this.events.emit('devices.status', driver.status());
+    if (!factory || this.providers.has(connection.id)) return;
+    let provider: DeviceProvider;
+    try {
+      provider = factory({ connection, secret, log: this.log.child(`${connection.kind}:${connection.name}`) });
+    } catch (err) {
+      this.log.error(`cannot create a driver for ${connection.name}`, err);
+      return;
+    }
+    const unsubscribe = provider.onChange((change) => this.forward(change));
+    this.providers.set(connection.id, { provider, unsubscribe });
+    provider.start();
+    for (const driver of provider.drivers()) this.forward({ type: 'status', status: driver.status() });
   }
 
   async detach(connectionId: string): Promise<void> {
-    const entry = this.drivers.get(connectionId);
+    const entry = this.providers.get(connectionId);
     if (!entry) return;
-    this.drivers.delete(connectionId);
+    this.providers.delete(connectionId);
+    const gone = entry.provider.drivers().map((d) => d.deviceId);
     entry.unsubscribe();
-    await entry.driver.stop().catch((err: unknown) => this.log.warn(`stopping driver ${connectionId} failed`, err));
-    this.events.emit('devices.removed', { deviceId: entry.driver.deviceId });
+    await entry.provider.stop().catch((err: unknown) => this.log.warn(`stopping ${connectionId} failed`, err));
+    for (const deviceId of gone) this.forward({ type: 'removed', deviceId });
   }
 
   async reattach(connection: StoredConnection, secret: string | null): Promise<void> {
@@ -57,15 +94,34 @@ export class Fleet {
   }
 
   list(): DeviceStatus[] {
-    return [...this.drivers.values()].map((e) => e.driver.status());
+    return [...this.providers.values()].flatMap((e) => e.provider.drivers().map((d) => d.status()));
   }
 
   driver(deviceId: string): PrinterDriver {
-    for (const { driver } of this.drivers.values()) if (driver.deviceId === deviceId) return driver;
+    for (const { provider } of this.providers.values()) {
+      for (const driver of provider.drivers()) if (driver.deviceId === deviceId) return driver;
+    }
     throw new AppError('NOT_FOUND', `No device ${deviceId}.`);
   }
 
+  onChange(listener: FleetListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async stopAll(): Promise<void> {
-    await Promise.all([...this.drivers.keys()].map((id) => this.detach(id)));
+    await Promise.all([...this.providers.keys()].map((id) => this.detach(id)));
+  }
+
+  private forward(change: DeviceChange): void {
+    if (change.type === 'status') this.events.emit('devices.status', change.status);
+    else this.events.emit('devices.removed', { deviceId: change.deviceId });
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.log.error('fleet listener failed', err);
+      }
+    }
   }
 }

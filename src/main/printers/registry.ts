@@ -1,7 +1,10 @@
 import type { ConnectionKind } from '../../shared/contract';
-import type { DriverFactory } from './fleet';
+import type { ProviderFactory } from './fleet';
 
-/** Driver factories for every printer family Printdeck ships; each family registers itself here. */
-export function driverFactories(): Partial<Record<ConnectionKind, DriverFactory>> {
+/**
+ * Device providers for every connection kind that brings printers. Each family registers here;
+ * a kind without an entry (chat, image servers) has no devices.
+ */
+export function deviceProviders(): Partial<Record<ConnectionKind, ProviderFactory>> {
   return {};
 }

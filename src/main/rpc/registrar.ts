@@ -17,6 +17,9 @@ export type Handler<M extends MethodName> = (
 /** One implementation per call; a missing one is a compile error. */
 export type Handlers = { [M in MethodName]: Handler<M> };
 
+/** The handlers of one domain's slice of the contract, e.g. `HandlersOf<typeof printerCalls>`. */
+export type HandlersOf<C> = { [M in keyof C & MethodName]: Handler<M> };
+
 export interface Registrar {
   dispatch(method: unknown, payload: unknown, ctx: CallContext): Promise<Result<unknown>>;
 }
@@ -60,8 +63,10 @@ export function createRegistrar(handlers: Handlers, log: Logger): Registrar {
 function describeIssues(method: string, error: z.ZodError): string {
   const first = error.issues[0];
   if (!first) return `Invalid request for ${method}.`;
-  const where = first.path.length ? ` (${first.path.join('.')})` : '';
-  return `Invalid request for ${method}${where}: ${first.message}`;
+  // Custom issues carry a sentence written for people (e.g. what an address should look like).
+  if (first.code === 'custom') return first.message;
+  const where = first.path.length ? ` ${first.path.join('.')}` : '';
+  return `Invalid${where} in ${method}: ${first.message}`;
 }
 
 function issuePath(error: z.ZodError): string | undefined {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../../shared/rpc/result';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
 /** Raised before anything is written when the data folder cannot be used; the message says what to do. */
 export class StoreOpenError extends Error {
@@ -21,7 +21,7 @@ const BUSY_TIMEOUT_MS = 2_000;
 export interface OpenDatabaseOptions {
   dataDir: string;
   /** For tests of future versions; defaults to this build's migrations. */
-  migrations?: typeof MIGRATIONS;
+  migrations?: readonly Migration[];
 }
 
 /** Opens (creating if needed) the one database file, in WAL mode, migrated to this build's schema. */

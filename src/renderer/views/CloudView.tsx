@@ -1,10 +1,11 @@
 import { EmptyState } from '../components/EmptyState';
 import { useAppStore } from '../stores/app-store';
+import { useShallow } from 'zustand/react/shallow';
 import { useConnectionsStore } from '../stores/connections-store';
 
 export function CloudView() {
   const navigate = useAppStore((s) => s.navigate);
-  const accounts = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'armory'));
+  const accounts = useConnectionsStore(useShallow((s) => s.connections.filter((c) => c.kind === 'armory')));
   return (
     <section aria-labelledby="cloud-title">
       <h1 id="cloud-title">Cloud</h1>

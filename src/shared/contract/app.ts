@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { call, event } from './define';
 
 export const TransportKind = z.enum(['ipc', 'websocket']);
 
@@ -33,3 +34,12 @@ export type AppNotification = z.infer<typeof AppNotification>;
 
 export const Empty = z.object({}).strict();
 export const Ack = z.object({ done: z.literal(true) });
+
+export const appCalls = {
+  'app.info': call(Empty, AppInfo),
+  'notifications.list': call(Empty, z.array(AppNotification)),
+};
+
+export const appEvents = {
+  'app.notification': event(AppNotification),
+};

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Ack, Empty } from './app';
+import { call, event } from './define';
 
 /** What a configured connection points at: a printer family or one of the cloud services. */
 export const ConnectionKind = z.enum(['xyz', 'octoprint', 'armory', 'skiserver', 'imss']);
@@ -82,3 +84,14 @@ export const ConnectionUpdate = z.object({
   secret: Secret.nullable().optional(),
 });
 export type ConnectionUpdate = z.input<typeof ConnectionUpdate>;
+
+export const connectionCalls = {
+  'connections.list': call(Empty, z.array(Connection)),
+  'connections.add': call(ConnectionInput, Connection),
+  'connections.update': call(ConnectionUpdate, Connection),
+  'connections.remove': call(z.object({ id: z.string().min(1).max(64) }).strict(), Ack),
+};
+
+export const connectionEvents = {
+  'connections.changed': event(z.object({ connections: z.array(Connection) })),
+};

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Empty } from './app';
+import { call, event } from './define';
 
 /** Faults the demo fleet can be told to inject, so error paths can be walked and tested. */
 export const DemoFault = z.discriminatedUnion('type', [
@@ -26,3 +28,14 @@ export const DemoState = z.object({
   simulators: z.array(DemoSimulator).max(1000),
 });
 export type DemoState = z.infer<typeof DemoState>;
+
+export const demoCalls = {
+  'demo.start': call(Empty, DemoState, { timeoutMs: 60_000 }),
+  'demo.stop': call(Empty, DemoState, { timeoutMs: 60_000 }),
+  'demo.state': call(Empty, DemoState),
+  'demo.inject': call(z.object({ simulatorId: z.string().min(1).max(64), fault: DemoFault }).strict(), DemoState, { timeoutMs: 60_000 }),
+};
+
+export const demoEvents = {
+  'demo.changed': event(DemoState),
+};

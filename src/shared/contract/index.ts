@@ -1,41 +1,36 @@
-import { z } from 'zod';
-import { DeviceStatus } from '../domain/device';
-import { Ack, AppInfo, AppNotification, Empty } from './app';
-import { Connection, ConnectionInput, ConnectionUpdate } from './connections';
-import { call, event, type CallSpec, type EventSpec } from './define';
-import { DemoFault, DemoState } from './demo';
-
-const Id = z.string().min(1).max(128);
+import type { z } from 'zod';
+import { appCalls, appEvents } from './app';
+import { chatCalls, chatEvents } from './chat';
+import { cloudCalls, cloudEvents } from './cloud';
+import { connectionCalls, connectionEvents } from './connections';
+import type { CallSpec, EventSpec } from './define';
+import { demoCalls, demoEvents } from './demo';
+import { printerCalls, printerEvents } from './printers';
+import { uploadCalls, uploadEvents } from './uploads';
 
 /**
- * Every call the renderer (or a WebSocket client) can make, declared once.
- * Naming: `namespace.verb`. Main validates each request against `request` before any service sees it.
+ * Every call a renderer (or WebSocket client) can make, declared once, per domain in the files
+ * beside this one. Naming: `namespace.verb`. Main validates each request before any service sees it.
  */
 export const calls = {
-  'app.info': call(Empty, AppInfo),
-
-  'connections.list': call(Empty, z.array(Connection)),
-  'connections.add': call(ConnectionInput, Connection),
-  'connections.update': call(ConnectionUpdate, Connection),
-  'connections.remove': call(z.object({ id: Id }).strict(), Ack),
-
-  'devices.list': call(Empty, z.array(DeviceStatus)),
-
-  'demo.start': call(Empty, DemoState, { timeoutMs: 60_000 }),
-  'demo.stop': call(Empty, DemoState, { timeoutMs: 60_000 }),
-  'demo.state': call(Empty, DemoState),
-  'demo.inject': call(z.object({ simulatorId: Id, fault: DemoFault }).strict(), DemoState),
-
-  'notifications.list': call(Empty, z.array(AppNotification)),
+  ...appCalls,
+  ...connectionCalls,
+  ...printerCalls,
+  ...demoCalls,
+  ...cloudCalls,
+  ...chatCalls,
+  ...uploadCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every main → client event, declared once. */
 export const events = {
-  'connections.changed': event(z.object({ connections: z.array(Connection) })),
-  'devices.status': event(DeviceStatus, { coalesceKey: (s) => s.deviceId }),
-  'devices.removed': event(z.object({ deviceId: Id })),
-  'demo.changed': event(DemoState),
-  'app.notification': event(AppNotification),
+  ...appEvents,
+  ...connectionEvents,
+  ...printerEvents,
+  ...demoEvents,
+  ...cloudEvents,
+  ...chatEvents,
+  ...uploadEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
@@ -60,4 +55,8 @@ export function isEventName(name: unknown): name is EventName {
 export * from './app';
 export * from './connections';
 export * from './demo';
+export * from './printers';
+export * from './cloud';
+export * from './chat';
+export * from './uploads';
 export * from '../domain/device';

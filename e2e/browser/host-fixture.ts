@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+
+export interface PrintdeckHost {
+  /** Base URL without the token. */
+  url: string;
+  /** URL with the token, as printed at start. */
+  openUrl: string;
+  token: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Calls the WebSocket API directly, as QA scripts do. */
+  api<T = unknown>(method: string, payload?: unknown): Promise<T>;
+}
+
+const BIN = path.resolve(__dirname, '../../bin/printdeck.js');
+
+async function launch(dataDir: string, port: number, token: string, demo: boolean): Promise<{ child: ChildProcess; port: number }> {
+  const args = [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--token', token];
+  if (demo) args.push('--demo');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const actualPort = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start: ${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /Open http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${err}`)));
+  });
+  return { child, port: actualPort };
+}
+
+export async function startHost(options: { demo?: boolean } = {}): Promise<PrintdeckHost> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'printdeck-e2e-'));
+  const token = `e2e-${Math.random().toString(36).slice(2)}-token-0123`;
+  const started = await launch(dataDir, 0, token, options.demo ?? false);
+  const port = started.port;
+  let child = started.child;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    openUrl: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    port,
+    dataDir,
+    stop,
+    async restart() {
+      await stop();
+      ({ child } = await launch(dataDir, port, token, false));
+    },
+    async api(method, payload = {}) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+      try {
+        return await new Promise((resolve, reject) => {
+          ws.onmessage = (m) => {
+            const frame = JSON.parse(String(m.data));
+            if (frame.t === 'hello') ws.send(JSON.stringify({ t: 'call', id: 1, method, payload }));
+            if (frame.t === 'result') {
+              if (frame.result.ok) resolve(frame.result.value);
+              else reject(new Error(frame.result.error.message));
+            }
+          };
+          ws.onerror = () => reject(new Error('WebSocket failed'));
+        });
+      } finally {
+        ws.close();
+      }
+    },
+  };
+}
+
+export const test = base.extend<{ host: PrintdeckHost; openApp: (page: Page) => Promise<void> }>({
+  // eslint-disable-next-line no-empty-pattern
+  host: async ({}, use) => {
+    const host = await startHost();
+    await use(host);
+    await host.stop();
+  },
+  openApp: async ({ host }, use) => {
+    await use(async (page) => {
+      await page.goto(host.openUrl);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    });
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,94 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './host-fixture';
+
+test('a new user sees the empty state with both ways forward', async ({ page, openApp }) => {
+  await openApp(page);
+  await expect(page.getByRole('heading', { name: 'No printers yet' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Connect a printer' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try the demo fleet' })).toBeVisible();
+  // The token moved from the address bar into a cookie.
+  expect(page.url()).not.toContain('token=');
+});
+
+test('a page without the token is refused', async ({ page, host }) => {
+  const res = await page.goto(host.url);
+  expect(res?.status()).toBe(401);
+  await expect(page.getByText('needs the access token')).toBeVisible();
+});
+
+test('connections: validation, add with a secret, edit, persist across a restart, remove', async ({ page, host, openApp }) => {
+  await openApp(page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const form = page.getByRole('form', { name: 'Add connection' });
+  await form.getByLabel('Kind').selectOption('octoprint');
+  await form.getByLabel('Name').fill('Ender 3');
+  await form.getByLabel('Address').fill('octopi.local');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/"octopi.local" is not an address\. Expected something like http:\/\//);
+  await form.getByLabel('Address').fill('http://127.0.0.1:5999');
+  await form.getByLabel(/API key/).fill('SECRET-KEY-e2e');
+  await form.getByRole('button', { name: 'Add' }).click();
+  const list = page.getByRole('list', { name: 'Connections' });
+  await expect(list).toContainText('Ender 3');
+  await expect(list).toContainText('key saved');
+
+  // The secret never reaches the browser: not in any API answer.
+  const listed = await host.api('connections.list');
+  expect(JSON.stringify(listed)).not.toContain('SECRET-KEY-e2e');
+
+  await page.getByRole('button', { name: 'Edit Ender 3' }).click();
+  await page.getByRole('form', { name: 'Edit Ender 3' }).getByLabel('Name').fill('Ender 3 Pro');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(list).toContainText('Ender 3 Pro');
+
+  await host.restart();
+  await expect(page.getByRole('alert').filter({ hasText: 'Printdeck' })).toHaveCount(0, { timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Connections' })).toContainText('Ender 3 Pro');
+
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Remove Ender 3 Pro' }).click();
+  await expect(page.getByText('No connections yet')).toBeVisible();
+});
+
+test('losing the host shows a banner, and the page recovers by itself', async ({ page, host, openApp }) => {
+  await openApp(page);
+  await host.stop();
+  await expect(page.getByRole('alert')).toContainText(/Disconnected|Connecting/);
+  await host.restart();
+  await expect(page.getByRole('alert')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: 'No printers yet' })).toBeVisible();
+});
+
+test('the demo fleet starts from the empty state and can be told to fail', async ({ page, openApp }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Try the demo fleet' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const table = page.getByRole('table');
+  await expect(table).toContainText('Sandbox gRPC server');
+  await page.getByRole('button', { name: 'Slow (2 s): Sandbox gRPC server' }).click();
+  await expect(table).toContainText('slow calls 2000 ms');
+  await page.getByRole('button', { name: 'Clear faults: Sandbox gRPC server' }).click();
+  await expect(table).not.toContainText('slow calls');
+});
+
+test('every screen is keyboard reachable and has no serious accessibility violations, light and dark', async ({ page, openApp }) => {
+  await openApp(page);
+  for (const theme of ['light', 'dark'] as const) {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('radio', { name: theme === 'light' ? 'Light' : 'Dark' }).check();
+    for (const screen of ['Devices', 'Cloud', 'Chat', 'Uploads', 'Settings']) {
+      await page.getByRole('link', { name: screen }).click();
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious, `${screen} (${theme}): ${serious.map((v) => v.id).join(', ')}`).toEqual([]);
+    }
+  }
+  // Keyboard: Tab from the top reaches the navigation, Enter follows it.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});

@@ -1,0 +1,54 @@
+import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
+import { ChatCryptoError, requireLength } from './errors';
+import type { RandomSource } from './random';
+
+/** ML-KEM-1024 (FIPS 203 final; byte-compatible with PQClean's ml-kem-1024, spec §2.11). */
+export const ML_KEM_1024_SIZES = {
+  publicKey: 1568,
+  secretKey: 3168,
+  ciphertext: 1568,
+  sharedSecret: 32,
+  keygenSeed: 64,
+  encapsulationSeed: 32,
+} as const;
+
+export interface KeyPair {
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+}
+
+export interface Encapsulation {
+  readonly ciphertext: Uint8Array;
+  readonly sharedSecret: Uint8Array;
+}
+
+export function mlKem1024KeyPair(random: RandomSource): KeyPair {
+  const { publicKey, secretKey } = ml_kem1024.keygen(random(ML_KEM_1024_SIZES.keygenSeed));
+  return { publicKey, secretKey };
+}
+
+export function mlKem1024Encapsulate(publicKey: Uint8Array, random: RandomSource): Encapsulation {
+  requireLength(publicKey, ML_KEM_1024_SIZES.publicKey, 'ML-KEM-1024 public key');
+  try {
+    const { cipherText, sharedSecret } = ml_kem1024.encapsulate(publicKey, random(ML_KEM_1024_SIZES.encapsulationSeed));
+    return { ciphertext: cipherText, sharedSecret };
+  } catch {
+    // noble rejects public keys whose coefficients are not reduced mod q (FIPS 203 input check).
+    throw new ChatCryptoError('invalid_key', 'ML-KEM-1024 public key failed the modulus check');
+  }
+}
+
+/**
+ * Decapsulation never fails on a well-sized ciphertext: ML-KEM answers a forged one with an implicit-rejection
+ * secret, so a tampered ciphertext surfaces later as an AEAD failure.
+ */
+export function mlKem1024Decapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  requireLength(ciphertext, ML_KEM_1024_SIZES.ciphertext, 'ML-KEM-1024 ciphertext');
+  requireLength(secretKey, ML_KEM_1024_SIZES.secretKey, 'ML-KEM-1024 secret key');
+  try {
+    // noble may wipe the buffers it is handed; give it a copy so stored state stays intact.
+    return ml_kem1024.decapsulate(ciphertext, secretKey.slice());
+  } catch {
+    throw new ChatCryptoError('invalid_key', 'ML-KEM-1024 secret key is malformed');
+  }
+}

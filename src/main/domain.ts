@@ -1,0 +1,30 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { ConnectionService } from './connections/connection-service';
+import type { EventHub } from './events/event-hub';
+import type { Logger } from './log';
+import type { NotificationCenter } from './notifications/notification-center';
+import type { Fleet } from './printers/fleet';
+import type { SecretStore } from './store/secrets';
+
+/**
+ * What the composition root hands each domain (printers, cloud, chat, uploads). Domains get
+ * services, never Electron and never a transport: they run and are tested in plain Node.
+ */
+export interface DomainContext {
+  db: DatabaseSync;
+  dataDir: string;
+  events: EventHub;
+  notifications: NotificationCenter;
+  connections: ConnectionService;
+  secrets: SecretStore;
+  fleet: Fleet;
+  log: Logger;
+}
+
+/** A domain's part of the app: its slice of the contract's handlers and its lifecycle. */
+export interface DomainModule<H> {
+  handlers: H;
+  /** Called once after every domain is built (connect to configured servers, resume queues). */
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}

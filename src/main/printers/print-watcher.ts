@@ -1,0 +1,44 @@
+import type { DeviceStatus, PrinterState } from '../../shared/domain/device';
+import type { NotificationCenter } from '../notifications/notification-center';
+
+const ACTIVE: ReadonlySet<PrinterState> = new Set(['checking', 'heating', 'printing', 'pausing', 'paused', 'resuming', 'finishing']);
+
+/**
+ * Turns state changes into the notices a person wants: a print finished, a print failed,
+ * a printer dropped off while working. Only transitions count, so a restart does not re-announce.
+ */
+export class PrintWatcher {
+  private readonly last = new Map<string, DeviceStatus>();
+
+  constructor(private readonly notifications: NotificationCenter) {}
+
+  observe(status: DeviceStatus): void {
+    const before = this.last.get(status.deviceId);
+    this.last.set(status.deviceId, status);
+    if (!before) return;
+    const route = `devices/${status.deviceId}`;
+    const job = before.job?.name ?? status.job?.name ?? 'the print';
+    const wasActive = ACTIVE.has(before.state) && before.link === 'online';
+    if (wasActive && status.state === 'done') {
+      this.notifications.notify({ level: 'success', title: `${status.name} finished`, body: `${job} is done.`, route });
+    } else if (before.state !== 'error' && status.state === 'error') {
+      this.notifications.notify({
+        level: 'error',
+        title: `${status.name}: ${wasActive ? 'print failed' : 'error'}`,
+        body: status.problem?.message ?? status.stateText,
+        route,
+      });
+    } else if (wasActive && (status.link === 'offline' || status.link === 'error')) {
+      this.notifications.notify({ level: 'warning', title: `${status.name} went offline`, body: `It was working on ${job}.`, route });
+    } else if (wasActive && status.state === 'idle' && before.state !== 'cancelling') {
+      // Some printers drop straight to idle at the end; report it as finished only if progress was complete.
+      if ((before.job?.progress ?? 0) >= 0.99) {
+        this.notifications.notify({ level: 'success', title: `${status.name} finished`, body: `${job} is done.`, route });
+      }
+    }
+  }
+
+  forget(deviceId: string): void {
+    this.last.delete(deviceId);
+  }
+}

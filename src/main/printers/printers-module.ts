@@ -1,0 +1,58 @@
+import { printerCalls } from '../../shared/contract';
+import type { DomainContext, DomainModule } from '../domain';
+import { FileStaging } from '../files/staging';
+import type { HandlersOf } from '../rpc/registrar';
+import { PrintWatcher } from './print-watcher';
+import { TemperatureHistory } from './temperature-history';
+import { TransferService } from './transfers';
+
+const ACK = { done: true as const };
+
+/** Printers as the contract sees them: the fleet's devices, printing, control, cameras, history. */
+export function createPrintersModule(ctx: DomainContext): DomainModule<HandlersOf<typeof printerCalls>> {
+  const staging = new FileStaging(ctx.dataDir);
+  const history = new TemperatureHistory();
+  const watcher = new PrintWatcher(ctx.notifications);
+  const transfers = new TransferService(ctx.fleet, staging, ctx.events, ctx.notifications, ctx.log.child('transfers'));
+  const unsubscribe = ctx.fleet.onChange((change) => {
+    if (change.type === 'status') {
+      history.record(change.status);
+      watcher.observe(change.status);
+    } else {
+      history.forget(change.deviceId);
+      watcher.forget(change.deviceId);
+      transfers.forget(change.deviceId);
+    }
+  });
+  const driver = (deviceId: string) => ctx.fleet.driver(deviceId);
+
+  return {
+    handlers: {
+      'devices.list': () => ctx.fleet.list(),
+      'printers.print': async (req, call) => ({
+        transferId: await transfers.start(req.deviceId, req.file, req.name, call.transport === 'websocket'),
+      }),
+      'printers.cancelTransfer': (req) => {
+        transfers.cancel(req.deviceId);
+        return ACK;
+      },
+      'printers.pause': async (req) => (await driver(req.deviceId).pause(), ACK),
+      'printers.resume': async (req) => (await driver(req.deviceId).resume(), ACK),
+      'printers.cancel': async (req) => (await driver(req.deviceId).cancel(), ACK),
+      'printers.maintenance': async (req) => (await driver(req.deviceId).maintenance(req.action), ACK),
+      'printers.snapshot': async (req) => {
+        const frame = await driver(req.deviceId).captureSnapshot();
+        return { mime: frame.mime, dataBase64: Buffer.from(frame.data).toString('base64'), at: frame.at };
+      },
+      'printers.temperatureHistory': (req) => {
+        driver(req.deviceId);
+        return { samples: history.samples(req.deviceId) };
+      },
+      'printers.transfers': () => transfers.list(),
+      'files.stageBegin': (req) => staging.begin(req.name, req.size),
+      'files.stageChunk': async (req) => ({ received: await staging.chunk(req.stagedId, req.offset, req.dataBase64) }),
+      'files.stageFinish': (req) => staging.finish(req.stagedId),
+    },
+    stop: () => unsubscribe(),
+  };
+}

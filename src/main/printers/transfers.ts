@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileSource, TransferProgress } from '../../shared/contract';
+import { AppError } from '../../shared/rpc/result';
+import type { EventHub } from '../events/event-hub';
+import type { FileStaging } from '../files/staging';
+import type { Logger } from '../log';
+import type { NotificationCenter } from '../notifications/notification-center';
+import type { Fleet } from './fleet';
+
+const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
+
+/**
+ * Sends files to printers: one transfer per device at a time, progress streamed as coalesced
+ * events, cancellable, and every outcome reported in words.
+ */
+export class TransferService {
+  private readonly current = new Map<string, { controller: AbortController; progress: TransferProgress; stagedId: string | null }>();
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly staging: FileStaging,
+    private readonly events: EventHub,
+    private readonly notifications: NotificationCenter,
+    private readonly log: Logger,
+  ) {}
+
+  async start(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+    const driver = this.fleet.driver(deviceId);
+    const status = driver.status();
+    if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
+    const running = this.current.get(deviceId);
+    if (running && !isFinal(running.progress.phase)) throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
+
+    const file = await this.resolve(source, viaBrowser);
+    const fileName = name ?? file.name;
+    if (!PRINTABLE.has(path.extname(fileName).toLowerCase())) {
+      throw new AppError('BAD_REQUEST', `Printdeck prints .gcode and .3w files; "${fileName}" is neither.`, 'file');
+    }
+    const transferId = randomUUID();
+    const controller = new AbortController();
+    const progress: TransferProgress = { deviceId, transferId, fileName, phase: 'preparing', sentBytes: 0, totalBytes: file.size, message: null };
+    const entry = { controller, progress, stagedId: source.kind === 'staged' ? source.stagedId : null };
+    this.current.set(deviceId, entry);
+    this.publish(entry.progress);
+
+    void driver
+      .print({ path: file.path, name: fileName }, (p) => {
+        entry.progress = { ...entry.progress, phase: p.phase, sentBytes: p.sentBytes, totalBytes: p.totalBytes };
+        this.publish(entry.progress);
+      }, controller.signal)
+      .then(
+        () => {
+          entry.progress = { ...entry.progress, phase: 'done', sentBytes: entry.progress.totalBytes, message: null };
+          this.publish(entry.progress);
+        },
+        (err: unknown) => {
+          const cancelled = controller.signal.aborted;
+          const message = err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
+          entry.progress = { ...entry.progress, phase: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : message };
+          this.publish(entry.progress);
+          if (!cancelled) {
+            this.log.warn(`sending ${fileName} to ${status.name} failed`, message);
+            this.notifications.notify({ level: 'error', title: `Could not send ${fileName} to ${status.name}`, body: message, route: `devices/${deviceId}` });
+          }
+        },
+      )
+      .finally(() => {
+        if (entry.stagedId) void this.staging.release(entry.stagedId);
+      });
+    return transferId;
+  }
+
+  cancel(deviceId: string): void {
+    const entry = this.current.get(deviceId);
+    if (!entry || isFinal(entry.progress.phase)) throw new AppError('NOT_FOUND', 'Nothing is being sent to that printer.');
+    entry.controller.abort();
+  }
+
+  list(): TransferProgress[] {
+    return [...this.current.values()].map((e) => e.progress);
+  }
+
+  forget(deviceId: string): void {
+    this.current.get(deviceId)?.controller.abort();
+    this.current.delete(deviceId);
+  }
+
+  private async resolve(source: FileSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+    if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
+    // A browser must not name files on the host's disk; it sends them with files.stage*.
+    if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');
+    if (!path.isAbsolute(source.path)) throw new AppError('BAD_REQUEST', 'The file path must be absolute.', 'file');
+    const info = await stat(source.path).catch(() => null);
+    if (!info || !info.isFile()) throw new AppError('NOT_FOUND', `There is no file at ${source.path}.`);
+    return { path: source.path, name: path.basename(source.path), size: info.size };
+  }
+
+  private publish(progress: TransferProgress): void {
+    this.events.emit('printers.transfer', progress);
+  }
+}
+
+function isFinal(phase: TransferProgress['phase']): boolean {
+  return phase === 'done' || phase === 'failed' || phase === 'cancelled';
+}

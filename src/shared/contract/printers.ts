@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { DeviceStatus } from '../domain/device';
+import { Ack, Empty } from './app';
+import { call, event } from './define';
+
+const DeviceId = z.string().min(1).max(128);
+
+/** Where the file to print comes from: a local path (desktop app) or a file staged over the API (browser). */
+export const FileSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('staged'), stagedId: z.string().uuid() }),
+]);
+export type FileSource = z.infer<typeof FileSource>;
+
+export const MaintenanceAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('home') }),
+  z.object({ type: z.literal('jog'), axis: z.enum(['x', 'y', 'z']), mm: z.number().min(-300).max(300) }),
+  z.object({ type: z.literal('loadFilament') }),
+  z.object({ type: z.literal('unloadFilament') }),
+  z.object({ type: z.literal('calibrate') }),
+]);
+export type MaintenanceAction = z.infer<typeof MaintenanceAction>;
+
+export const TransferPhase = z.enum(['preparing', 'converting', 'uploading', 'starting', 'done', 'failed', 'cancelled']);
+export type TransferPhase = z.infer<typeof TransferPhase>;
+
+/** Progress of sending a file to a printer; coalesced per device, so it is cheap at any rate. */
+export const TransferProgress = z.object({
+  deviceId: DeviceId,
+  transferId: z.string().max(64),
+  fileName: z.string().max(512),
+  phase: TransferPhase,
+  sentBytes: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  message: z.string().max(1000).nullable(),
+});
+export type TransferProgress = z.infer<typeof TransferProgress>;
+
+export const TemperatureSample = z.object({
+  t: z.number().int(),
+  sensor: z.string().max(32),
+  actual: z.number().finite().nullable(),
+  target: z.number().finite().nullable(),
+});
+export type TemperatureSample = z.infer<typeof TemperatureSample>;
+
+export const Snapshot = z.object({
+  mime: z.enum(['image/jpeg', 'image/png']),
+  /** The image, base64; bounded by the camera sources (a few MB at most). */
+  dataBase64: z.string().max(12 * 1024 * 1024),
+  at: z.number().int(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** Files a browser sends for printing travel in chunks small enough for one WebSocket frame each. */
+export const STAGE_CHUNK_BYTES = 512 * 1024;
+export const MAX_STAGED_FILE_BYTES = 1024 * 1024 * 1024;
+
+export const printerCalls = {
+  'devices.list': call(Empty, z.array(DeviceStatus)),
+  'printers.print': call(
+    z.object({ deviceId: DeviceId, file: FileSource, name: z.string().min(1).max(255).optional() }).strict(),
+    z.object({ transferId: z.string() }),
+  ),
+  'printers.cancelTransfer': call(z.object({ deviceId: DeviceId }).strict(), Ack),
+  'printers.pause': call(z.object({ deviceId: DeviceId }).strict(), Ack, { timeoutMs: 30_000 }),
+  'printers.resume': call(z.object({ deviceId: DeviceId }).strict(), Ack, { timeoutMs: 30_000 }),
+  'printers.cancel': call(z.object({ deviceId: DeviceId }).strict(), Ack, { timeoutMs: 30_000 }),
+  'printers.maintenance': call(z.object({ deviceId: DeviceId, action: MaintenanceAction }).strict(), Ack, { timeoutMs: 360_000 }),
+  'printers.snapshot': call(z.object({ deviceId: DeviceId }).strict(), Snapshot, { timeoutMs: 20_000 }),
+  'printers.temperatureHistory': call(z.object({ deviceId: DeviceId }).strict(), z.object({ samples: z.array(TemperatureSample) })),
+  'printers.transfers': call(Empty, z.array(TransferProgress)),
+  'files.stageBegin': call(
+    z.object({ name: z.string().min(1).max(255), size: z.number().int().min(1).max(MAX_STAGED_FILE_BYTES) }).strict(),
+    z.object({ stagedId: z.string(), chunkBytes: z.number().int() }),
+  ),
+  'files.stageChunk': call(
+    z
+      .object({
+        stagedId: z.string().uuid(),
+        offset: z.number().int().nonnegative(),
+        dataBase64: z.string().min(1).max(Math.ceil(STAGE_CHUNK_BYTES / 3) * 4 + 4),
+      })
+      .strict(),
+    z.object({ received: z.number().int() }),
+  ),
+  'files.stageFinish': call(
+    z.object({ stagedId: z.string().uuid() }).strict(),
+    z.object({ stagedId: z.string(), size: z.number().int(), sha256: z.string() }),
+  ),
+};
+
+export const printerEvents = {
+  'devices.status': event(DeviceStatus, { coalesceKey: (s) => s.deviceId }),
+  'devices.removed': event(z.object({ deviceId: DeviceId })),
+  'printers.transfer': event(TransferProgress, { coalesceKey: (p) => p.deviceId }),
+};

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/test-hub';
+
+const BIN = path.resolve(__dirname, '../../../bin/printdeck.js');
+
+interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const r: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (d) => (r.stdout += d));
+  child.stderr!.on('data', (d) => (r.stderr += d));
+  return r;
+}
+
+async function until(check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('printdeck serve', () => {
+  const running: Run[] = [];
+  afterEach(() => {
+    for (const r of running.splice(0)) r.child.kill('SIGKILL');
+  });
+
+  it('prints a loopback URL with a fresh token, serves it, and stops cleanly on SIGTERM', async () => {
+    const r = run(['serve', '--port', '0', '--data-dir', tempDir()]);
+    running.push(r);
+    await until(() => /Open http/.test(r.stdout));
+    const url = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,})/.exec(r.stdout)?.[1];
+    expect(url).toBeDefined();
+    const res = await fetch(url!, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const bare = await fetch(url!.replace(/\?token=.*/, ''));
+    expect(bare.status).toBe(401);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+  });
+
+  it('uses a different token on every run', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = run(['serve', '--port', '0', '--data-dir', tempDir()]);
+      running.push(r);
+      await until(() => /token=/.test(r.stdout));
+      tokens.push(/token=([\w-]+)/.exec(r.stdout)![1]!);
+      r.child.kill('SIGTERM');
+      await r.exit;
+    }
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
+  it('warns when asked to listen beyond loopback', async () => {
+    const r = run(['serve', '--port', '0', '--host', '0.0.0.0', '--data-dir', tempDir()]);
+    running.push(r);
+    await until(() => /Open http/.test(r.stdout));
+    expect(r.stderr).toMatch(/anyone on your network/);
+    r.child.kill('SIGTERM');
+    await r.exit;
+  });
+
+  it('refuses a data folder from a newer Printdeck with exit code 3 and a clear message', async () => {
+    const dir = tempDir();
+    const db = new DatabaseSync(path.join(dir, 'printdeck.sqlite'));
+    db.exec('PRAGMA user_version = 42');
+    db.close();
+    const r = run(['serve', '--port', '0', '--data-dir', dir]);
+    expect(await r.exit).toBe(3);
+    expect(r.stderr).toMatch(/newer Printdeck/);
+  });
+
+  it('says which port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', res));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const r = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
+    expect(await r.exit).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`port ${port} is in use`));
+    blocker.close();
+  });
+
+  it('rejects bad options with usage help (exit 2)', async () => {
+    const r = run(['serve', '--port', 'abc']);
+    expect(await r.exit).toBe(2);
+    const u = run(['serve', '--frobnicate']);
+    expect(await u.exit).toBe(2);
+    expect(u.stderr).toMatch(/Usage: printdeck serve/);
+    const unknown = run(['explode']);
+    expect(await unknown.exit).toBe(2);
+  });
+});

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventHub } from '../../../src/main/events/event-hub';
+import type { DeviceStatus } from '../../../src/shared/contract';
+import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
+import type { EventItem } from '../../../src/shared/rpc/wire';
+
+function status(deviceId: string, progress: number): DeviceStatus {
+  return {
+    deviceId,
+    connectionId: 'c',
+    family: 'xyz',
+    name: deviceId,
+    model: null,
+    serial: null,
+    firmware: null,
+    link: 'online',
+    state: 'printing',
+    stateText: 'Printing',
+    job: { name: 'a', progress, elapsedSec: 1, remainingSec: 1, taskId: null },
+    temperatures: [],
+    filament: null,
+    problem: null,
+    capabilities: NO_CAPABILITIES,
+    updatedAt: 1,
+  };
+}
+
+describe('EventHub', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps only the latest status per device within a tick', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    const batches: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => batches.push([...b]) });
+    for (let i = 0; i < 10; i++) {
+      hub.emit('devices.status', status('a', i / 10));
+      hub.emit('devices.status', status('b', i / 10));
+    }
+    vi.advanceTimersByTime(50);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(2);
+    expect(batches[0]!.map((e) => (e.payload as DeviceStatus).job?.progress)).toEqual([0.9, 0.9]);
+  });
+
+  it('keeps every non-coalesced event, in order', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    const batches: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => batches.push([...b]) });
+    hub.emit('devices.removed', { deviceId: 'x' });
+    hub.emit('devices.removed', { deviceId: 'y' });
+    vi.advanceTimersByTime(50);
+    expect(batches[0]!.map((e) => (e.payload as { deviceId: string }).deviceId)).toEqual(['x', 'y']);
+  });
+
+  it('moves a re-emitted key behind events that came after its earlier value', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    const batches: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => batches.push([...b]) });
+    hub.emit('devices.status', status('a', 0.1));
+    hub.emit('devices.removed', { deviceId: 'a' });
+    hub.emit('devices.status', status('a', 0.2));
+    vi.advanceTimersByTime(50);
+    expect(batches[0]!.map((e) => e.name)).toEqual(['devices.removed', 'devices.status']);
+  });
+
+  it('sends at most one message per tick per sink whatever the event rate', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    let messages = 0;
+    hub.addSink({ deliver: () => messages++ });
+    // 1000 devices at 2 Hz for 10 s of simulated time.
+    for (let t = 0; t < 10_000; t += 50) {
+      for (let d = 0; d < 100; d++) hub.emit('devices.status', status(`dev-${(t / 50) * 100 + d}`, 0.5));
+      vi.advanceTimersByTime(50);
+    }
+    expect(messages).toBeLessThanOrEqual(200); // 10 s / 50 ms
+    expect(messages).toBeGreaterThan(150);
+  });
+
+  it('sends nothing when idle and survives a throwing sink', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    const good: EventItem[][] = [];
+    hub.addSink({
+      deliver: () => {
+        throw new Error('closed window');
+      },
+    });
+    hub.addSink({ deliver: (b) => good.push([...b]) });
+    vi.advanceTimersByTime(500);
+    expect(good).toHaveLength(0);
+    hub.emit('devices.removed', { deviceId: 'z' });
+    vi.advanceTimersByTime(50);
+    expect(good).toHaveLength(1);
+  });
+
+  it('removes sinks', () => {
+    const hub = new EventHub();
+    const remove = hub.addSink({ deliver: () => {} });
+    expect(hub.sinkCount).toBe(1);
+    remove();
+    expect(hub.sinkCount).toBe(0);
+  });
+});

@@ -1,0 +1,97 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setClient } from '../../../src/renderer/api';
+import { useAppStore } from '../../../src/renderer/stores/app-store';
+import { App } from '../../../src/renderer/views/App';
+import { APP_INFO, fakeClient } from './fake-client';
+
+const EMPTY = {
+  'app.info': () => APP_INFO,
+  'connections.list': () => [],
+  'devices.list': () => [],
+  'demo.state': () => ({ running: false, simulators: [] }),
+};
+
+describe('renderer shell', () => {
+  afterEach(() => {
+    cleanup();
+    useAppStore.setState({ route: 'devices', toasts: [] });
+  });
+
+  it('greets a new user with the two ways forward', async () => {
+    const fake = fakeClient({ ...EMPTY, 'demo.start': () => ({ running: true, simulators: [] }) });
+    setClient(fake.client);
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'No printers yet' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Try the demo fleet' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'demo.start')).toBe(true));
+    fireEvent.click(screen.getByRole('button', { name: 'Connect a printer' }));
+    expect(await screen.findByRole('heading', { name: 'Settings' })).toBeTruthy();
+  });
+
+  it('renders every screen without a render loop', async () => {
+    const fake = fakeClient(EMPTY);
+    setClient(fake.client);
+    render(<App />);
+    for (const [link, heading] of [['Cloud', 'Cloud'], ['Chat', 'Chat'], ['Uploads', 'Uploads'], ['Settings', 'Settings'], ['Devices', 'No printers yet']]) {
+      fireEvent.click(screen.getByRole('link', { name: link }));
+      expect(await screen.findByRole('heading', { name: heading, level: link === 'Devices' ? 2 : 1 })).toBeTruthy();
+    }
+  });
+
+  it('shows a disconnected banner while the host is gone and re-reads state on reconnect', async () => {
+    const fake = fakeClient(EMPTY);
+    setClient(fake.client);
+    render(<App />);
+    await screen.findByRole('heading', { name: 'No printers yet' });
+    const before = fake.calls.filter((c) => c.method === 'connections.list').length;
+    act(() => fake.setStatus('closed'));
+    expect(screen.getByRole('alert').textContent).toMatch(/Disconnected from Printdeck/);
+    act(() => fake.setStatus('open'));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'connections.list').length).toBe(before + 1));
+  });
+
+  it('shows the server’s validation message next to the form, and keeps what was typed', async () => {
+    const fake = fakeClient({ ...EMPTY });
+    // connections.add answers with the registrar's error shape.
+    (fake.client as unknown as { call: unknown }).call = async (method: string) =>
+      method === 'connections.add'
+        ? { ok: false, error: { code: 'BAD_REQUEST', message: 'A xyz connection needs an address like tcp://…', detail: 'address' } }
+        : { ok: true, value: (EMPTY as Record<string, () => unknown>)[method]?.() };
+    setClient(fake.client);
+    useAppStore.setState({ route: 'settings' });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add connection' }));
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Nano' } });
+    fireEvent.change(screen.getByLabelText('Address'), { target: { value: 'nonsense' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/needs an address like/);
+    expect((screen.getByLabelText('Address') as HTMLInputElement).value).toBe('nonsense');
+    expect(screen.getByLabelText('Address').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('lists device cards with problems first when devices report', async () => {
+    const fake = fakeClient({ ...EMPTY, 'connections.list': () => [] });
+    setClient(fake.client);
+    render(<App />);
+    await screen.findByRole('heading', { name: 'No printers yet' });
+    const base = {
+      connectionId: 'c', family: 'xyz', model: 'da Vinci nano', serial: null, firmware: null, link: 'online',
+      temperatures: [{ sensor: 'nozzle', actual: 210, target: 210 }], filament: null, problem: null,
+      capabilities: { print: true, pause: true, cancel: true, jog: false, home: false, loadFilament: false, unloadFilament: false, calibrate: false, camera: false, files: false, terminal: false },
+      updatedAt: 1,
+    };
+    act(() =>
+      fake.emit([
+        { name: 'devices.status', payload: { ...base, deviceId: 'a', name: 'Alpha', state: 'printing', stateText: 'Printing', job: { name: 'benchy', progress: 0.42, elapsedSec: 600, remainingSec: 900, taskId: null } } },
+        { name: 'devices.status', payload: { ...base, deviceId: 'b', name: 'Bravo', state: 'error', stateText: 'Error', job: null, problem: { code: '0x0201', message: 'Nozzle heater fault' } } },
+      ]),
+    );
+    const cards = await screen.findAllByRole('article');
+    expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['Bravo', 'Alpha']);
+    expect(screen.getByText('Nozzle heater fault')).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Alpha print progress' }).getAttribute('aria-valuenow')).toBe('42');
+  });
+});
