@@ -1,10 +1,14 @@
+import { armoryDemoPlan } from '../armory/demo-plan';
+import { imssDemoPlan } from '../imss/demo-plan';
+import { octoprintDemoPlan } from '../octoprint/demo-plan';
+import { skiserverDemoPlan } from '../skiserver/demo-plan';
+import { xyzDemoPlan } from '../xyz/demo-plan';
 import type { SimulatorPlanEntry } from './simulator';
-import { sandboxHealthServer } from './sandbox-health';
 
 /**
- * The built-in demo fleet. Each capability adds its simulators here; the real drivers and
- * clients then talk to them over real sockets, exactly as they would to real printers.
+ * The built-in demo fleet. Each capability lists its simulators in sim/<name>/demo-plan.ts; the
+ * real drivers and clients then talk to them over real sockets, exactly as to real printers.
  */
 export function defaultDemoPlan(): SimulatorPlanEntry[] {
-  return [{ id: 'sandbox-1', factory: sandboxHealthServer }];
+  return [...xyzDemoPlan(), ...octoprintDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
 }

@@ -14,6 +14,7 @@ import { EventHub } from './events/event-hub';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
 import { Fleet, type ProviderFactory } from './printers/fleet';
+import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import { createPrintersModule } from './printers/printers-module';
 import { deviceProviders } from './printers/registry';
 import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
@@ -73,13 +74,15 @@ export class Hub {
       log,
     };
     const printers = createPrintersModule({ ...ctx, log: log.child('printers') });
+    const octoprint = createOctoprintModule({ ...ctx, log: log.child('octoprint') });
     const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
-    this.modules = [printers, cloud, chat, uploads];
+    this.modules = [printers, octoprint, cloud, chat, uploads];
     const handlers: Handlers = {
       ...this.coreHandlers(),
       ...printers.handlers,
+      ...octoprint.handlers,
       ...cloud.handlers,
       ...chat.handlers,
       ...uploads.handlers,

@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { runThreeWCommand } from '../printers/xyz/threew/cli';
 import { runServe, SERVE_HELP } from './serve';
 
 const HELP = `Usage: printdeck <command> [options]
 
 Commands:
   serve     serve the Printdeck UI and API to browsers (see: printdeck serve --help)
+  3w        convert G-code to XYZ .3w and back, or describe a .3w file (see: printdeck 3w --help)
 
 ${SERVE_HELP}`;
 
@@ -15,6 +18,13 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return runServe(rest, rendererDir);
+    case '3w':
+      return runThreeWCommand(rest, {
+        readFile: (p) => readFile(p),
+        writeFile: (p, d) => writeFile(p, d),
+        out: (line) => process.stdout.write(line + '\n'),
+        err: (line) => process.stderr.write(line + '\n'),
+      });
     case undefined:
     case '-h':
     case '--help':

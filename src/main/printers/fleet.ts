@@ -58,6 +58,11 @@ export class Fleet {
     private readonly log: Logger,
   ) {}
 
+  /** Lets a domain (e.g. the cloud account) bring devices for its connection kind; call before start. */
+  registerProvider(kind: ConnectionKind, factory: ProviderFactory): void {
+    this.factories[kind] = factory;
+  }
+
   handles(kind: ConnectionKind): boolean {
     return this.factories[kind] !== undefined;
   }

@@ -1,10 +1,15 @@
 import type { ConnectionKind } from '../../shared/contract';
 import type { ProviderFactory } from './fleet';
+import { octoprintProvider } from './octoprint/provider';
+import { xyzProvider } from './xyz/provider';
 
 /**
- * Device providers for every connection kind that brings printers. Each family registers here;
- * a kind without an entry (chat, image servers) has no devices.
+ * Device providers for the printer families. Cloud accounts register theirs from the cloud
+ * domain (Fleet.registerProvider); kinds without an entry (chat, image servers) have no devices.
  */
 export function deviceProviders(): Partial<Record<ConnectionKind, ProviderFactory>> {
-  return {};
+  const providers: Partial<Record<ConnectionKind, ProviderFactory>> = {};
+  if (xyzProvider) providers.xyz = xyzProvider;
+  if (octoprintProvider) providers.octoprint = octoprintProvider;
+  return providers;
 }

@@ -5,6 +5,7 @@ import { cloudCalls, cloudEvents } from './cloud';
 import { connectionCalls, connectionEvents } from './connections';
 import type { CallSpec, EventSpec } from './define';
 import { demoCalls, demoEvents } from './demo';
+import { octoprintCalls, octoprintEvents } from './octoprint';
 import { printerCalls, printerEvents } from './printers';
 import { uploadCalls, uploadEvents } from './uploads';
 
@@ -16,6 +17,7 @@ export const calls = {
   ...appCalls,
   ...connectionCalls,
   ...printerCalls,
+  ...octoprintCalls,
   ...demoCalls,
   ...cloudCalls,
   ...chatCalls,
@@ -27,6 +29,7 @@ export const events = {
   ...appEvents,
   ...connectionEvents,
   ...printerEvents,
+  ...octoprintEvents,
   ...demoEvents,
   ...cloudEvents,
   ...chatEvents,
@@ -56,6 +59,7 @@ export * from './app';
 export * from './connections';
 export * from './demo';
 export * from './printers';
+export * from './octoprint';
 export * from './cloud';
 export * from './chat';
 export * from './uploads';
