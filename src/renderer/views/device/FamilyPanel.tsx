@@ -1,0 +1,13 @@
+import type { DeviceStatus } from '../../../shared/contract';
+
+/**
+ * Family-specific panels on the device page (OctoPrint terminal and files, cloud history, …).
+ * Each family adds its component to this switch; the generic page shows state, progress,
+ * temperatures, print, pause/resume/cancel, maintenance and the camera for every printer.
+ */
+export function FamilyPanel({ device }: { device: DeviceStatus }) {
+  switch (device.family) {
+    default:
+      return null;
+  }
+}
