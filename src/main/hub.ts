@@ -89,8 +89,10 @@ export class Hub {
     };
     this.registrar = createRegistrar(handlers, log.child('rpc'));
     this.unsubscribeConnections = this.connections.onChange(({ type, connection }) => {
-      if (type === 'removed') void this.fleet.detach(connection.id);
-      else void this.fleet.reattach(connection, this.connections.secretOf(connection.id));
+      const secret = (): string | null => this.connections.secretOf(connection.id);
+      if (type === 'added') this.fleet.attach(connection, secret());
+      else if (type === 'removed') void this.fleet.detach(connection.id);
+      else void this.fleet.reattach(connection, secret());
     });
   }
 

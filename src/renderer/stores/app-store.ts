@@ -18,11 +18,13 @@ interface AppState {
   info: AppInfo | null;
   link: LinkStatus;
   route: Route;
+  /** The item within the route, e.g. the device id of `#/devices/<id>`. */
+  param: string | null;
   theme: Theme;
   toasts: Toast[];
   setInfo(info: AppInfo): void;
   setLink(link: LinkStatus): void;
-  navigate(route: Route): void;
+  navigate(route: Route, param?: string | null): void;
   setTheme(theme: Theme): void;
   toast(t: Omit<Toast, 'id'>): void;
   errorToast(title: string, error: RpcErrorShape): void;
@@ -32,9 +34,23 @@ interface AppState {
 const MAX_TOASTS = 5;
 let toastSeq = 0;
 
-function routeFromHash(): Route {
+function parseHash(): { route: Route; param: string | null } {
   const hash = typeof location === 'undefined' ? '' : location.hash.replace(/^#\/?/, '');
-  return (ROUTES as readonly string[]).includes(hash) ? (hash as Route) : 'devices';
+  const [head = '', ...rest] = hash.split('/');
+  const route = (ROUTES as readonly string[]).includes(head) ? (head as Route) : 'devices';
+  let param: string | null = null;
+  if (route === head && rest.length > 0) {
+    try {
+      param = decodeURIComponent(rest.join('/')) || null;
+    } catch {
+      param = null;
+    }
+  }
+  return { route, param };
+}
+
+export function hrefFor(route: Route, param?: string | null): string {
+  return param ? `#/${route}/${encodeURIComponent(param)}` : `#/${route}`;
 }
 
 function storedTheme(): Theme {
@@ -49,14 +65,15 @@ function storedTheme(): Theme {
 export const useAppStore = create<AppState>((set) => ({
   info: null,
   link: 'connecting',
-  route: routeFromHash(),
+  ...parseHash(),
   theme: storedTheme(),
   toasts: [],
   setInfo: (info) => set({ info }),
   setLink: (link) => set({ link }),
-  navigate: (route) => {
-    if (typeof location !== 'undefined' && location.hash !== `#/${route}`) location.hash = `#/${route}`;
-    set({ route });
+  navigate: (route, param = null) => {
+    const href = hrefFor(route, param);
+    if (typeof location !== 'undefined' && location.hash !== href) location.hash = href;
+    set({ route, param });
   },
   setTheme: (theme) => {
     try {
@@ -76,7 +93,7 @@ export const useAppStore = create<AppState>((set) => ({
 }));
 
 export function syncRouteWithHash(): () => void {
-  const onHash = (): void => useAppStore.setState({ route: routeFromHash() });
+  const onHash = (): void => useAppStore.setState(parseHash());
   window.addEventListener('hashchange', onHash);
   return () => window.removeEventListener('hashchange', onHash);
 }

@@ -1,26 +1,48 @@
 import { create } from 'zustand';
-import type { DeviceStatus } from '../../shared/contract';
+import type { DeviceStatus, TransferProgress } from '../../shared/contract';
 import { api } from '../api';
+
+/** A file on its way from the browser to the Printdeck host (before the host sends it to the printer). */
+export interface StagingProgress {
+  fileName: string;
+  sentBytes: number;
+  totalBytes: number;
+}
 
 interface DevicesState {
   byId: Record<string, DeviceStatus>;
+  transfers: Record<string, TransferProgress>;
+  staging: Record<string, StagingProgress | undefined>;
+  loaded: boolean;
   load(): Promise<void>;
   apply(status: DeviceStatus): void;
   remove(deviceId: string): void;
+  applyTransfer(progress: TransferProgress): void;
+  setStaging(deviceId: string, progress: StagingProgress | undefined): void;
 }
 
 export const useDevicesStore = create<DevicesState>((set) => ({
   byId: {},
+  transfers: {},
+  staging: {},
+  loaded: false,
   async load() {
-    const result = await api().call('devices.list', {});
-    if (result.ok) set({ byId: Object.fromEntries(result.value.map((d) => [d.deviceId, d])) });
+    const [devices, transfers] = await Promise.all([api().call('devices.list', {}), api().call('printers.transfers', {})]);
+    set({
+      ...(devices.ok ? { byId: Object.fromEntries(devices.value.map((d) => [d.deviceId, d])) } : {}),
+      ...(transfers.ok ? { transfers: Object.fromEntries(transfers.value.map((t) => [t.deviceId, t])) } : {}),
+      loaded: true,
+    });
   },
   apply: (status) => set((s) => ({ byId: { ...s.byId, [status.deviceId]: status } })),
   remove: (deviceId) =>
     set((s) => {
       const { [deviceId]: _gone, ...rest } = s.byId;
-      return { byId: rest };
+      const { [deviceId]: _transfer, ...transfers } = s.transfers;
+      return { byId: rest, transfers };
     }),
+  applyTransfer: (progress) => set((s) => ({ transfers: { ...s.transfers, [progress.deviceId]: progress } })),
+  setStaging: (deviceId, progress) => set((s) => ({ staging: { ...s.staging, [deviceId]: progress } })),
 }));
 
 const PROBLEMS_FIRST: Record<DeviceStatus['state'], number> = {
@@ -40,11 +62,17 @@ const PROBLEMS_FIRST: Record<DeviceStatus['state'], number> = {
   idle: 7,
 };
 
+function rank(d: DeviceStatus): number {
+  if (d.problem) return -1;
+  if (d.link === 'offline' || d.link === 'error') return 1;
+  return PROBLEMS_FIRST[d.state];
+}
+
 /** Problems first, then what is printing, then the rest by name: what a lab manager scans for. */
 export function sortDevices(devices: DeviceStatus[]): DeviceStatus[] {
-  return [...devices].sort((a, b) => {
-    const pa = a.problem ? -1 : a.link === 'offline' || a.link === 'error' ? 1 : PROBLEMS_FIRST[a.state];
-    const pb = b.problem ? -1 : b.link === 'offline' || b.link === 'error' ? 1 : PROBLEMS_FIRST[b.state];
-    return pa - pb || a.name.localeCompare(b.name);
-  });
+  return [...devices].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+export function isActive(d: DeviceStatus): boolean {
+  return ['checking', 'heating', 'printing', 'pausing', 'paused', 'resuming', 'finishing', 'cancelling'].includes(d.state);
 }

@@ -1,19 +1,28 @@
+import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceStatus } from '../../shared/contract';
 import { EmptyState } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
-import { useAppStore } from '../stores/app-store';
+import { sendToPrinter } from '../files/send-to-printer';
+import { hrefFor, useAppStore } from '../stores/app-store';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
+import { DevicePage } from './device/DevicePage';
 import { formatDuration, formatTemperature } from './format';
 
 export function DevicesView() {
+  const param = useAppStore((s) => s.param);
+  return param ? <DevicePage deviceId={param} /> : <DeviceList />;
+}
+
+function DeviceList() {
   const devices = useDevicesStore(useShallow((s) => sortDevices(Object.values(s.byId))));
   const printerConnections = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'xyz' || c.kind === 'octoprint').length);
   const loaded = useConnectionsStore((s) => s.loaded);
 
   if (!loaded) return <p className="muted">Loading…</p>;
+  // Only cloud accounts or chat servers configured, or drivers still connecting.
   if (devices.length === 0) return printerConnections === 0 ? <NoPrinters /> : <WaitingForPrinters />;
 
   return (
@@ -79,13 +88,47 @@ function WaitingForPrinters() {
 }
 
 export function DeviceCard({ device }: { device: DeviceStatus }) {
+  const navigate = useAppStore((s) => s.navigate);
+  const errorToast = useAppStore((s) => s.errorToast);
+  const transfer = useDevicesStore((s) => s.transfers[device.deviceId]);
+  const [dragging, setDragging] = useState(false);
+  const acceptsDrop = device.capabilities.print && device.link === 'online';
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (!file || !acceptsDrop) return;
+    const r = await sendToPrinter(device.deviceId, file);
+    if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
+  };
+  const sending = transfer && !['done', 'failed', 'cancelled'].includes(transfer.phase);
   const nozzle = device.temperatures.find((t) => t.sensor === 'nozzle' || t.sensor === 'tool0');
   const bed = device.temperatures.find((t) => t.sensor === 'bed');
   const offline = device.link === 'offline' || device.link === 'error';
   return (
-    <article className={`card state-${offline ? 'offline' : device.state}`} aria-label={device.name}>
+    <article
+      className={`card state-${offline ? 'offline' : device.state}${dragging ? ' dragging' : ''}`}
+      aria-label={device.name}
+      onDragOver={(e) => {
+        if (!acceptsDrop) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <header className="card-head">
-        <h2 className="card-title">{device.name}</h2>
+        <h2 className="card-title">
+          <a
+            href={hrefFor('devices', device.deviceId)}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('devices', device.deviceId);
+            }}
+          >
+            {device.name}
+          </a>
+        </h2>
         <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? 'Offline' : device.stateText}</span>
       </header>
       <p className="muted small">{[device.model, device.family === 'xyz' ? 'da Vinci' : device.family].filter(Boolean).join(' · ')}</p>
@@ -93,6 +136,17 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
         <p className="problem" role="note">
           {device.problem.message}
         </p>
+      )}
+      {sending && (
+        <div className="job">
+          <div className="job-line small">
+            <span className="job-name">Sending {transfer.fileName}</span>
+          </div>
+          <ProgressBar
+            value={transfer.totalBytes ? Math.min(1, transfer.sentBytes / transfer.totalBytes) : null}
+            label={`${device.name} upload progress`}
+          />
+        </div>
       )}
       {device.job && (
         <div className="job">

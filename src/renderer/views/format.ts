@@ -14,3 +14,9 @@ export function formatTemperature(t: Temperature): string {
   const actual = t.actual === null ? '—' : `${Math.round(t.actual)} °C`;
   return t.target ? `${actual} → ${Math.round(t.target)} °C` : actual;
 }
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

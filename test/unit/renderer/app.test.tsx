@@ -10,6 +10,7 @@ const EMPTY = {
   'app.info': () => APP_INFO,
   'connections.list': () => [],
   'devices.list': () => [],
+  'printers.transfers': () => [],
   'demo.state': () => ({ running: false, simulators: [] }),
 };
 
@@ -93,5 +94,48 @@ describe('renderer shell', () => {
     expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['Bravo', 'Alpha']);
     expect(screen.getByText('Nozzle heater fault')).toBeTruthy();
     expect(screen.getByRole('progressbar', { name: 'Alpha print progress' }).getAttribute('aria-valuenow')).toBe('42');
+  });
+});
+
+describe('device page', () => {
+  afterEach(() => {
+    cleanup();
+    useAppStore.setState({ route: 'devices', param: null, toasts: [] });
+  });
+
+  const device = {
+    deviceId: 'xyz:1', connectionId: '1', family: 'xyz', name: 'Nano', model: 'da Vinci nano', serial: '3FNAXP', firmware: '3.2.0',
+    link: 'online', state: 'printing', stateText: 'Printing',
+    job: { name: 'benchy.3w', progress: 0.5, elapsedSec: 60, remainingSec: 60, taskId: null },
+    temperatures: [{ sensor: 'nozzle', actual: 205, target: 210 }], filament: { remainingMm: 120_000, totalMm: 300_000, material: 'PLA' }, problem: null,
+    capabilities: { print: true, pause: true, cancel: true, jog: false, home: true, loadFilament: true, unloadFilament: true, calibrate: false, camera: false, files: false, terminal: false },
+    updatedAt: Date.now(),
+  };
+
+  it('shows the job with controls that match the state, a chart, and sends pause', async () => {
+    const fake = fakeClient({
+      ...EMPTY,
+      'devices.list': () => [device],
+      'printers.temperatureHistory': () => ({ samples: [{ t: Date.now() - 5000, sensor: 'nozzle', actual: 190, target: 210 }] }),
+      'printers.pause': () => ({ done: true }),
+    });
+    setClient(fake.client);
+    useAppStore.setState({ route: 'devices', param: 'xyz:1' });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Nano', level: 1 })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Nano print progress' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
+    // Maintenance is offered but disabled while printing.
+    expect((screen.getByRole('button', { name: 'Home axes' }) as HTMLButtonElement).disabled).toBe(true);
+    await waitFor(() => expect(screen.getByRole('img').getAttribute('aria-label')).toMatch(/Nozzle 205 °C, target 210 °C/));
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'printers.pause' && (c.payload as { deviceId: string }).deviceId === 'xyz:1')).toBe(true));
+  });
+
+  it('says so when the device is gone', async () => {
+    setClient(fakeClient(EMPTY).client);
+    useAppStore.setState({ route: 'devices', param: 'xyz:gone' });
+    render(<App />);
+    expect(await screen.findByText('This printer is no longer connected.')).toBeTruthy();
   });
 });

@@ -1,0 +1,92 @@
+import { TemperatureChart } from '../../components/TemperatureChart';
+import { hrefFor, useAppStore } from '../../stores/app-store';
+import { useDevicesStore } from '../../stores/devices-store';
+import { CameraPanel } from './CameraPanel';
+import { FamilyPanel } from './FamilyPanel';
+import { JobPanel } from './JobPanel';
+import { MaintenancePanel } from './MaintenancePanel';
+import { PrintFilePanel } from './PrintFilePanel';
+import { useTemperatureSamples } from './useTemperatureSamples';
+import type { DeviceStatus } from '../../../shared/contract';
+
+const FAMILY: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', cloud: 'Cloud printer' };
+
+export function DevicePage({ deviceId }: { deviceId: string }) {
+  const device = useDevicesStore((s) => s.byId[deviceId]);
+  const loaded = useDevicesStore((s) => s.loaded);
+  const navigate = useAppStore((s) => s.navigate);
+  if (!device) {
+    return (
+      <section>
+        <a href={hrefFor('devices')} onClick={(e) => (e.preventDefault(), navigate('devices'))}>
+          ← All devices
+        </a>
+        <p className="muted">{loaded ? 'This printer is no longer connected.' : 'Loading…'}</p>
+      </section>
+    );
+  }
+  return <DeviceDetails device={device} />;
+}
+
+function DeviceDetails({ device }: { device: DeviceStatus }) {
+  const navigate = useAppStore((s) => s.navigate);
+  const samples = useTemperatureSamples(device);
+  const offline = device.link === 'offline' || device.link === 'error';
+  return (
+    <article className="device-page" aria-labelledby="device-title">
+      <a href={hrefFor('devices')} onClick={(e) => (e.preventDefault(), navigate('devices'))}>
+        ← All devices
+      </a>
+      <header className="device-head">
+        <h1 id="device-title">{device.name}</h1>
+        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? (device.link === 'error' ? 'Error' : 'Offline') : device.stateText}</span>
+      </header>
+      <p className="muted">
+        {[FAMILY[device.family], device.model, device.serial && `serial ${device.serial}`, device.firmware && `firmware ${device.firmware}`]
+          .filter(Boolean)
+          .join(' · ')}
+      </p>
+      {device.problem && (
+        <p className="problem" role="alert">
+          {device.problem.message}
+        </p>
+      )}
+      <div className="device-grid-2">
+        <div className="device-col">
+          <JobPanel device={device} />
+          <PrintFilePanel device={device} />
+          <MaintenancePanel device={device} />
+        </div>
+        <div className="device-col">
+          <section className="panel" aria-labelledby="temps-title">
+            <h2 id="temps-title">Temperatures</h2>
+            <TemperatureChart samples={samples} />
+          </section>
+          {device.filament && (
+            <section className="panel" aria-labelledby="filament-title">
+              <h2 id="filament-title">Filament</h2>
+              <dl className="facts">
+                {device.filament.material && (
+                  <>
+                    <dt>Material</dt>
+                    <dd>{device.filament.material}</dd>
+                  </>
+                )}
+                <dt>Left</dt>
+                <dd>{device.filament.remainingMm === null ? 'unknown' : `${(device.filament.remainingMm / 1000).toFixed(1)} m`}</dd>
+                {device.filament.totalMm !== null && (
+                  <>
+                    <dt>Spool</dt>
+                    <dd>{(device.filament.totalMm / 1000).toFixed(0)} m</dd>
+                  </>
+                )}
+              </dl>
+            </section>
+          )}
+          <CameraPanel device={device} />
+        </div>
+      </div>
+      <FamilyPanel device={device} />
+    </article>
+  );
+}
