@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ConnectionService } from './connections/connection-service';
 import type { EventHub } from './events/event-hub';
+import type { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import type { NotificationCenter } from './notifications/notification-center';
 import type { Fleet } from './printers/fleet';
@@ -18,6 +19,8 @@ export interface DomainContext {
   connections: ConnectionService;
   secrets: SecretStore;
   fleet: Fleet;
+  /** Files browsers sent over the API (files.stage*), shared by the domains that take files. */
+  staging: FileStaging;
   log: Logger;
 }
 

@@ -11,10 +11,12 @@ import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionService } from './connections/connection-service';
 import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
+import { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
 import { Fleet, type ProviderFactory } from './printers/fleet';
 import { createOctoprintModule } from './printers/octoprint/octoprint-module';
+import type { ListPorts } from './printers/discovery/usb-discovery';
 import { createPrintersModule } from './printers/printers-module';
 import { deviceProviders } from './printers/registry';
 import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
@@ -32,6 +34,8 @@ export interface HubOptions {
   /** Device providers per connection kind; defaults to every family Printdeck ships. */
   providers?: Partial<Record<ConnectionKind, ProviderFactory>>;
   eventTickMs?: number;
+  /** Lists serial ports for USB discovery; tests pass their own. */
+  listPorts?: ListPorts;
 }
 
 const ACK = { done: true as const };
@@ -71,9 +75,10 @@ export class Hub {
       connections: this.connections,
       secrets,
       fleet: this.fleet,
+      staging: new FileStaging(options.dataDir),
       log,
     };
-    const printers = createPrintersModule({ ...ctx, log: log.child('printers') });
+    const printers = createPrintersModule({ ...ctx, log: log.child('printers') }, options.listPorts ? { listPorts: options.listPorts } : {});
     const octoprint = createOctoprintModule({ ...ctx, log: log.child('octoprint') });
     const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
     const chat = createChatModule({ ...ctx, log: log.child('chat') });

@@ -1,7 +1,7 @@
 import { printerCalls } from '../../shared/contract';
 import type { DomainContext, DomainModule } from '../domain';
-import { FileStaging } from '../files/staging';
 import type { HandlersOf } from '../rpc/registrar';
+import { listSerialPorts, UsbDiscovery, type ListPorts } from './discovery/usb-discovery';
 import { PrintWatcher } from './print-watcher';
 import { TemperatureHistory } from './temperature-history';
 import { TransferService } from './transfers';
@@ -9,8 +9,13 @@ import { TransferService } from './transfers';
 const ACK = { done: true as const };
 
 /** Printers as the contract sees them: the fleet's devices, printing, control, cameras, history. */
-export function createPrintersModule(ctx: DomainContext): DomainModule<HandlersOf<typeof printerCalls>> {
-  const staging = new FileStaging(ctx.dataDir);
+export function createPrintersModule(
+  ctx: DomainContext,
+  options: { listPorts?: ListPorts } = {},
+): DomainModule<HandlersOf<typeof printerCalls>> {
+  const staging = ctx.staging;
+  const discovery = new UsbDiscovery(options.listPorts ?? listSerialPorts, ctx.connections, ctx.events, ctx.log.child('discovery'));
+  const unsubscribeConnections = ctx.connections.onChange(() => void discovery.scan());
   const history = new TemperatureHistory();
   const watcher = new PrintWatcher(ctx.notifications);
   const transfers = new TransferService(ctx.fleet, staging, ctx.events, ctx.notifications, ctx.log.child('transfers'));
@@ -49,10 +54,16 @@ export function createPrintersModule(ctx: DomainContext): DomainModule<HandlersO
         return { samples: history.samples(req.deviceId) };
       },
       'printers.transfers': () => transfers.list(),
+      'discovery.list': () => discovery.list(),
       'files.stageBegin': (req) => staging.begin(req.name, req.size),
       'files.stageChunk': async (req) => ({ received: await staging.chunk(req.stagedId, req.offset, req.dataBase64) }),
       'files.stageFinish': (req) => staging.finish(req.stagedId),
     },
-    stop: () => unsubscribe(),
+    start: () => discovery.start(),
+    stop: () => {
+      discovery.stop();
+      unsubscribeConnections();
+      unsubscribe();
+    },
   };
 }

@@ -21,6 +21,7 @@ export function bootstrapStores(): () => void {
     client.on('devices.status', (s) => useDevicesStore.getState().apply(s)),
     client.on('devices.removed', (p) => useDevicesStore.getState().remove(p.deviceId)),
     client.on('printers.transfer', (p) => useDevicesStore.getState().applyTransfer(p)),
+    client.on('discovery.changed', (p) => useDevicesStore.getState().setDiscovered(p.printers)),
     client.on('demo.changed', (d) => useDemoStore.getState().set(d)),
     client.on('app.notification', (n) => {
       if (n.level !== 'info') useAppStore.getState().toast({ level: n.level, title: n.title, body: n.body });

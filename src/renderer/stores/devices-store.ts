@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DeviceStatus, TransferProgress } from '../../shared/contract';
+import type { DeviceStatus, DiscoveredPrinter, TransferProgress } from '../../shared/contract';
 import { api } from '../api';
 
 /** A file on its way from the browser to the Printdeck host (before the host sends it to the printer). */
@@ -13,22 +13,30 @@ interface DevicesState {
   byId: Record<string, DeviceStatus>;
   transfers: Record<string, TransferProgress>;
   staging: Record<string, StagingProgress | undefined>;
+  discovered: DiscoveredPrinter[];
   loaded: boolean;
   load(): Promise<void>;
   apply(status: DeviceStatus): void;
   remove(deviceId: string): void;
   applyTransfer(progress: TransferProgress): void;
   setStaging(deviceId: string, progress: StagingProgress | undefined): void;
+  setDiscovered(printers: DiscoveredPrinter[]): void;
 }
 
 export const useDevicesStore = create<DevicesState>((set) => ({
   byId: {},
   transfers: {},
   staging: {},
+  discovered: [],
   loaded: false,
   async load() {
-    const [devices, transfers] = await Promise.all([api().call('devices.list', {}), api().call('printers.transfers', {})]);
+    const [devices, transfers, discovered] = await Promise.all([
+      api().call('devices.list', {}),
+      api().call('printers.transfers', {}),
+      api().call('discovery.list', {}),
+    ]);
     set({
+      ...(discovered.ok ? { discovered: discovered.value } : {}),
       ...(devices.ok ? { byId: Object.fromEntries(devices.value.map((d) => [d.deviceId, d])) } : {}),
       ...(transfers.ok ? { transfers: Object.fromEntries(transfers.value.map((t) => [t.deviceId, t])) } : {}),
       loaded: true,
@@ -43,6 +51,7 @@ export const useDevicesStore = create<DevicesState>((set) => ({
     }),
   applyTransfer: (progress) => set((s) => ({ transfers: { ...s.transfers, [progress.deviceId]: progress } })),
   setStaging: (deviceId, progress) => set((s) => ({ staging: { ...s.staging, [deviceId]: progress } })),
+  setDiscovered: (discovered) => set({ discovered }),
 }));
 
 const PROBLEMS_FIRST: Record<DeviceStatus['state'], number> = {

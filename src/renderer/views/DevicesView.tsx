@@ -1,6 +1,7 @@
 import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceStatus } from '../../shared/contract';
+import { DiscoveryOffers } from '../components/DiscoveryOffers';
 import { EmptyState } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
 import { sendToPrinter } from '../files/send-to-printer';
@@ -22,11 +23,18 @@ function DeviceList() {
   const loaded = useConnectionsStore((s) => s.loaded);
 
   if (!loaded) return <p className="muted">Loading…</p>;
-  // Only cloud accounts or chat servers configured, or drivers still connecting.
-  if (devices.length === 0) return printerConnections === 0 ? <NoPrinters /> : <WaitingForPrinters />;
+  if (devices.length === 0) {
+    return (
+      <>
+        <DiscoveryOffers />
+        {printerConnections === 0 ? <NoPrinters /> : <WaitingForPrinters />}
+      </>
+    );
+  }
 
   return (
     <section aria-labelledby="devices-title">
+      <DiscoveryOffers />
       <div className="section-head">
         <h1 id="devices-title">Devices</h1>
         <span className="muted">{summary(devices)}</span>

@@ -52,6 +52,22 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/** A printer found on this machine's ports that the user may add with one click. */
+export const DiscoveredPrinter = z.object({
+  id: z.string().max(200),
+  family: z.literal('xyz'),
+  /** What to show, e.g. "da Vinci nano (3FNAXP…)". */
+  label: z.string().max(200),
+  /** The address to add it with, e.g. `usb://3FNAXPUS5TH7CM0041` or `serial:///dev/ttyACM0`. */
+  address: z.string().max(2048),
+  portPath: z.string().max(1024),
+  serialNumber: z.string().max(128).nullable(),
+  model: z.string().max(64).nullable(),
+  /** True when a connection for it exists already. */
+  added: z.boolean(),
+});
+export type DiscoveredPrinter = z.infer<typeof DiscoveredPrinter>;
+
 /** Files a browser sends for printing travel in chunks small enough for one WebSocket frame each. */
 export const STAGE_CHUNK_BYTES = 512 * 1024;
 export const MAX_STAGED_FILE_BYTES = 1024 * 1024 * 1024;
@@ -70,6 +86,7 @@ export const printerCalls = {
   'printers.snapshot': call(z.object({ deviceId: DeviceId }).strict(), Snapshot, { timeoutMs: 20_000 }),
   'printers.temperatureHistory': call(z.object({ deviceId: DeviceId }).strict(), z.object({ samples: z.array(TemperatureSample) })),
   'printers.transfers': call(Empty, z.array(TransferProgress)),
+  'discovery.list': call(Empty, z.array(DiscoveredPrinter)),
   'files.stageBegin': call(
     z.object({ name: z.string().min(1).max(255), size: z.number().int().min(1).max(MAX_STAGED_FILE_BYTES) }).strict(),
     z.object({ stagedId: z.string(), chunkBytes: z.number().int() }),
@@ -94,4 +111,5 @@ export const printerEvents = {
   'devices.status': event(DeviceStatus, { coalesceKey: (s) => s.deviceId }),
   'devices.removed': event(z.object({ deviceId: DeviceId })),
   'printers.transfer': event(TransferProgress, { coalesceKey: (p) => p.deviceId }),
+  'discovery.changed': event(z.object({ printers: z.array(DiscoveredPrinter).max(256) })),
 };

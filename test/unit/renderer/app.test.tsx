@@ -11,6 +11,7 @@ const EMPTY = {
   'connections.list': () => [],
   'devices.list': () => [],
   'printers.transfers': () => [],
+  'discovery.list': () => [],
   'demo.state': () => ({ running: false, simulators: [] }),
 };
 
@@ -137,5 +138,23 @@ describe('device page', () => {
     useAppStore.setState({ route: 'devices', param: 'xyz:gone' });
     render(<App />);
     expect(await screen.findByText('This printer is no longer connected.')).toBeTruthy();
+  });
+});
+
+describe('printers found on USB', () => {
+  afterEach(() => cleanup());
+
+  it('offers a plugged-in da Vinci and adds it with one click', async () => {
+    const offer = { id: '3FNAXP', family: 'xyz', label: 'da Vinci nano (3FNAXP…)', address: 'usb://3FNAXPUS5TH7CM0041', portPath: '/dev/ttyACM0', serialNumber: '3FNAXPUS5TH7CM0041', model: 'dv1NX0A000', added: false };
+    const fake = fakeClient({
+      ...EMPTY,
+      'discovery.list': () => [offer],
+      'connections.add': (p) => ({ ...(p as object), id: 'c1', options: {}, hasSecret: false, origin: 'user', createdAt: 1, updatedAt: 1 }),
+    });
+    setClient(fake.client);
+    useAppStore.setState({ route: 'devices', param: null });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add da Vinci nano (3FNAXP…)' }));
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'connections.add')?.payload).toEqual({ kind: 'xyz', name: 'da Vinci nano', address: 'usb://3FNAXPUS5TH7CM0041' }));
   });
 });

@@ -1,0 +1,110 @@
+import type { DiscoveredPrinter } from '../../../shared/contract';
+import type { ConnectionService } from '../../connections/connection-service';
+import type { EventHub } from '../../events/event-hub';
+import type { Logger } from '../../log';
+import { findModelBySerial } from '../xyz/models';
+
+/** What the OS says about a serial port (the fields of serialport's `SerialPort.list()`). */
+export interface PortInfo {
+  path: string;
+  manufacturer?: string | undefined;
+  serialNumber?: string | undefined;
+  vendorId?: string | undefined;
+  productId?: string | undefined;
+  pnpId?: string | undefined;
+}
+
+export type ListPorts = () => Promise<PortInfo[]>;
+
+export const XYZ_USB_VENDOR_ID = '11f1';
+const POLL_MS = 3_000;
+
+/** Only XYZ's own ports: by USB vendor id, or by the name XYZ gives them. Other ports are never touched. */
+export function isXyzPort(port: PortInfo): boolean {
+  if (port.vendorId?.toLowerCase().replace(/^0x/, '') === XYZ_USB_VENDOR_ID) return true;
+  return /\bXYZ/i.test(port.manufacturer ?? '') || /XYZ/i.test(port.pnpId ?? '');
+}
+
+/** Builds the offer for one port; the label says which printer it is, as far as the serial number tells. */
+export function describePort(port: PortInfo, addedAddresses: ReadonlySet<string>): DiscoveredPrinter {
+  const serial = port.serialNumber?.trim() || null;
+  const model = serial ? (findModelBySerial(serial) ?? null) : null;
+  const name = model ? model.name : 'da Vinci printer';
+  const address = serial ? `usb://${serial}` : `serial://${port.path}`;
+  return {
+    id: serial ?? port.path,
+    family: 'xyz',
+    label: serial ? `${name} (${serial.slice(0, 6)}…)` : `${name} on ${port.path}`,
+    address,
+    portPath: port.path,
+    serialNumber: serial,
+    model: model?.modelNumber ?? null,
+    added: addedAddresses.has(address) || addedAddresses.has(`serial://${port.path}`),
+  };
+}
+
+/**
+ * Notices da Vinci printers plugged into this machine (serialport has no hot-plug events, so it
+ * lists ports every few seconds) and offers them; clients hear of changes only when there are some.
+ */
+export class UsbDiscovery {
+  private timer: NodeJS.Timeout | null = null;
+  private current: DiscoveredPrinter[] = [];
+  private lastKey = '';
+  private failed = false;
+  private stopped = false;
+
+  constructor(
+    private readonly listPorts: ListPorts,
+    private readonly connections: ConnectionService,
+    private readonly events: EventHub,
+    private readonly log: Logger,
+    private readonly pollMs = POLL_MS,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    if (this.timer) return;
+    void this.scan();
+    this.timer = setInterval(() => void this.scan(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  list(): DiscoveredPrinter[] {
+    return this.current;
+  }
+
+  /** Lists ports once and publishes what changed; also called when connections change. */
+  async scan(): Promise<void> {
+    let ports: PortInfo[];
+    try {
+      ports = await this.listPorts();
+      this.failed = false;
+    } catch (err) {
+      if (!this.failed) this.log.warn('cannot list serial ports; USB printers will not be offered', err);
+      this.failed = true;
+      ports = [];
+    }
+    // The app may have shut down (and closed the database) while the OS was listing ports.
+    if (this.stopped) return;
+    const added = new Set(this.connections.stored().filter((c) => c.kind === 'xyz').map((c) => c.address));
+    this.current = ports.filter(isXyzPort).map((p) => describePort(p, added));
+    const key = JSON.stringify(this.current);
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.events.emit('discovery.changed', { printers: this.current });
+    }
+  }
+}
+
+/** The real lister; loaded lazily so machines without the native binding still start. */
+export const listSerialPorts: ListPorts = async () => {
+  const { SerialPort } = await import('serialport');
+  return SerialPort.list();
+};
