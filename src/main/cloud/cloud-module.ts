@@ -1,8 +1,166 @@
 import { cloudCalls } from '../../shared/contract';
+import { AppError } from '../../shared/rpc/result';
+import type { StoredConnection } from '../connections/connection-repo';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
+import { applyDomainMigrations } from '../store/migrations';
+import { CloudAccountRuntime, type CloudAccountOptions } from './cloud-account';
+import { CLOUD_MIGRATIONS } from './inbox';
+import { nextCursor, toCloudMessage, toCloudTask, toUpdates } from './mapping';
+import { isUsableDevId } from './printer-status';
+
+const CAMERA_SDK =
+  'Remote viewing goes through the vendor’s proprietary peer-to-peer SDK, which Printdeck does not include, so the picture cannot be shown here.';
 
 /** The Armory cloud account: sign-in, cloud printers, history, messages, updates. */
-export function createCloudModule(_ctx: DomainContext): DomainModule<HandlersOf<typeof cloudCalls>> {
-  return { handlers: {} };
+export function createCloudModule(ctx: DomainContext): DomainModule<HandlersOf<typeof cloudCalls>> {
+  return createCloudModuleWith(ctx, {});
+}
+
+/** The same, with client and polling options (tests and benchmarks). */
+export function createCloudModuleWith(ctx: DomainContext, options: CloudAccountOptions): DomainModule<HandlersOf<typeof cloudCalls>> {
+  applyDomainMigrations(ctx.db, 'cloud', CLOUD_MIGRATIONS);
+  const accounts = new Map<string, CloudAccountRuntime>();
+
+  const ensure = (connection: StoredConnection): CloudAccountRuntime => {
+    const existing = accounts.get(connection.id);
+    if (existing && existing.connection.address === connection.address) {
+      existing.updateConnection(connection);
+      return existing;
+    }
+    existing?.dispose();
+    const runtime = new CloudAccountRuntime(connection, ctx, options);
+    accounts.set(connection.id, runtime);
+    runtime.publish(true);
+    return runtime;
+  };
+
+  const account = (connectionId: string): CloudAccountRuntime => {
+    const connection = ctx.connections.get(connectionId);
+    if (connection.kind !== 'armory') throw new AppError('NOT_FOUND', `Connection ${connection.name} is not a cloud account.`);
+    return ensure(connection);
+  };
+
+  ctx.fleet.registerProvider('armory', (driverCtx) => ensure(driverCtx.connection).printers.provider());
+
+  const offConnections = ctx.connections.onChange(({ type, connection }) => {
+    if (connection.kind !== 'armory' || type !== 'removed') return;
+    const runtime = accounts.get(connection.id);
+    accounts.delete(connection.id);
+    runtime?.inbox.forget();
+    runtime?.dispose();
+    // The connection's own secret is deleted by the connection service; tokens and camera keys here.
+    ctx.secrets.deletePrefix(`connection:${connection.id}:`);
+  });
+
+  return {
+    handlers: {
+      'cloud.accounts': () =>
+        ctx.connections
+          .stored()
+          .filter((c) => c.kind === 'armory')
+          .map((c) => ensure(c).status()),
+
+      'cloud.signIn': async (req) => {
+        const runtime = account(req.connectionId);
+        const password = req.password ?? ctx.connections.secretOf(req.connectionId);
+        if (!password) throw new AppError('BAD_REQUEST', 'Enter the password of the cloud account.', 'password');
+        await runtime.session.signIn(req.account, password);
+        const connection = runtime.connection;
+        if (connection.options.account !== req.account) {
+          ctx.connections.update({ id: connection.id, options: { ...connection.options, account: req.account } });
+        }
+        runtime.publish();
+        return runtime.status();
+      },
+
+      'cloud.submitCode': async (req) => {
+        const runtime = account(req.connectionId);
+        try {
+          await runtime.session.submitCode(req.code);
+        } finally {
+          runtime.publish();
+        }
+        return runtime.status();
+      },
+
+      'cloud.signOut': (req) => {
+        const runtime = account(req.connectionId);
+        runtime.session.signOut();
+        runtime.publish();
+        return runtime.status();
+      },
+
+      'cloud.refresh': async (req) => {
+        const runtime = account(req.connectionId);
+        if (runtime.session.state !== 'signed-in') throw new AppError('AUTH_REQUIRED', 'Sign in to the cloud account first.');
+        await runtime.printers.refresh();
+        await runtime.inbox.poll();
+        runtime.publish();
+        return runtime.status();
+      },
+
+      'cloud.history': async (req) => {
+        const runtime = account(req.connectionId);
+        const res = await runtime.session.authed((t) =>
+          runtime.api.listMyTasks(t, { deviceId: req.devId ?? '', after: req.after ?? '', limit: req.limit }),
+        );
+        const hits = res.hits.slice(0, req.limit);
+        return {
+          total: Math.max(0, res.total),
+          tasks: hits.map((t) => toCloudTask(t, runtime.taskContext)),
+          nextCursor: nextCursor(
+            hits.map((t) => t.id),
+            req.limit,
+            req.after,
+          ),
+        };
+      },
+
+      'cloud.messages': async (req) => {
+        const runtime = account(req.connectionId);
+        const res = await runtime.session.authed((t) => runtime.api.listMyMessages(t, { type: 0, after: req.after ?? '', limit: req.limit }));
+        const hits = res.hits.slice(0, req.limit);
+        return {
+          messages: hits.map((m) => toCloudMessage(m, runtime.taskContext)),
+          nextCursor: nextCursor(
+            hits.map((m) => m.id),
+            req.limit,
+            req.after,
+          ),
+        };
+      },
+
+      'cloud.cover': async (req) => ({ dataUrl: await account(req.connectionId).covers.get(req.coverId) }),
+
+      'cloud.updates': async (req) => {
+        const runtime = account(req.connectionId);
+        const res = await runtime.session.authed((t) => runtime.api.getSlicerResources(t, ''));
+        return { updates: toUpdates(res) };
+      },
+
+      'cloud.camera': async (req) => {
+        const runtime = account(req.connectionId);
+        if (!isUsableDevId(req.devId)) throw new AppError('BAD_REQUEST', 'That is not a printer serial number.', 'devId');
+        const res = await runtime.session.authed((t) => runtime.api.getTtCode(t, req.devId));
+        if (!res.ttcode) {
+          return { available: false, explanation: 'The cloud offers no remote camera for this printer right now (it may be offline or have no camera).' };
+        }
+        // The P2P credentials are kept, encrypted, for a future viewer; they never leave main.
+        ctx.secrets.set(
+          `connection:${req.connectionId}:camera:${req.devId}`,
+          JSON.stringify({ ttcode: res.ttcode, passwd: res.passwd, authkey: res.authkey }),
+        );
+        return { available: true, explanation: `This printer has a remote camera. ${CAMERA_SDK}` };
+      },
+    },
+    start: () => {
+      for (const c of ctx.connections.stored()) if (c.kind === 'armory') ensure(c);
+    },
+    stop: () => {
+      offConnections();
+      for (const runtime of accounts.values()) runtime.dispose();
+      accounts.clear();
+    },
+  };
 }

@@ -1,15 +1,23 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../components/EmptyState';
 import { useAppStore } from '../stores/app-store';
-import { useShallow } from 'zustand/react/shallow';
 import { useConnectionsStore } from '../stores/connections-store';
+import { AccountPanel } from './cloud/AccountPanel';
+import { subscribeCloud, useCloudStore } from './cloud/cloud-store';
 
 export function CloudView() {
   const navigate = useAppStore((s) => s.navigate);
-  const accounts = useConnectionsStore(useShallow((s) => s.connections.filter((c) => c.kind === 'armory')));
+  const connectionIds = useConnectionsStore(useShallow((s) => s.connections.filter((c) => c.kind === 'armory').map((c) => c.id)));
+  const accounts = useCloudStore(useShallow((s) => connectionIds.flatMap((id) => (s.accounts[id] ? [s.accounts[id]] : []))));
+  const loaded = useCloudStore((s) => s.loaded);
+
+  useEffect(() => subscribeCloud(), []);
+
   return (
-    <section aria-labelledby="cloud-title">
+    <section aria-labelledby="cloud-title" className="cloud">
       <h1 id="cloud-title">Cloud</h1>
-      {accounts.length === 0 ? (
+      {connectionIds.length === 0 ? (
         <EmptyState
           title="No cloud account"
           actions={
@@ -20,14 +28,10 @@ export function CloudView() {
         >
           <p>Add your Armory cloud account in Settings to see its printers beside your local ones, with print history and messages.</p>
         </EmptyState>
+      ) : !loaded ? (
+        <p className="muted">Loading…</p>
       ) : (
-        <ul className="plain-list">
-          {accounts.map((a) => (
-            <li key={a.id}>
-              <strong>{a.name}</strong> <span className="muted">{a.address}</span> — sign-in arrives with the cloud client.
-            </li>
-          ))}
-        </ul>
+        accounts.map((a) => <AccountPanel key={a.connectionId} account={a} />)
       )}
     </section>
   );
