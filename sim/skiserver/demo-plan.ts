@@ -1,6 +1,53 @@
-import type { SimulatorPlanEntry } from '../demo/simulator';
+import path from 'node:path';
+import type { DemoFault } from '../../src/shared/contract';
+import type { RunningSimulator, SimulatorFactory, SimulatorPlanEntry } from '../demo/simulator';
+import { grpcSimulator } from '../demo/sandbox-health';
+import { startDemoBot } from './demo-bot';
+import { SkiserverSandbox } from './skiserver-sandbox';
 
-/** The skiserver simulators of the built-in demo fleet. */
+/**
+ * The sandbox Skiserver with a demo teammate. Demo faults: drop → every Communicate stream is cut;
+ * garbage → duplicated and reordered delivery until cleared; restart → the server goes down and comes
+ * back on the same port with its offline queues intact; delay/blackhole → slow calls.
+ */
+export const skiserverSandbox: SimulatorFactory = async (ctx) => {
+  const server = new SkiserverSandbox({ workDir: ctx.workDir });
+  await server.start();
+  const bot = await startDemoBot(server).catch(() => null);
+  const base = grpcSimulator(ctx.id, 'skiserver', 'Sandbox Skiserver (team chat)', server, {
+    kind: 'skiserver',
+    name: 'Team chat (sandbox)',
+    address: `grpc://${server.address}`,
+    options: { demoOutbox: path.join(ctx.workDir, 'outbox.txt') },
+  });
+  const sim: RunningSimulator = {
+    ...base,
+    faults: () => [
+      ...server.faults.describe(),
+      ...(server.delivery.faults.duplicate ? ['duplicated delivery'] : []),
+      ...(server.delivery.faults.reorder ? ['reordered delivery'] : []),
+    ],
+    async inject(fault: DemoFault) {
+      if (fault.type === 'drop') server.cutStreams();
+      else if (fault.type === 'garbage') {
+        server.delivery.faults.duplicate = true;
+        server.delivery.faults.reorder = true;
+      } else {
+        if (fault.type === 'clear') {
+          server.delivery.faults.duplicate = false;
+          server.delivery.faults.reorder = false;
+        }
+        await base.inject(fault);
+      }
+    },
+    async stop() {
+      bot?.stop();
+      await server.stop();
+    },
+  };
+  return sim;
+};
+
 export function skiserverDemoPlan(): SimulatorPlanEntry[] {
-  return [];
+  return [{ id: 'skiserver-1', factory: skiserverSandbox }];
 }

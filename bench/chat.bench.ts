@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
+import { ChatConnection } from '../src/main/chat/chat-connection';
+import { CHAT_MIGRATIONS } from '../src/main/chat/store/chat-migrations';
+import { createLogger } from '../src/main/log';
+import { applyDomainMigrations, MIGRATIONS } from '../src/main/store/migrations';
+import { SkiserverSandbox } from '../sim/skiserver/skiserver-sandbox';
+import type { BenchResult, BenchSuite } from './lib/types';
+
+/**
+ * End-to-end chat figures through the sandbox Skiserver over real gRPC on loopback (server and both clients
+ * share this one process and core, so every figure includes the server's ML-DSA-87 signing):
+ * - chat.e2e_msgs_per_sec: 1:1 text messages from alice's send call until bob's store holds them decrypted
+ *   (encrypt, outbox, SendOne2oneMsg, server sign + route, stream, verify, decrypt, commit, ack).
+ * - chat.e2e_session_setup_ms: median of a first message to a new peer: GetPreKeyBundle, Invite, Accept,
+ *   and the first message decrypted at the peer (both devices online).
+ */
+
+const MESSAGES = 200;
+const SETUPS = 8;
+
+function db(): DatabaseSync {
+  const d = new DatabaseSync(':memory:');
+  for (const m of MIGRATIONS) d.exec(m.sql);
+  applyDomainMigrations(d, 'chat', CHAT_MIGRATIONS);
+  return d;
+}
+
+async function client(server: SkiserverSandbox, userId: string): Promise<ChatConnection> {
+  const conn = new ChatConnection({ address: `grpc://${server.address}`, db: db(), account: 'bench', storeKey: randomBytes(32), log: createLogger(userId, () => undefined) });
+  const authenticator = `mailto:${userId}@bench.example`;
+  await conn.requestCode(authenticator);
+  await conn.register({ userId, userName: userId, authenticator, authCode: server.lastAuthCode(authenticator) ?? '' });
+  return conn;
+}
+
+async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('bench timed out');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const suite: BenchSuite = {
+  prefix: 'chat',
+  async run(): Promise<BenchResult[]> {
+    const server = new SkiserverSandbox({ heartbeatMs: 5000 });
+    await server.start();
+    const conns: ChatConnection[] = [];
+    try {
+      const alice = await client(server, 'alice');
+      const bob = await client(server, 'bob');
+      conns.push(alice, bob);
+      const d = server.domain;
+      const count = (): number => bob.store.messages('user', `alice@${d}`, null, MESSAGES + 10).length;
+      await alice.engine!.sendText({ type: 'user', id: `bob@${d}` }, 'warm-up');
+      await until(() => count() === 1);
+      const started = performance.now();
+      for (let i = 0; i < MESSAGES; i++) await alice.engine!.sendText({ type: 'user', id: `bob@${d}` }, `message ${i} ${'x'.repeat(150)}`);
+      await until(() => count() === MESSAGES + 1);
+      const seconds = (performance.now() - started) / 1000;
+
+      const setups: number[] = [];
+      for (let i = 0; i < SETUPS; i++) {
+        const peer = await client(server, `peer${i}`);
+        conns.push(peer);
+        const t0 = performance.now();
+        await alice.engine!.sendText({ type: 'user', id: `peer${i}@${d}` }, 'hello');
+        await until(() => peer.store.messages('user', `alice@${d}`, null, 5).length === 1);
+        setups.push(performance.now() - t0);
+      }
+      setups.sort((a, b) => a - b);
+      return [
+        { name: 'chat.e2e_msgs_per_sec', value: Math.round(MESSAGES / seconds), unit: 'msg/s', target: null, better: 'higher' },
+        { name: 'chat.e2e_session_setup_ms', value: Math.round(setups[Math.floor(setups.length / 2)] ?? 0), unit: 'ms', target: null, better: 'lower' },
+      ];
+    } finally {
+      for (const c of conns) c.close();
+      await server.stop();
+    }
+  },
+};
+
+export default suite;

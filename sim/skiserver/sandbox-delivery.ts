@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { E2eeAddress } from '../../src/main/gen/skissm/common';
+import type { ProtoMsg } from '../../src/main/gen/skissm/proto_msg';
+import type { SandboxSigner } from './sandbox-signer';
+import type { DeviceRecord, SandboxState } from './sandbox-state';
+
+/** Delivery faults, on top of the generic gRPC ones (slow calls, UNAVAILABLE bursts, restart). */
+export interface DeliveryFaults {
+  /** Every ProtoMsg is written twice. */
+  duplicate: boolean;
+  /** Messages are held briefly and written newest first. */
+  reorder: boolean;
+}
+
+type Stream = ServerDuplexStream<ProtoMsg, ProtoMsg>;
+
+/**
+ * Routes signed ProtoMsgs to devices: each goes into the device's offline queue and, when the device has an
+ * open Communicate stream, is written to it. A message leaves the queue only on ConsumeProtoMsg, so anything
+ * unacknowledged is written again on the next connection.
+ */
+export class SandboxDelivery {
+  readonly faults: DeliveryFaults = { duplicate: false, reorder: false };
+  private readonly streams = new Map<string, Set<Stream>>();
+  private readonly held = new Map<string, ProtoMsg[]>();
+
+  constructor(
+    private readonly state: SandboxState,
+    private readonly signer: SandboxSigner,
+  ) {}
+
+  private static key(userId: string, deviceId: string): string {
+    return `${userId}/${deviceId}`;
+  }
+
+  /** Tags, signs, queues and (if online) writes a message to one device. */
+  enqueue(userId: string, device: DeviceRecord, msg: Omit<ProtoMsg, 'tag' | 'signatureList'>): void {
+    const tagged = this.signer.signProtoMsg({
+      ...msg,
+      tag: { protoMsgT: String(Date.now()), protoMsgId: randomBytes(12).toString('base64url') },
+      signatureList: [],
+    });
+    device.queue.push(tagged);
+    this.state.scheduleSave();
+    this.write(userId, device.deviceId, [tagged]);
+  }
+
+  /** Every device of a user, optionally skipping one (the sender's own device). */
+  enqueueToUser(userId: string, msg: (to: E2eeAddress) => Omit<ProtoMsg, 'tag' | 'signatureList' | 'to'>, skipDeviceId?: string): void {
+    const user = this.state.users.get(userId);
+    if (!user) return;
+    for (const device of user.devices.values()) {
+      if (device.deviceId === skipDeviceId) continue;
+      const to: E2eeAddress = { domain: this.state.domain, peer: { $case: 'user', value: { userName: '', userId, deviceId: device.deviceId } } };
+      this.enqueue(userId, device, { ...msg(to), to });
+    }
+  }
+
+  consume(device: DeviceRecord, protoMsgId: string): boolean {
+    const index = device.queue.findIndex((m) => m.tag?.protoMsgId === protoMsgId);
+    if (index < 0) return false;
+    device.queue.splice(index, 1);
+    this.state.scheduleSave();
+    return true;
+  }
+
+  attach(userId: string, device: DeviceRecord, stream: Stream): void {
+    const key = SandboxDelivery.key(userId, device.deviceId);
+    let set = this.streams.get(key);
+    if (!set) this.streams.set(key, (set = new Set()));
+    set.add(stream);
+    const detach = (): void => {
+      set.delete(stream);
+    };
+    stream.on('close', detach);
+    stream.on('error', detach);
+    stream.on('cancelled', detach);
+    // Everything not yet consumed, in order (redelivery after a cut or restart).
+    this.write(userId, device.deviceId, [...device.queue], stream);
+  }
+
+  /** Heartbeats need no consume: written to every open stream, never queued. */
+  heartbeat(hostname: string): void {
+    const msg = this.signer.signProtoMsg({
+      tag: undefined,
+      from: undefined,
+      to: undefined,
+      payload: { $case: 'serverHeartbeatMsg', value: { hostname, serverT: String(Date.now()) } },
+      signatureList: [],
+    });
+    for (const set of this.streams.values()) for (const stream of set) stream.write(msg);
+  }
+
+  resend(userId: string, device: DeviceRecord, stream: Stream): void {
+    this.write(userId, device.deviceId, [...device.queue], stream);
+  }
+
+  /** Ends every open stream as a dropped connection would (the fault "stream cut"). */
+  cutStreams(): number {
+    let count = 0;
+    for (const set of this.streams.values()) {
+      for (const stream of set) {
+        count += 1;
+        stream.destroy(Object.assign(new Error('sandbox: stream cut'), { code: status.UNAVAILABLE }));
+      }
+      set.clear();
+    }
+    return count;
+  }
+
+  openStreams(): number {
+    let count = 0;
+    for (const set of this.streams.values()) count += set.size;
+    return count;
+  }
+
+  private write(userId: string, deviceId: string, messages: ProtoMsg[], only?: Stream): void {
+    if (messages.length === 0) return;
+    const key = SandboxDelivery.key(userId, deviceId);
+    if (this.faults.reorder && !only) {
+      const held = this.held.get(key) ?? [];
+      const first = held.length === 0;
+      held.push(...messages);
+      this.held.set(key, held);
+      if (first) {
+        setTimeout(() => {
+          const batch = this.held.get(key) ?? [];
+          this.held.delete(key);
+          this.writeNow(key, batch.reverse());
+        }, 60).unref();
+      }
+      return;
+    }
+    this.writeNow(key, this.faults.reorder ? [...messages].reverse() : messages, only);
+  }
+
+  private writeNow(key: string, messages: ProtoMsg[], only?: Stream): void {
+    const targets = only ? [only] : [...(this.streams.get(key) ?? [])];
+    for (const stream of targets) {
+      for (const msg of messages) {
+        stream.write(msg);
+        if (this.faults.duplicate) stream.write(msg);
+      }
+    }
+  }
+}

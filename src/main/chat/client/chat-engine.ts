@@ -1,0 +1,648 @@
+import { ResponseCode } from '../../gen/skissm/common';
+import { ProtoMsg } from '../../gen/skissm/proto_msg';
+import { Plaintext } from '../../gen/skissm/plaintext';
+import { ProtoMsgOpState } from '../../gen/skissm/requests';
+import type { Logger } from '../../log';
+import { SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256, safetyFingerprint, systemRandom, verifyServerSignatures, type CipherSuite, type RandomSource } from '../crypto';
+import { deviceAddress, deviceOf, groupAddress, sameDevice, sameUser, simpleAddress, type DeviceRef, type UserRef } from '../protocol/address';
+import { encodeAppPayload, MAX_IMAGE_BYTES, type AppHeader } from '../protocol/app-payload';
+import { preKeyBundleFingerprint, protoMsgFingerprint } from '../protocol/fingerprints';
+import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
+import type { ChatStore, MessageRow } from '../store/chat-store';
+import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
+import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
+import { createGroup, reseedGroup, sendGroupPayload } from './groups';
+import { applyProtoMsg, emptyResult, saveFriendship, type InboundResult } from './inbound';
+import { deliver, ensureSessions } from './sessions';
+
+export interface EngineOptions {
+  store: ChatStore;
+  port: SkiserverPort;
+  log: Logger;
+  random?: RandomSource;
+  /** Called with every fresh auth token (the transport puts it into call metadata). */
+  onAuth?: (token: string) => void;
+  onMessages?: (rows: MessageRow[]) => void;
+  onChange?: (kind: ChangeKind) => void;
+  onFriendRequest?: (from: string) => void;
+  /** Recompute msg_fingerprint and require it to match (on by default; see protocol/fingerprints.ts). */
+  recomputeFingerprint?: boolean;
+}
+
+export interface RegistrationInput {
+  userId: string;
+  userName: string;
+  authenticator: string;
+  authCode: string;
+}
+
+const MAX_ATTEMPTS = 8;
+const VERSION = '\x01';
+
+/**
+ * The SKISSM client state machine for one device: account, sessions, groups, friends, the outbox of server
+ * requests and the processing of received ProtoMsgs (verify → apply → commit → acknowledge). It talks to the
+ * server only through SkiserverPort and to the disk only through ChatStore.
+ */
+export class ChatEngine implements EngineCore {
+  readonly store: ChatStore;
+  readonly port: SkiserverPort;
+  readonly suite: CipherSuite = SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256;
+  readonly random: RandomSource;
+  readonly log: Logger;
+  readonly me: DeviceRef;
+  userName: string;
+  keys: AccountKeys;
+  serverKey: Uint8Array;
+  private inbox: Promise<void> = Promise.resolve();
+  private pumping = false;
+  private pumpAgain = false;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private loginInFlight: Promise<void> | null = null;
+
+  private constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.port = options.port;
+    this.log = options.log;
+    this.random = options.random ?? systemRandom;
+    const account = this.store.loadAccount();
+    if (!account) throw new Error('no chat account stored');
+    this.me = { userId: account.userId, domain: account.domain, deviceId: account.deviceId };
+    this.userName = account.userName;
+    this.keys = accountKeysFromJson(account.keys);
+    this.serverKey = account.serverKey;
+    if (this.keys.auth) options.onAuth?.(this.keys.auth);
+  }
+
+  /** Opens the engine of an account already in the store, or null when there is none. */
+  static open(options: EngineOptions): ChatEngine | null {
+    return options.store.loadAccount() ? new ChatEngine(options) : null;
+  }
+
+  static async acquireAuthCode(port: SkiserverPort, authenticator: string): Promise<number> {
+    const response = await port.call('acquireAuthCode', { authenticator });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    return response.ttl;
+  }
+
+  /**
+   * Registers this device: new identity, signed pre-key and 100 one-time pre-keys, RegisterUser with the
+   * emailed code, then sessions to our other devices and known contacts (as SKISSM does after registering).
+   * A user id that exists with the same authenticator adds a device to that user.
+   */
+  static async register(options: EngineOptions, input: RegistrationInput): Promise<ChatEngine> {
+    const random = options.random ?? systemRandom;
+    const suite = SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256;
+    const keys = newAccountKeys(suite, random);
+    const opks = Array.from({ length: INITIAL_OPKS }, (_, i) => ({ id: i + 1, pair: suite.kem.generateKeyPair(random) }));
+    const deviceId = newId(random);
+    const response = await options.port.call(
+      'registerUser',
+      {
+        userName: input.userName,
+        userId: input.userId,
+        deviceId,
+        authenticator: input.authenticator,
+        authCode: input.authCode,
+        e2eePackId: suite.packId,
+        identityKeyPublic: { asymPublicKey: Buffer.from(keys.identityKem.publicKey), signPublicKey: Buffer.from(keys.identitySign.publicKey) },
+        signedPreKeyPublic: { spkId: keys.signedPreKey.id, publicKey: Buffer.from(keys.signedPreKey.publicKey), signature: Buffer.from(keys.signedPreKey.signature) },
+        oneTimePreKeyList: opks.map((o) => ({ opkId: o.id, publicKey: Buffer.from(o.pair.publicKey) })),
+      },
+      { timeoutMs: 30_000 },
+    );
+    if (!isOk(response.code)) throw new RegistrationError(response.code, response.msg);
+    const address = deviceOf(response.address);
+    const serverKey = response.serverCert?.cert?.publicKey;
+    if (!address || address.deviceId !== deviceId || !serverKey || serverKey.length !== suite.sizes.signPublicKey) {
+      throw new Error('the server answered the registration with an incomplete account');
+    }
+    keys.password = response.password;
+    keys.auth = response.auth;
+    keys.authExpires = Number(response.expiresIn) || Date.now() + 3_600_000;
+    const { store } = options;
+    store.transaction(() => {
+      store.saveAccount({
+        userId: address.userId,
+        domain: address.domain,
+        deviceId,
+        userName: response.username || input.userName,
+        authenticator: response.authenticator || input.authenticator,
+        packId: suite.packId,
+        // Trust on first use: the certificate key from registration signs everything from now on.
+        serverKey,
+        nextOpkId: INITIAL_OPKS + 1,
+        privacy: { allowAttention: true, allowGreeting: true, allowAutoFriend: false },
+        keys: accountKeysToJson(keys),
+      });
+      for (const o of opks) store.addOpk(o.id, o.pair.publicKey, o.pair.secretKey);
+    });
+    const engine = new ChatEngine(options);
+    store.transaction(() => {
+      for (const other of response.otherDeviceAddressList) {
+        const device = deviceOf(other);
+        if (device) {
+          store.upsertDevice(device);
+          store.enqueue('ensureSessions', { type: 'ensureSessions', userId: device.userId, domain: device.domain, deviceId: device.deviceId });
+        }
+      }
+      for (const group of response.groupInfoList) {
+        const id = group.groupAddress?.peer?.$case === 'group' ? group.groupAddress.peer.value.groupId : '';
+        if (id) store.saveGroup({ groupId: id, name: group.groupName, members: group.groupMemberList.map((m) => ({ userId: m.userId, domain: m.domain, role: m.role })), memberDevices: [], stale: true, active: true, updatedAt: Date.now() });
+      }
+    });
+    return engine;
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────────────────────────────
+  /** Refreshes the auth token when needed, rotates an expired signed pre-key, syncs friends, starts the outbox. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.ensureAuth();
+    this.rotateSignedPreKeyIfExpired();
+    await this.syncFriends().catch((err: unknown) => this.log.warn('friend list sync failed', errText(err)));
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+  }
+
+  /** Resolves when every ProtoMsg received so far has been processed and acknowledged. */
+  idle(): Promise<void> {
+    return this.inbox;
+  }
+
+  async ensureAuth(force = false): Promise<void> {
+    if (!force && this.keys.auth && this.keys.authExpires > Date.now() + 60_000) return;
+    this.loginInFlight ??= this.login().finally(() => (this.loginInFlight = null));
+    await this.loginInFlight;
+  }
+
+  private async login(): Promise<void> {
+    const response = await this.port.call('login', { userAddress: deviceAddress(this.me), password: this.keys.password });
+    if (!isOk(response.code)) throw new PortError('rejected', `login refused: ${response.msg || response.code}`);
+    this.keys = { ...this.keys, auth: response.auth, authExpires: Number(response.expiresIn) || Date.now() + 3_600_000 };
+    this.saveKeys();
+    this.options.onAuth?.(response.auth);
+  }
+
+  async logout(): Promise<void> {
+    await this.port.call('logout', { userAddress: deviceAddress(this.me) }).catch(() => undefined);
+    this.stop();
+  }
+
+  private saveKeys(): void {
+    const account = this.store.loadAccount();
+    if (account) this.store.saveAccount({ ...account, keys: accountKeysToJson(this.keys) });
+  }
+
+  private rotateSignedPreKeyIfExpired(): void {
+    if (this.keys.signedPreKey.ttl > Date.now()) return;
+    const next = newSignedPreKey(this.suite, this.keys.identitySign, this.keys.signedPreKey.id + 1, this.random);
+    this.keys = { ...this.keys, signedPreKey: next, previousSignedPreKeys: [this.keys.signedPreKey, ...this.keys.previousSignedPreKeys].slice(0, 2) };
+    this.store.transaction(() => {
+      this.saveKeys();
+      this.store.enqueue('rpc', rpcBody('publishSpk', { userAddress: deviceAddress(this.me), signedPreKeyPublic: { spkId: next.id, publicKey: Buffer.from(next.publicKey), signature: Buffer.from(next.signature) } }));
+    });
+  }
+
+  // ── EngineCore hooks ──────────────────────────────────────────────────────────────────────────────
+  kick(): void {
+    if (this.stopped) return;
+    void this.pump();
+  }
+
+  messagesChanged(rows: MessageRow[]): void {
+    if (rows.length > 0) this.options.onMessages?.(rows);
+  }
+
+  changed(kind: ChangeKind): void {
+    this.options.onChange?.(kind);
+  }
+
+  // ── receiving ────────────────────────────────────────────────────────────────────────────────────
+  /** Queues a ProtoMsg from the stream; they are processed one at a time, in arrival order. */
+  receive(msg: ProtoMsg): void {
+    this.inbox = this.inbox.then(() => this.process(msg)).catch((err: unknown) => this.log.error('processing a ProtoMsg failed', errText(err)));
+  }
+
+  private async process(msg: ProtoMsg): Promise<void> {
+    try {
+      verifyServerSignatures(
+        this.suite,
+        this.serverKey,
+        msg.signatureList.map((s) => ({ signingAlg: s.signingAlg, hashAlg: s.hashAlg, msgFingerprint: s.msgFingerprint, signature: s.signature })),
+        this.options.recomputeFingerprint === false ? undefined : protoMsgFingerprint(msg),
+      );
+    } catch (err) {
+      // Not acknowledged: a message the pinned server key did not sign is not the server's to delete.
+      this.log.warn('ProtoMsg refused: server signature does not verify', errText(err));
+      return;
+    }
+    if (msg.payload?.$case === 'serverHeartbeatMsg') return;
+    const id = msg.tag?.protoMsgId;
+    if (!id) return;
+    const to = deviceOf(msg.to);
+    if (this.store.wasProcessed(id) || (to && !sameDevice(to, this.me))) {
+      await this.ack(id, ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED);
+      return;
+    }
+    const result = emptyResult();
+    let state = ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED;
+    try {
+      this.store.transaction(() => {
+        applyProtoMsg(this, msg, result);
+        this.store.markProcessed(id);
+      });
+    } catch (err) {
+      // Undecryptable or malformed: recorded (so a redelivery is not retried) and consumed, as SKISSM does.
+      this.log.warn(`ProtoMsg ${msg.payload?.$case ?? 'empty'} could not be processed`, errText(err));
+      state = /signature/i.test(errText(err)) ? ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_SIGNATURE : ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_DECRYPTION;
+      this.store.transaction(() => this.store.markProcessed(id));
+    }
+    // Committed first, acknowledged second: a crash in between only causes a redelivery we recognise.
+    await this.ack(id, state);
+    for (const sessionId of result.replaySessions) this.replayDeferred(sessionId, result);
+    this.report(result);
+    this.kick();
+  }
+
+  private replayDeferred(sessionId: string, result: InboundResult): void {
+    for (const bytes of this.store.takeDeferred(sessionId)) {
+      try {
+        this.store.transaction(() => applyProtoMsg(this, ProtoMsg.decode(bytes), result));
+      } catch (err) {
+        this.log.warn('deferred group message could not be processed', errText(err));
+      }
+    }
+  }
+
+  private report(result: InboundResult): void {
+    this.messagesChanged(result.messages);
+    if (result.messages.length > 0) this.changed('conversations');
+    if (result.contactsChanged) this.changed('contacts');
+    if (result.groupsChanged) this.changed('groups');
+    if (result.devicesChanged) this.changed('devices');
+    if (result.friendRequestFrom) this.options.onFriendRequest?.(result.friendRequestFrom);
+  }
+
+  private async ack(protoMsgId: string, state: ProtoMsgOpState): Promise<void> {
+    try {
+      const response = await this.port.call('consumeProtoMsg', { protoMsgId, state }, { timeoutMs: 5000 });
+      if (!isOk(response.code) && response.code !== ResponseCode.RESPONSE_CODE_NOT_FOUND) this.log.warn(`ConsumeProtoMsg answered ${response.code}`);
+    } catch (err) {
+      // The server redelivers it later; the processed-id record makes that harmless.
+      this.log.debug('ConsumeProtoMsg failed', errText(err));
+    }
+  }
+
+  // ── sending ──────────────────────────────────────────────────────────────────────────────────────
+  async sendText(conv: { type: 'user' | 'group'; id: string }, text: string): Promise<MessageRow> {
+    const header: AppHeader = { v: 1, kind: 'text', id: newId(this.random), conv, text, sentAt: Date.now() };
+    return this.sendPayload(header, new Uint8Array(0));
+  }
+
+  async sendImage(conv: { type: 'user' | 'group'; id: string }, image: { bytes: Uint8Array; mime: 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp'; name: string; caption: string }): Promise<MessageRow> {
+    if (image.bytes.length === 0 || image.bytes.length > MAX_IMAGE_BYTES) throw new Error(`images must be 1 byte to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+    const header: AppHeader = { v: 1, kind: 'image', id: newId(this.random), conv, mime: image.mime, name: image.name, caption: image.caption, sentAt: Date.now() };
+    return this.sendPayload(header, image.bytes);
+  }
+
+  /** Sends a failed message again (same id, so receivers that already have it ignore the copy). */
+  async retry(messageId: string): Promise<MessageRow> {
+    const row = this.store.message(messageId);
+    if (!row || row.direction !== 'out') throw new Error('no such outgoing message');
+    const conv = { type: row.convType, id: row.convId };
+    const header: AppHeader =
+      row.kind === 'image'
+        ? { v: 1, kind: 'image', id: row.id, conv, mime: (row.mime ?? 'image/jpeg') as 'image/jpeg', name: '', caption: row.text, sentAt: row.sentAt }
+        : { v: 1, kind: 'text', id: row.id, conv, text: row.text, sentAt: row.sentAt };
+    return this.sendPayload(header, row.kind === 'image' ? (this.store.image(row.id) ?? new Uint8Array(0)) : new Uint8Array(0), row);
+  }
+
+  private async sendPayload(header: AppHeader, body: Uint8Array, existing?: MessageRow): Promise<MessageRow> {
+    if (header.kind === 'receipt') throw new Error('receipts are not sent this way');
+    const payload = encodeAppPayload({ header, body });
+    const row: MessageRow = existing
+      ? { ...existing, state: 'sending' }
+      : {
+          id: header.id,
+          convType: header.conv.type,
+          convId: header.conv.id,
+          sender: simpleAddress(this.me),
+          direction: 'out',
+          kind: header.kind,
+          text: header.kind === 'text' ? header.text : header.caption,
+          mime: header.kind === 'image' ? header.mime : null,
+          imageBytes: header.kind === 'image' ? body.length : 0,
+          state: 'sending',
+          pendingSends: 0,
+          sentAt: header.sentAt,
+          createdAt: Date.now(),
+          seen: true,
+        };
+    try {
+      if (header.conv.type === 'group') {
+        this.store.transaction(() => {
+          if (!existing) this.store.insertMessage(row, header.kind === 'image' ? body : null);
+          this.store.setMessageState(row.id, 'sending', 1);
+        });
+        this.messagesChanged([row]);
+        await sendGroupPayload(this, header.conv.id, payload, row.id);
+      } else {
+        const peer = parseUser(header.conv.id);
+        if (sameUser(peer, this.me)) throw new Error('cannot message yourself');
+        if (this.peerDevices(peer).length === 0) await ensureSessions(this, peer);
+        const peerDevices = this.peerDevices(peer);
+        if (peerDevices.length === 0) throw new Error(`${header.conv.id} has no devices`);
+        const ownDevices = this.peerDevices(this.me).filter((d) => !sameDevice(d, this.me));
+        this.store.transaction(() => {
+          if (!existing) this.store.insertMessage(row, header.kind === 'image' ? body : null);
+          this.store.setMessageState(row.id, 'sending', peerDevices.length + ownDevices.length);
+          deliver(this, peerDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(payload) } }).finish(), row.id);
+          deliver(this, ownDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonSyncMsg', value: Buffer.from(payload) } }).finish(), row.id);
+        });
+        this.messagesChanged([row]);
+        this.kick();
+      }
+    } catch (err) {
+      this.store.setMessageState(row.id, 'failed');
+      const failed = this.store.message(row.id);
+      if (failed) this.messagesChanged([failed]);
+      this.changed('conversations');
+      throw err;
+    }
+    this.changed('conversations');
+    return this.store.message(row.id) ?? row;
+  }
+
+  /** Devices we know of for a user (from bundles, sessions and device notices). */
+  peerDevices(user: UserRef): DeviceRef[] {
+    const known = new Map<string, DeviceRef>();
+    for (const d of this.store.devicesOf(user)) known.set(d.ref.deviceId, d.ref);
+    for (const d of this.store.sessionPeers(user)) known.set(d.deviceId, d);
+    return [...known.values()];
+  }
+
+  // ── the outbox worker ────────────────────────────────────────────────────────────────────────────
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (;;) {
+          if (this.stopped) return;
+          const item = this.store.nextOutbox(Date.now());
+          if (!item) break;
+          await this.execute(item.id, item.body as OutboxBody, item.messageId, item.attempts);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+      this.scheduleNextPump();
+    }
+  }
+
+  private scheduleNextPump(): void {
+    if (this.stopped) return;
+    const at = this.store.earliestOutboxAt();
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+    if (at === null) return;
+    this.pumpTimer = setTimeout(() => this.kick(), Math.max(10, at - Date.now()));
+    this.pumpTimer.unref();
+  }
+
+  /** Makes the outbox try everything now (after a reconnect). */
+  retryOutboxNow(): void {
+    this.kick();
+  }
+
+  private async execute(id: number, body: OutboxBody, messageId: string | null, attempts: number): Promise<void> {
+    try {
+      if (body.type === 'rpc') {
+        const response = (await this.port.call(body.method, rpcRequest(body.method, body.request) as never)) as { code: number; msg: string };
+        if (isOk(response.code)) this.finish(id, messageId, 'done');
+        else if (body.method === 'sendOne2OneMsg' && response.code === ResponseCode.RESPONSE_CODE_NOT_FOUND) {
+          // The device is gone: forget its sessions; the message is still delivered to the others.
+          const request = rpcRequest('sendOne2OneMsg', body.request) as { msg?: { to?: Parameters<typeof deviceOf>[0] } };
+          const gone = deviceOf(request.msg?.to);
+          if (gone) this.store.removeDevice(gone);
+          this.finish(id, messageId, 'done');
+        } else {
+          this.log.warn(`${body.method} refused: ${response.msg || response.code}`);
+          this.finish(id, messageId, 'failed');
+        }
+      } else if (body.type === 'ensureSessions') {
+        await ensureSessions(this, { userId: body.userId, domain: body.domain }, body.deviceId);
+        this.store.outboxDone(id);
+        // New identity keys may unlock group messages that waited for their sender's sign key.
+        const result = emptyResult();
+        for (const sessionId of this.store.deferredSessionIds()) this.replayDeferred(sessionId, result);
+        this.report(result);
+      } else {
+        await reseedGroup(this, body.groupId);
+        this.store.outboxDone(id);
+      }
+    } catch (err) {
+      const retryable = !(err instanceof PortError) || err.retryable;
+      if (retryable && attempts + 1 < MAX_ATTEMPTS) {
+        this.store.outboxRetry(id, Date.now() + Math.min(30_000, 500 * 2 ** attempts));
+        this.log.debug(`outbox ${body.type} will be retried`, errText(err));
+      } else {
+        this.log.warn(`outbox ${body.type} failed`, errText(err));
+        this.finish(id, messageId, 'failed');
+      }
+    }
+  }
+
+  private finish(id: number, messageId: string | null, outcome: 'done' | 'failed'): void {
+    this.store.transaction(() => {
+      this.store.outboxDone(id);
+      if (!messageId) return;
+      const row = this.store.message(messageId);
+      if (!row) return;
+      if (outcome === 'failed') this.store.setMessageState(messageId, 'failed', 0);
+      else {
+        this.store.addPendingSends(messageId, -1);
+        if (row.pendingSends <= 1 && row.state === 'sending') this.store.setMessageState(messageId, 'sent', 0);
+      }
+    });
+    const updated = messageId ? this.store.message(messageId) : null;
+    if (updated) this.messagesChanged([updated]);
+  }
+
+  // ── friends, users, privacy ──────────────────────────────────────────────────────────────────────
+  async syncFriends(): Promise<void> {
+    const response = await this.port.call('getFriends', { lastModifiedDate: '0' });
+    if (!isOk(response.code)) return;
+    this.store.transaction(() => {
+      for (const f of response.friends) saveFriendship(this, f);
+    });
+    this.changed('contacts');
+  }
+
+  async findUser(query: { userId?: string; authenticator?: string }): Promise<{ userId: string; domain: string; nickname: string } | null> {
+    const q = query.userId ? `userId=${encodeURIComponent(query.userId)}&domain=${encodeURIComponent(this.me.domain)}` : `authenticator=${encodeURIComponent(query.authenticator ?? '')}`;
+    const response = await this.port.call('findUser', { query: encodeURIComponent(q), userAddress: deviceAddress(this.me) });
+    if (!isOk(response.code) || !response.friend) return null;
+    const user = parseUser(response.friend.toUser);
+    return { ...user, nickname: response.friend.nickname };
+  }
+
+  async addFriend(user: UserRef): Promise<number> {
+    const response = await this.port.call('addFriend', { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), fromUser: simpleAddress(this.me), fromUsername: this.userName });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
+    this.changed('contacts');
+    return response.status;
+  }
+
+  async friendOp(op: 'remove' | 'block' | 'unblock', user: UserRef): Promise<void> {
+    const base = { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), fromUser: simpleAddress(this.me) };
+    const response = op === 'remove' ? await this.port.call('removeFriend', base) : op === 'block' ? await this.port.call('blockFriend', base) : await this.port.call('unBlockFriend', base);
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
+    this.changed('contacts');
+  }
+
+  async memo(user: UserRef, memoname: string): Promise<void> {
+    const response = await this.port.call('memoFriend', { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), memoname });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
+    this.changed('contacts');
+  }
+
+  async setPrivacy(privacy: { allowAttention: boolean; allowGreeting: boolean; allowAutoFriend: boolean }): Promise<void> {
+    const response = await this.port.call('updateUserPrivacy', privacy);
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    const account = this.store.loadAccount();
+    if (account) this.store.saveAccount({ ...account, privacy });
+    this.changed('account');
+  }
+
+  /** Safety numbers with every known device of a user, fetching identity keys we have not seen yet. */
+  async safety(user: UserRef): Promise<{ deviceId: string; fingerprint: string }[]> {
+    let devices = this.store.devicesOf(user);
+    if (devices.length === 0 || devices.some((d) => !d.kemPk || !d.signPk)) {
+      const response = await this.port.call('getPreKeyBundle', { domain: user.domain, userId: user.userId, deviceId: '' });
+      if (isOk(response.code)) {
+        for (const bundle of response.preKeyBundles) {
+          const device = deviceOf(bundle.userAddress);
+          if (!device || !bundle.signature || sameDevice(device, this.me)) continue;
+          try {
+            verifyServerSignatures(this.suite, this.serverKey, [bundle.signature], preKeyBundleFingerprint(bundle));
+            this.store.upsertDevice(device, { kemPk: bundle.identityKeyPublic?.asymPublicKey, signPk: bundle.identityKeyPublic?.signPublicKey });
+          } catch (err) {
+            this.log.warn('bundle refused', errText(err));
+          }
+        }
+      }
+      devices = this.store.devicesOf(user);
+    }
+    const mine = { kemPublicKey: this.keys.identityKem.publicKey, signPublicKey: this.keys.identitySign.publicKey };
+    return devices
+      .filter((d) => d.kemPk && d.signPk && !sameDevice(d.ref, this.me))
+      .map((d) => ({ deviceId: d.ref.deviceId, fingerprint: safetyFingerprint(mine, { kemPublicKey: d.kemPk!, signPublicKey: d.signPk! }) }));
+  }
+
+  // ── groups ───────────────────────────────────────────────────────────────────────────────────────
+  createGroup(name: string, members: readonly UserRef[]): Promise<string> {
+    return createGroup(this, name, members);
+  }
+
+  async addMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
+    const group = this.store.group(groupId);
+    if (!group) throw new Error('no such group');
+    const response = await this.port.call('addGroupMembers', {
+      msg: {
+        e2eePackId: this.suite.packId,
+        senderAddress: deviceAddress(this.me),
+        sequence: 0,
+        groupInfo: { groupName: group.name, groupAddress: groupAddress(this.me.domain, groupId), groupMemberList: group.members },
+        addingMemberList: members.map((m) => ({ ...m, role: 0 })),
+        addingMemberInfoList: [],
+      },
+    });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    this.store.saveGroup({ ...group, members: response.groupMemberList.map((m) => ({ userId: m.userId, domain: m.domain, role: m.role })), stale: true, updatedAt: Date.now() });
+    await reseedGroup(this, groupId);
+    this.changed('groups');
+  }
+
+  async removeMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
+    const group = this.store.group(groupId);
+    if (!group) throw new Error('no such group');
+    const response = await this.port.call('removeGroupMembers', {
+      msg: {
+        e2eePackId: this.suite.packId,
+        senderAddress: deviceAddress(this.me),
+        groupInfo: { groupName: group.name, groupAddress: groupAddress(this.me.domain, groupId), groupMemberList: group.members },
+        removingMemberList: members.map((m) => ({ ...m, role: 0 })),
+        memberInfoList: [],
+      },
+    });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    this.store.saveGroup({ ...group, members: response.groupMemberList.map((m) => ({ userId: m.userId, domain: m.domain, role: m.role })), stale: true, updatedAt: Date.now() });
+    // Fresh seed right away, so the removed members cannot read what follows.
+    await reseedGroup(this, groupId);
+    this.changed('groups');
+  }
+
+  async leaveGroup(groupId: string): Promise<void> {
+    const response = await this.port.call('leaveGroup', { msg: { userAddress: deviceAddress(this.me), groupAddress: groupAddress(this.me.domain, groupId) } });
+    if (!isOk(response.code) && response.code !== ResponseCode.RESPONSE_CODE_NOT_FOUND) throw new Error(response.msg || `server answered ${response.code}`);
+    const group = this.store.group(groupId);
+    this.store.transaction(() => {
+      if (group) this.store.saveGroup({ ...group, active: false, members: group.members.filter((m) => !sameUser(m, this.me)), updatedAt: Date.now() });
+      this.store.deleteGroupSessions(groupId);
+    });
+    this.changed('groups');
+  }
+
+  async renameGroup(groupId: string, name: string): Promise<void> {
+    const response = await this.port.call('updateGroupName', { toGroup: `${groupId}@${this.me.domain}`, fromUser: simpleAddress(this.me), groupName: name });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    const group = this.store.group(groupId);
+    if (group) this.store.saveGroup({ ...group, name, updatedAt: Date.now() });
+    this.changed('groups');
+  }
+
+  async setManagers(groupId: string, managers: readonly UserRef[]): Promise<void> {
+    const group = this.store.group(groupId);
+    if (!group) throw new Error('no such group');
+    const updating = group.members.map((m) => ({ userId: m.userId, domain: m.domain, role: managers.some((x) => sameUser(x, m)) ? 1 : 0 }));
+    const response = await this.port.call('updateGroupManagers', { toGroup: `${groupId}@${this.me.domain}`, fromUser: simpleAddress(this.me), updatingMembers: updating });
+    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    const set = new Set(response.groupManagers.map((m) => m.userId));
+    this.store.saveGroup({ ...group, members: group.members.map((m) => ({ ...m, role: set.has(m.userId) ? 1 : 0 })), updatedAt: Date.now() });
+    this.changed('groups');
+  }
+}
+
+export class RegistrationError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message || `registration refused (${code})`);
+  }
+}
+
+export function parseUser(text: string): UserRef {
+  const at = text.lastIndexOf('@');
+  if (at <= 0) throw new Error(`"${text}" is not a user address`);
+  return { userId: text.slice(0, at), domain: text.slice(at + 1) };
+}
+
+export function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,225 @@
+import { FriendOp, GroupOp, ProtoMsg, type E2eeMsg } from '../../gen/skissm/proto_msg';
+import { Plaintext } from '../../gen/skissm/plaintext';
+import type { FriendshipDTO } from '../../gen/skissm/common';
+import { deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUser, simpleAddress, type DeviceRef } from '../protocol/address';
+import { decodeAppPayload, encodeAppPayload, type AppPayload } from '../protocol/app-payload';
+import type { MessageRow } from '../store/chat-store';
+import { rpcBody, type EngineCore } from './engine-core';
+import { decryptGroup, onGroupBundle, saveGroupInfo } from './groups';
+import { decryptOne2one, deliver, onAccept, onInvite } from './sessions';
+
+/**
+ * Applies one verified, not yet processed ProtoMsg to the store. Runs inside the caller's transaction and
+ * performs no I/O: anything to send goes into the outbox. Returns group session ids whose deferred
+ * messages can now be replayed.
+ */
+export interface InboundResult {
+  messages: MessageRow[];
+  replaySessions: string[];
+  contactsChanged: boolean;
+  groupsChanged: boolean;
+  devicesChanged: boolean;
+  friendRequestFrom: string | null;
+}
+
+export function emptyResult(): InboundResult {
+  return { messages: [], replaySessions: [], contactsChanged: false, groupsChanged: false, devicesChanged: false, friendRequestFrom: null };
+}
+
+const VERSION = '\x01';
+
+export function applyProtoMsg(core: EngineCore, msg: ProtoMsg, out: InboundResult): void {
+  const from = deviceOf(msg.from);
+  const payload = msg.payload;
+  if (!payload) return;
+  switch (payload.$case) {
+    case 'inviteMsg':
+      if (from) onInvite(core, payload.value, from);
+      return;
+    case 'acceptMsg':
+      if (from) onAccept(core, payload.value, from);
+      return;
+    case 'e2eeMsg':
+      if (from) onE2ee(core, payload.value, from, out);
+      return;
+    case 'supplyOpksMsg':
+      supplyOpks(core, Math.min(payload.value.opksNum, 100));
+      return;
+    case 'addUserDeviceMsg': {
+      const device = deviceOf(payload.value.userAddress);
+      if (!device || sameDevice(device, core.me)) return;
+      core.store.upsertDevice(device);
+      core.store.enqueue('ensureSessions', { type: 'ensureSessions', userId: device.userId, domain: device.domain, deviceId: device.deviceId });
+      markGroupsStale(core, device);
+      out.devicesChanged = true;
+      return;
+    }
+    case 'removeUserDeviceMsg': {
+      const device = deviceOf(payload.value.userAddress);
+      if (!device) return;
+      core.store.removeDevice(device);
+      markGroupsStale(core, device);
+      out.devicesChanged = true;
+      return;
+    }
+    case 'createGroupMsg':
+      if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
+      out.groupsChanged = true;
+      return;
+    case 'addGroupMembersMsg':
+      if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, null, true);
+      out.groupsChanged = true;
+      return;
+    case 'removeGroupMembersMsg':
+      if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
+      out.groupsChanged = true;
+      return;
+    case 'groupManagerMsg': {
+      const groupId = groupIdOf(payload.value.groupAddress);
+      const group = groupId ? core.store.group(groupId) : null;
+      if (!group) return;
+      const arg = payload.value.arg;
+      if (payload.value.op === GroupOp.GROUP_OP_UPDATE_GROUP_NAME && arg?.$case === 'updateGroupNameArg') group.name = arg.value.groupName.slice(0, 64) || group.name;
+      if (payload.value.op === GroupOp.GROUP_OP_UPDATE_GROUP_ADMINS && arg?.$case === 'updateGroupAdminsArg') {
+        const managers = new Set(arg.value.groupAdminList.map((m) => m.userId));
+        group.members = group.members.map((m) => ({ ...m, role: managers.has(m.userId) ? 1 : 0 }));
+      }
+      core.store.saveGroup({ ...group, updatedAt: Date.now() });
+      out.groupsChanged = true;
+      return;
+    }
+    case 'friendManagerMsg': {
+      const friend = payload.value.friend;
+      if (friend) saveFriendship(core, friend);
+      if (payload.value.op === FriendOp.FRIEND_OP_ADDING_RECEIVE && friend) out.friendRequestFrom = friend.toUser;
+      out.contactsChanged = true;
+      return;
+    }
+    default:
+      // Everything else (system notices, sync requests, upgrade notices) is consumed without effect.
+      return;
+  }
+}
+
+/** Stores a FriendshipDTO seen from our side (from_user = us). */
+export function saveFriendship(core: EngineCore, dto: FriendshipDTO): void {
+  const other = parseSimpleAddress(dto.fromUser === simpleAddress(core.me) ? dto.toUser : dto.fromUser);
+  if (!other || sameUser(other, core.me)) return;
+  const current = core.store.contact(other);
+  core.store.upsertContact({
+    userId: other.userId,
+    domain: other.domain,
+    nickname: dto.nickname.slice(0, 64),
+    memo: dto.memoname.slice(0, 64),
+    status: dto.friendStatus,
+    blocked: dto.blockState !== 0,
+    verified: current?.verified ?? false,
+    modified: Number(dto.modifiedDate) || Date.now(),
+  });
+}
+
+function markGroupsStale(core: EngineCore, device: DeviceRef): void {
+  for (const g of core.store.groups()) {
+    if (g.active && g.members.some((m) => sameUser(m, device))) core.store.saveGroup({ ...g, stale: true, updatedAt: Date.now() });
+  }
+}
+
+function supplyOpks(core: EngineCore, count: number): void {
+  const account = core.store.loadAccount();
+  if (!account || count <= 0) return;
+  const list = [];
+  for (let i = 0; i < count; i++) {
+    const id = account.nextOpkId + i;
+    const pair = core.suite.kem.generateKeyPair(core.random);
+    core.store.addOpk(id, pair.publicKey, pair.secretKey);
+    list.push({ opkId: id, publicKey: Buffer.from(pair.publicKey) });
+  }
+  core.store.saveAccount({ ...account, nextOpkId: account.nextOpkId + count });
+  core.store.enqueue('rpc', rpcBody('supplyOpks', { e2eePackId: core.suite.packId, userAddress: undefined, oneTimePreKeyPublicList: list }));
+}
+
+function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundResult): void {
+  if (msg.payload?.$case === 'groupMsg') {
+    const result = decryptGroup(core, msg, from);
+    if (result.kind === 'defer') {
+      core.store.defer(result.sessionId, ProtoMsg.encode({ tag: undefined, from: msg.from, to: msg.to, payload: { $case: 'e2eeMsg', value: msg }, signatureList: [] }).finish());
+      // The sender's sign key is unknown: its bundle brings it, and the deferred messages are replayed then.
+      if (result.needKeysOf) core.store.enqueue('ensureSessions', { type: 'ensureSessions', userId: result.needKeysOf.userId, domain: result.needKeysOf.domain, deviceId: result.needKeysOf.deviceId });
+      return;
+    }
+    if (result.kind === 'drop') {
+      core.log.warn(`group message dropped: ${result.reason}`);
+      return;
+    }
+    const app = decodeAppPayload(result.plaintext);
+    if (app.header.kind === 'receipt' || app.header.conv.type !== 'group' || app.header.conv.id !== result.groupId) return;
+    storeMessage(core, app, { convType: 'group', convId: result.groupId, from, out });
+    return;
+  }
+  const plaintext = Plaintext.decode(decryptOne2one(core, msg, from));
+  const payload = plaintext.payload;
+  if (!payload) return;
+  switch (payload.$case) {
+    case 'commonMsg': {
+      const app = decodeAppPayload(payload.value);
+      if (app.header.kind === 'receipt') {
+        for (const id of app.header.ids) {
+          const row = core.store.message(id);
+          if (row && row.direction === 'out' && row.convType === 'user' && row.convId === simpleAddress(from) && row.state !== 'delivered') {
+            core.store.setMessageState(id, 'delivered');
+            out.messages.push({ ...row, state: 'delivered' });
+          }
+        }
+        return;
+      }
+      if (storeMessage(core, app, { convType: 'user', convId: simpleAddress(from), from, out })) {
+        // Delivery receipt back to the sending device only.
+        const receipt = encodeAppPayload({ header: { v: 1, kind: 'receipt', ids: [app.header.id] }, body: new Uint8Array(0) });
+        deliver(core, [from], Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(receipt) } }).finish(), null);
+      }
+      return;
+    }
+    case 'commonSyncMsg': {
+      if (!sameUser(from, core.me)) return;
+      const app = decodeAppPayload(payload.value);
+      if (app.header.kind === 'receipt' || app.header.conv.type !== 'user') return;
+      storeMessage(core, app, { convType: 'user', convId: app.header.conv.id, from, out, own: true });
+      return;
+    }
+    case 'groupPreKeyBundle': {
+      const sessionId = onGroupBundle(core, payload.value, from);
+      if (sessionId) {
+        out.replaySessions.push(sessionId);
+        out.groupsChanged = true;
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function storeMessage(core: EngineCore, app: AppPayload, where: { convType: 'user' | 'group'; convId: string; from: DeviceRef; out: InboundResult; own?: boolean }): boolean {
+  const header = app.header;
+  if (header.kind === 'receipt') return false;
+  const own = where.own === true || sameUser(where.from, core.me);
+  const row: MessageRow = {
+    id: header.id,
+    convType: where.convType,
+    convId: where.convId,
+    sender: simpleAddress(where.from),
+    direction: own ? 'out' : 'in',
+    kind: header.kind,
+    text: header.kind === 'text' ? header.text : header.caption,
+    mime: header.kind === 'image' ? header.mime : null,
+    imageBytes: header.kind === 'image' ? app.body.length : 0,
+    state: own ? 'sent' : 'received',
+    pendingSends: 0,
+    sentAt: header.sentAt,
+    createdAt: Date.now(),
+    seen: own,
+  };
+  if (!core.store.insertMessage(row, header.kind === 'image' ? app.body : null)) return false;
+  where.out.messages.push(row);
+  return true;
+}

@@ -1,0 +1,51 @@
+import { fromBase64, ratchetStateFromJson, ratchetStateToJson, toBase64, type EstablishedSession, type PendingInvite } from '../crypto';
+
+/** The sealed JSON of a chat_sessions row: an invite waiting for its Accept, or a running ratchet. */
+export type StoredSession =
+  | { kind: 'pending'; pending: PendingInvite; invite: Uint8Array }
+  | { kind: 'established'; session: EstablishedSession };
+
+export function sessionToJson(s: StoredSession): unknown {
+  if (s.kind === 'pending') {
+    const p = s.pending;
+    return {
+      kind: 'pending',
+      packId: p.packId,
+      temp: toBase64(p.tempSharedSecret),
+      basePk: toBase64(p.baseKeyPair.publicKey),
+      baseSk: toBase64(p.baseKeyPair.secretKey),
+      theirSpk: toBase64(p.theirSignedPreKey),
+      ad: toBase64(p.associatedData),
+      fp: toBase64(p.fingerprint),
+      invite: toBase64(s.invite),
+    };
+  }
+  return { kind: 'established', ratchet: ratchetStateToJson(s.session.ratchet), ad: toBase64(s.session.associatedData), fp: toBase64(s.session.fingerprint) };
+}
+
+function b64(v: unknown): Uint8Array {
+  if (typeof v !== 'string') throw new Error('stored session is malformed');
+  return fromBase64(v);
+}
+
+export function sessionFromJson(v: unknown): StoredSession {
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'pending') {
+    return {
+      kind: 'pending',
+      pending: {
+        packId: Number(o.packId),
+        tempSharedSecret: b64(o.temp),
+        baseKeyPair: { publicKey: b64(o.basePk), secretKey: b64(o.baseSk) },
+        theirSignedPreKey: b64(o.theirSpk),
+        associatedData: b64(o.ad),
+        fingerprint: b64(o.fp),
+      },
+      invite: b64(o.invite),
+    };
+  }
+  if (o.kind === 'established') {
+    return { kind: 'established', session: { ratchet: ratchetStateFromJson(o.ratchet), associatedData: b64(o.ad), fingerprint: b64(o.fp) } };
+  }
+  throw new Error('stored session has an unknown kind');
+}

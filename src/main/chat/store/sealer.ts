@@ -1,0 +1,47 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Encryption at rest for the chat tables: AES-256-GCM with a random 12-byte IV per record and the record's
+ * identity (table:key) as associated data, so a sealed value cannot be moved to another row unnoticed.
+ * The 32-byte key lives in the secret store (`connection:<id>:chat-store-key`), never in the database.
+ */
+export class Sealer {
+  private readonly key: Buffer;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== 32) throw new Error('chat store key must be 32 bytes');
+    this.key = Buffer.from(key);
+  }
+
+  seal(plaintext: Uint8Array, aad: string): Uint8Array {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return new Uint8Array(Buffer.concat([iv, body, cipher.getAuthTag()]));
+  }
+
+  open(sealed: Uint8Array, aad: string): Uint8Array {
+    if (sealed.length < 28) throw new Error('sealed record too short');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]));
+  }
+
+  sealJson(value: unknown, aad: string): Uint8Array {
+    return this.seal(new TextEncoder().encode(JSON.stringify(value)), aad);
+  }
+
+  openJson(sealed: Uint8Array, aad: string): unknown {
+    return JSON.parse(new TextDecoder().decode(this.open(sealed, aad)));
+  }
+
+  sealText(text: string, aad: string): Uint8Array {
+    return this.seal(new TextEncoder().encode(text), aad);
+  }
+
+  openText(sealed: Uint8Array, aad: string): string {
+    return new TextDecoder().decode(this.open(sealed, aad));
+  }
+}
