@@ -89,7 +89,7 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
       <section className="chat-conversation" aria-labelledby="chat-conv-title">
         <header className="chat-conv-head">
           <h2 id="chat-conv-title">{conversation.type === 'group' ? '# ' : ''}{title}</h2>
-          <span className="chat-e2e small" title="Messages are encrypted on this device and can only be read by the recipients' devices.">🔒 End-to-end encrypted</span>
+          <span className="chat-e2e small" title="Messages are encrypted on this device and can only be read by the recipients' devices.">✓ End-to-end encrypted</span>
         </header>
         <ol className="chat-messages" ref={listRef} aria-label="Messages" aria-live="polite">
           {messages.map((m) => (

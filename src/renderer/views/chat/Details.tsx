@@ -45,7 +45,7 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
         )}
         <label className="chat-row small">
           <input type="checkbox" checked={contact?.verified ?? false} onChange={(e) => void api().call('chat.setVerified', { connectionId, address, verified: e.target.checked }).then(refresh)} />
-          I compared the numbers: verified
+          {contact?.verified ? 'Verified: the numbers match' : 'I compared the numbers and they match'}
         </label>
       </section>
       <div className="chat-row">
