@@ -56,6 +56,16 @@ function summary(devices: DeviceStatus[]): string {
   return `${devices.length} printers · ${printing} printing · ${problems} need attention`;
 }
 
+const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', cloud: 'Cloud' };
+
+/** "da Vinci nano", "OctoPrint", "Cloud · X1 Carbon": the family once, the model when it adds something. */
+function describeDevice(device: DeviceStatus): string {
+  const family = FAMILY_LABEL[device.family];
+  const model = device.model?.trim() ?? '';
+  if (!model || model.toLowerCase() === family.toLowerCase()) return family;
+  return model.toLowerCase().includes(family.toLowerCase()) ? model : `${family} · ${model}`;
+}
+
 function NoPrinters() {
   const navigate = useAppStore((s) => s.navigate);
   const toastError = useAppStore((s) => s.errorToast);
@@ -139,7 +149,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
         </h2>
         <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? 'Offline' : device.stateText}</span>
       </header>
-      <p className="muted small">{[device.model, device.family === 'xyz' ? 'da Vinci' : device.family].filter(Boolean).join(' · ')}</p>
+      <p className="muted small">{describeDevice(device)}</p>
       {device.problem && (
         <p className="problem" role="note">
           {device.problem.message}
