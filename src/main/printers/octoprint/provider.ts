@@ -1,4 +1,5 @@
-import type { ProviderFactory } from '../fleet';
+import { singleDevice, type ProviderFactory } from '../fleet';
+import { OctoPrintDriver } from './octoprint-driver';
 
-/** OctoPrint servers; null until the connector lands. */
-export const octoprintProvider: ProviderFactory | null = null;
+/** OctoPrint servers: one printer per connection, the API key is the connection's secret. */
+export const octoprintProvider: ProviderFactory | null = singleDevice((ctx) => new OctoPrintDriver(ctx));

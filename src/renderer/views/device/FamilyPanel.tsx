@@ -1,4 +1,5 @@
 import type { DeviceStatus } from '../../../shared/contract';
+import { OctoprintPanels } from './octoprint/OctoprintPanels';
 
 /**
  * Family-specific panels on the device page (OctoPrint terminal and files, cloud history, …).
@@ -7,6 +8,8 @@ import type { DeviceStatus } from '../../../shared/contract';
  */
 export function FamilyPanel({ device }: { device: DeviceStatus }) {
   switch (device.family) {
+    case 'octoprint':
+      return <OctoprintPanels device={device} />;
     default:
       return null;
   }

@@ -4,11 +4,13 @@ import { useAppStore } from '../../stores/app-store';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { ConnectionForm, type ConnectionDraft } from './ConnectionForm';
 import { KIND_LABELS } from './kind-labels';
+import { OctoprintPairing } from './OctoprintPairing';
 
 export function ConnectionsManager() {
   const connections = useConnectionsStore((s) => s.connections);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
+  const [pairing, setPairing] = useState<string | null>(null);
   return (
     <section aria-labelledby="connections-title" className="panel">
       <div className="section-head">
@@ -29,9 +31,13 @@ export function ConnectionsManager() {
               <li key={c.id}>
                 <EditConnection connection={c} onDone={() => setEditing(null)} />
               </li>
+            ) : pairing === c.id ? (
+              <li key={c.id}>
+                <OctoprintPairing connection={c} onDone={() => setPairing(null)} />
+              </li>
             ) : (
               <li key={c.id} className="connection-row">
-                <ConnectionRow connection={c} onEdit={() => setEditing(c.id)} />
+                <ConnectionRow connection={c} onEdit={() => setEditing(c.id)} onPair={() => setPairing(c.id)} />
               </li>
             ),
           )}
@@ -41,7 +47,7 @@ export function ConnectionsManager() {
   );
 }
 
-function ConnectionRow({ connection: c, onEdit }: { connection: Connection; onEdit: () => void }) {
+function ConnectionRow({ connection: c, onEdit, onPair }: { connection: Connection; onEdit: () => void; onPair: () => void }) {
   const remove = useConnectionsStore((s) => s.remove);
   const errorToast = useAppStore((s) => s.errorToast);
   return (
@@ -55,6 +61,11 @@ function ConnectionRow({ connection: c, onEdit }: { connection: Connection; onEd
         </span>
       </div>
       <div className="row-actions">
+        {c.kind === 'octoprint' && (
+          <button type="button" onClick={onPair} aria-label={`${c.hasSecret ? 'Pair again' : 'Pair'} ${c.name}`}>
+            {c.hasSecret ? 'Pair again' : 'Pair'}
+          </button>
+        )}
         <button type="button" onClick={onEdit} aria-label={`Edit ${c.name}`}>
           Edit
         </button>

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { frameUpload, type HttpMethod, type HttpReply, type UploadFields } from './protocol';
+
+/**
+ * HTTP to one OctoPrint over node:http/https: every request has a deadline, every body a size
+ * limit, and uploads stream the file from disk with progress and cancellation.
+ */
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** A path on the base URL ("/api/version") or an absolute http(s) URL. */
+  path: string;
+  json?: unknown;
+  /** Send the API key (default true); the appkeys poll and the webcam need none. */
+  withKey?: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface HttpResult extends HttpReply {
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+}
+
+/** The request did not complete: DNS, refused, reset, TLS, deadline, or a too-large body. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'network' | 'timeout' | 'tooLarge' | 'aborted',
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface UploadRequest {
+  path: string;
+  fields: UploadFields;
+  filePath: string;
+  fileSize: number;
+  onProgress(sentBytes: number): void;
+  signal: AbortSignal;
+  /** Deadline without any progress; the whole upload may take as long as it needs. */
+  idleTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+const USER_AGENT = 'Printdeck';
+
+export class OctoPrintHttp {
+  private readonly base: URL;
+
+  constructor(
+    baseUrl: string,
+    private readonly apiKey: string | null,
+  ) {
+    this.base = new URL(baseUrl.replace(/\/+$/, '') + '/');
+  }
+
+  get baseUrl(): string {
+    return this.base.href.replace(/\/+$/, '');
+  }
+
+  url(path: string): URL {
+    // Relative paths keep the base's own path prefix (OctoPrint behind a reverse proxy at /octoprint/).
+    return new URL(path.replace(/^\//, ''), this.base);
+  }
+
+  request(req: HttpRequest): Promise<HttpResult> {
+    const url = /^https?:\/\//i.test(req.path) ? new URL(req.path) : this.url(req.path);
+    const body = req.json === undefined ? null : Buffer.from(JSON.stringify(req.json));
+    const headers: http.OutgoingHttpHeaders = { 'User-Agent': USER_AGENT, Accept: 'application/json' };
+    if (req.withKey !== false && this.apiKey !== null) headers['X-Api-Key'] = this.apiKey;
+    if (body !== null) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = body.length;
+    }
+    return this.exchange(url, req.method, headers, req.timeoutMs ?? DEFAULT_TIMEOUT_MS, req.maxBytes ?? DEFAULT_MAX_BYTES, false, (r) =>
+      r.end(body ?? undefined),
+    );
+  }
+
+  /** Streams head + file + tail as multipart/form-data; progress counts the file's bytes. */
+  async upload(req: UploadRequest): Promise<HttpResult> {
+    const boundary = `----printdeck${randomBytes(16).toString('hex')}`;
+    const framing = frameUpload(req.fields, boundary);
+    const headers: http.OutgoingHttpHeaders = {
+      'User-Agent': USER_AGENT,
+      Accept: 'application/json',
+      'Content-Type': framing.contentType,
+      'Content-Length': framing.contentLength(req.fileSize),
+    };
+    if (this.apiKey !== null) headers['X-Api-Key'] = this.apiKey;
+    return this.exchange(this.url(req.path), 'POST', headers, req.idleTimeoutMs ?? 60_000, DEFAULT_MAX_BYTES, true, (r, fail) => {
+      r.write(framing.head);
+      const file = createReadStream(req.filePath, { highWaterMark: 64 * 1024 });
+      let sent = 0;
+      let lastReport = 0;
+      const abort = (): void => {
+        file.destroy();
+        fail(new TransportError('The upload was cancelled.', 'aborted'));
+      };
+      if (req.signal.aborted) return abort();
+      req.signal.addEventListener('abort', abort, { once: true });
+      file.on('data', (chunk) => {
+        sent += chunk.length;
+        if (sent > req.fileSize) {
+          file.destroy();
+          fail(new TransportError('The file grew while it was being sent.', 'network'));
+          return;
+        }
+        const now = Date.now();
+        // Progress at most 10 times a second; the event hub coalesces the rest anyway.
+        if (now - lastReport >= 100 || sent === req.fileSize) {
+          lastReport = now;
+          req.onProgress(sent);
+        }
+        if (!r.write(chunk)) {
+          file.pause();
+          r.once('drain', () => file.resume());
+        }
+      });
+      file.on('error', (err) => fail(new TransportError(`Could not read ${req.filePath}: ${err.message}`, 'network')));
+      file.on('end', () => {
+        req.signal.removeEventListener('abort', abort);
+        if (sent !== req.fileSize) {
+          fail(new TransportError('The file changed size while it was being sent.', 'network'));
+          return;
+        }
+        r.end(framing.tail);
+      });
+    });
+  }
+
+  private exchange(
+    url: URL,
+    method: HttpMethod,
+    headers: http.OutgoingHttpHeaders,
+    timeoutMs: number,
+    maxBytes: number,
+    /** Uploads: the deadline counts from the last activity, not from the start. */
+    idle: boolean,
+    send: (req: http.ClientRequest, fail: (err: Error) => void) => void,
+  ): Promise<HttpResult> {
+    return new Promise<HttpResult>((resolve, reject) => {
+      const lib = url.protocol === 'https:' ? https : http;
+      let settled = false;
+      const finish = (err: Error | null, result?: HttpResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (err) {
+          req.destroy();
+          reject(err);
+        } else if (result) resolve(result);
+      };
+      const req = lib.request(url, { method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            finish(new TransportError(`OctoPrint's reply is larger than ${maxBytes} bytes.`, 'tooLarge'));
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          finish(null, { method, status: res.statusCode ?? 0, body: bytes.toString('utf8'), headers: res.headers, bytes });
+        });
+        res.on('error', (err) => finish(new TransportError(err.message, 'network')));
+      });
+      let deadline = setTimeout(onTimeout, timeoutMs);
+      function onTimeout(): void {
+        finish(new TransportError(`OctoPrint did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'timeout'));
+      }
+      const rearm = (): void => {
+        clearTimeout(deadline);
+        deadline = setTimeout(onTimeout, timeoutMs);
+      };
+      // An upload that keeps moving is not cut off however long it takes.
+      if (idle) req.on('socket', (socket) => socket.on('data', rearm).on('drain', rearm));
+      req.on('error', (err) => finish(new TransportError(describeNetworkError(err), 'network')));
+      send(req, (err) => finish(err));
+    });
+  }
+}
+
+function describeNetworkError(err: Error & { code?: string }): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'OctoPrint refused the connection (is it running?).';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'The OctoPrint host name could not be resolved.';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'The connection to OctoPrint was reset.';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'OctoPrint cannot be reached on the network.';
+    default:
+      return err.message || 'The connection to OctoPrint failed.';
+  }
+}
