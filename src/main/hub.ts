@@ -123,6 +123,7 @@ export class Hub {
     await this.stopDemo();
     await this.fleet.stopAll();
     for (const m of [...this.modules].reverse()) await m.stop?.();
+    this.connections.close();
     this.events.flush();
     this.events.dispose();
     this.db.close();

@@ -68,6 +68,8 @@ export class ConnectionRepo {
   }
 }
 
+const StoredRow = Connection.omit({ hasSecret: true });
+
 function toStored(row: Row): StoredConnection | null {
   let options: unknown;
   try {
@@ -75,7 +77,7 @@ function toStored(row: Row): StoredConnection | null {
   } catch {
     return null;
   }
-  const parsed = Connection.omit({ hasSecret: true }).safeParse({
+  const parsed = StoredRow.safeParse({
     id: row.id,
     kind: row.kind,
     name: row.name,

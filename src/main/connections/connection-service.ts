@@ -39,6 +39,8 @@ const secretId = (connectionId: string): string => `connection:${connectionId}`;
 export class ConnectionService {
   private readonly repo: ConnectionRepo;
   private readonly listeners = new Set<Listener>();
+  private listQueued = false;
+  private open = true;
 
   constructor(
     repo: ConnectionRepo,
@@ -49,7 +51,8 @@ export class ConnectionService {
   }
 
   list(): Connection[] {
-    return this.repo.list().map((c) => this.toPublic(c));
+    const withSecret = this.secrets.idsWithPrefix('connection:');
+    return this.repo.list().map((c) => ({ ...c, hasSecret: withSecret.has(secretId(c.id)) }));
   }
 
   stored(): StoredConnection[] {
@@ -121,8 +124,20 @@ export class ConnectionService {
   }
 
   private changed(type: 'added' | 'updated' | 'removed', connection: StoredConnection): void {
-    this.events.emit('connections.changed', { connections: this.list() });
+    // One list per burst of changes: adding a fleet of connections must not re-list it each time.
+    if (!this.listQueued) {
+      this.listQueued = true;
+      queueMicrotask(() => {
+        this.listQueued = false;
+        if (this.open) this.events.emit('connections.changed', { connections: this.list() });
+      });
+    }
     for (const listener of this.listeners) listener({ type, connection });
+  }
+
+  /** Called by the hub before the database closes. */
+  close(): void {
+    this.open = false;
   }
 
   private toPublic(c: StoredConnection): Connection {

@@ -15,7 +15,7 @@ export function createPrintersModule(
 ): DomainModule<HandlersOf<typeof printerCalls>> {
   const staging = ctx.staging;
   const discovery = new UsbDiscovery(options.listPorts ?? listSerialPorts, ctx.connections, ctx.events, ctx.log.child('discovery'));
-  const unsubscribeConnections = ctx.connections.onChange(() => void discovery.scan());
+  const unsubscribeConnections = ctx.connections.onChange(() => discovery.connectionsChanged());
   const history = new TemperatureHistory();
   const watcher = new PrintWatcher(ctx.notifications);
   const transfers = new TransferService(ctx.fleet, staging, ctx.events, ctx.notifications, ctx.log.child('transfers'));

@@ -61,6 +61,12 @@ export class SecretStore {
     return this.db.prepare('SELECT 1 AS present FROM secrets WHERE id = ?').get(id) !== undefined;
   }
 
+  /** The ids of the secrets starting with `prefix`, in one query (for listing many connections). */
+  idsWithPrefix(prefix: string): Set<string> {
+    const rows = this.db.prepare('SELECT id FROM secrets WHERE substr(id, 1, length(?)) = ?').all(prefix, prefix) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   delete(id: string): void {
     guardedWrite(this.db, () => {
       this.db.prepare('DELETE FROM secrets WHERE id = ?').run(id);

@@ -53,6 +53,8 @@ export class UsbDiscovery {
   private lastKey = '';
   private failed = false;
   private stopped = false;
+  private ports: PortInfo[] = [];
+  private refreshQueued = false;
 
   constructor(
     private readonly listPorts: ListPorts,
@@ -80,21 +82,37 @@ export class UsbDiscovery {
     return this.current;
   }
 
-  /** Lists ports once and publishes what changed; also called when connections change. */
+  /** Lists ports once and publishes what changed. */
   async scan(): Promise<void> {
-    let ports: PortInfo[];
     try {
-      ports = await this.listPorts();
+      this.ports = (await this.listPorts()).filter(isXyzPort);
       this.failed = false;
     } catch (err) {
       if (!this.failed) this.log.warn('cannot list serial ports; USB printers will not be offered', err);
       this.failed = true;
-      ports = [];
+      this.ports = [];
     }
     // The app may have shut down (and closed the database) while the OS was listing ports.
-    if (this.stopped) return;
+    if (!this.stopped) this.publish();
+  }
+
+  /**
+   * Connections changed: re-mark which offers are added, from the ports already known. Listing
+   * ports costs a process spawn on Linux, so a burst of changes (a demo fleet, an import) costs
+   * one cheap recomputation per tick and no listing at all.
+   */
+  connectionsChanged(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    setImmediate(() => {
+      this.refreshQueued = false;
+      if (!this.stopped) this.publish();
+    });
+  }
+
+  private publish(): void {
     const added = new Set(this.connections.stored().filter((c) => c.kind === 'xyz').map((c) => c.address));
-    this.current = ports.filter(isXyzPort).map((p) => describePort(p, added));
+    this.current = this.ports.map((p) => describePort(p, added));
     const key = JSON.stringify(this.current);
     if (key !== this.lastKey) {
       this.lastKey = key;
