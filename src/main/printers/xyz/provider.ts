@@ -1,4 +1,5 @@
-import type { ProviderFactory } from '../fleet';
+import { singleDevice, type ProviderFactory } from '../fleet';
+import { XyzDriver } from './driver';
 
-/** da Vinci printers over USB/serial/TCP; null until the driver lands. */
-export const xyzProvider: ProviderFactory | null = null;
+/** da Vinci printers over USB, serial and Wi-Fi: one driver per connection. */
+export const xyzProvider: ProviderFactory | null = singleDevice((ctx) => new XyzDriver(ctx));

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { TcpFaultProxy } from '../sim/faults/tcp-fault-proxy';
+import { hasSocat, PtyLink } from '../sim/xyz/pty-link';
+import { XyzSimulator } from '../sim/xyz/simulator';
+import { parseXyzAddress, V3_TIMEOUTS } from '../src/main/printers/xyz/driver';
+import { connectBackend } from '../src/main/printers/xyz/driver/connect';
+import { memorySource } from '../src/main/printers/xyz/driver/upload-source';
+import { SerialTransport, TcpTransport, type XyzByteTransport } from '../src/main/printers/xyz/transport';
+import type { BenchResult, BenchSuite } from './lib/types';
+
+const FILE_BYTES = 4 * 1024 * 1024;
+const ROUNDS = 3;
+
+/** Raw: the same bytes written as fast as the link takes them, counted on the far side. */
+async function rawMbps(open: () => Promise<{ transport: XyzByteTransport; received: () => number; stop: () => Promise<void> }>, bytes: Uint8Array): Promise<number> {
+  const { transport, received, stop } = await open();
+  await transport.open();
+  const started = process.hrtime.bigint();
+  // Written in 8 KiB pieces like the upload, but without waiting for any answer.
+  for (let at = 0; at < bytes.length; at += 8192) await transport.write(bytes.subarray(at, at + 8192));
+  while (received() < bytes.length) await new Promise((r) => setImmediate(r));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await transport.close();
+  await stop();
+  return bytes.length / 1e6 / seconds;
+}
+
+/** Through the driver: `upload=` + one block in flight with its `ok` + CRC trailers (spec §3.9). */
+async function driverMbps(address: string, bytes: Uint8Array): Promise<number> {
+  const { backend } = await connectBackend(parseXyzAddress(address), { protocol: 'v3', model: undefined, v3Timeouts: V3_TIMEOUTS });
+  let started = 0n;
+  let ended = 0n;
+  let failure: Error | null = null;
+  const done = new Promise<void>((resolve) => {
+    void backend.upload(
+      memorySource('bench.3w', bytes, 'v5'),
+      (sent) => {
+        if (started === 0n) started = process.hrtime.bigint();
+        if (sent === bytes.length) {
+          ended = process.hrtime.bigint();
+          resolve();
+        }
+      },
+      new AbortController().signal,
+    ).catch((err: unknown) => {
+      // Closing after the last block cuts the optional uploadDidFinish drain; only earlier failures count.
+      if (ended === 0n) failure = err instanceof Error ? err : new Error(String(err));
+      resolve();
+    });
+  });
+  const t0 = process.hrtime.bigint();
+  await done;
+  await backend.close();
+  if (failure) throw failure;
+  return bytes.length / 1e6 / (Number((ended || process.hrtime.bigint()) - t0) / 1e9);
+}
+
+async function tcpSink(): Promise<{ port: number; received: () => number; stop: () => Promise<void> }> {
+  let count = 0;
+  const server = net.createServer((s) => s.on('data', (d: Buffer) => (count += d.length)).on('error', () => undefined));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const proxy = new TcpFaultProxy({ target: { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port } });
+  await proxy.start();
+  return { port: proxy.port, received: () => count, stop: async () => { await proxy.stop(); await new Promise((r) => server.close(r)); } };
+}
+
+async function best(run: () => Promise<number>): Promise<number> {
+  let top = 0;
+  for (let i = 0; i < ROUNDS; i++) top = Math.max(top, await run());
+  return top;
+}
+
+const suite: BenchSuite = {
+  prefix: 'xyz',
+  async run(): Promise<BenchResult[]> {
+    const bytes = new Uint8Array(randomBytes(FILE_BYTES));
+    const results: BenchResult[] = [];
+    const push = (name: string, driver: number, raw: number): void => {
+      results.push({ name: `xyz.upload_${name}_mbps`, value: Math.round(driver * 10) / 10, unit: 'MB/s', target: null, better: 'higher' });
+      results.push({ name: `xyz.upload_${name}_raw_mbps`, value: Math.round(raw * 10) / 10, unit: 'MB/s', target: null, better: 'higher' });
+      results.push({ name: `xyz.upload_${name}_ratio`, value: Math.round((driver / raw) * 100) / 100, unit: 'ratio', target: 0.8, better: 'higher' });
+    };
+
+    // TCP 9100 through the fault proxy (no faults), the way the demo printers are reached.
+    const tcpRaw = await best(() => rawMbps(async () => {
+      const sink = await tcpSink();
+      return { transport: new TcpTransport({ host: '127.0.0.1', port: sink.port }), received: sink.received, stop: sink.stop };
+    }, bytes));
+    // A fresh printer per round: after an upload the printer is busy checking the file.
+    const tcpDriver = await best(async () => {
+      const sim = await XyzSimulator.start({ transport: 'tcp', model: 'dv1MW0A000' });
+      try {
+        return await driverMbps(sim.address, bytes);
+      } finally {
+        await sim.stop();
+      }
+    });
+    push('tcp', tcpDriver, tcpRaw);
+
+    if (hasSocat()) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'printdeck-bench-'));
+      const ptyRaw = await best(() => rawMbps(async () => {
+        let count = 0;
+        const link = new PtyLink(path.join(dir, 'raw-host'), path.join(dir, 'raw-sim'), (c) => (count += c.length), () => undefined);
+        await link.plug();
+        return { transport: new SerialTransport(link.hostPath), received: () => count, stop: () => link.unplug() };
+      }, bytes));
+      const ptyDriver = await best(async () => {
+        const sim = await XyzSimulator.start({ transport: 'pty', model: 'dv1NX0A000', workDir: dir });
+        try {
+          return await driverMbps(sim.address, bytes);
+        } finally {
+          await sim.stop();
+        }
+      });
+      push('pty', ptyDriver, ptyRaw);
+    } else {
+      console.warn('[xyz bench] socat is not installed: the pty figures are skipped.');
+    }
+    return results;
+  },
+};
+
+export default suite;

@@ -1,0 +1,93 @@
+import { expect, test as base, type Page } from '@playwright/test';
+import { startHost, type PrintdeckHost } from './host-fixture';
+
+/**
+ * da Vinci end to end: a host started with --demo, a demo da Vinci opened from its card, a G-code
+ * file printed through the page's file input and followed to done, and a second print cancelled.
+ * Written against the accessible names of the generic device page (see the brief): article cards
+ * labelled with the printer name, "Print a file…", "File to print", "Pause", "Resume",
+ * "Cancel print", and the "<name> print progress" / "<name> upload progress" bars.
+ */
+const test = base.extend<{ demoHost: PrintdeckHost }>({
+  // eslint-disable-next-line no-empty-pattern
+  demoHost: async ({}, use) => {
+    const host = await startHost({ demo: true });
+    await use(host);
+    await host.stop();
+  },
+});
+
+const PRINTER = 'da Vinci mini w (demo)';
+
+/** A short print: at the demo time scale it heats and prints in well under a minute. */
+function gcode(seconds: number): string {
+  const lines = [';FLAVOR:Marlin', `;TIME:${seconds}`, ';LAYER_COUNT:5', 'G21', 'G90', 'M82', 'M104 S205'];
+  for (let i = 0; i < 400; i++) lines.push(`G1 X${i % 80} Y${(i * 7) % 80} E${(i / 10).toFixed(2)} F3000`);
+  return lines.join('\n') + '\n';
+}
+
+async function openPrinter(page: Page, host: PrintdeckHost): Promise<string> {
+  await page.goto(host.openUrl);
+  const card = page.getByRole('article', { name: PRINTER });
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  await card.getByRole('heading').getByRole('link').click();
+  await expect(page).toHaveURL(/#\/devices\/xyz%3A|#\/devices\/xyz:/);
+  return decodeURIComponent(page.url().split('#/devices/')[1] ?? '');
+}
+
+async function printThroughPage(page: Page, name: string, seconds: number): Promise<void> {
+  await page.getByRole('button', { name: 'Print a file…' }).click();
+  await page.getByLabel('File to print').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(gcode(seconds)) });
+}
+
+test('print a file on a demo da Vinci and watch it to done; cancel a second one', async ({ page, demoHost }) => {
+  test.setTimeout(180_000);
+  const deviceId = await openPrinter(page, demoHost);
+  expect(deviceId).toMatch(/^xyz:/);
+
+  await printThroughPage(page, 'e2e-cube.gcode', 600);
+  const progress = page.getByRole('progressbar', { name: `${PRINTER} print progress` });
+  await expect(progress).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled({ timeout: 60_000 });
+  await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => ((await demoHost.api<{ deviceId: string; state: string }[]>('devices.list')).find((d) => d.deviceId === deviceId)?.state), { timeout: 120_000 })
+    .toBe('done');
+
+  // Second print: long enough to still be running when it is cancelled from the page.
+  await printThroughPage(page, 'e2e-long.gcode', 100_000);
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeEnabled({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Resume' }).click();
+  // The page asks before cancelling a print.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Cancel print' }).click();
+  await expect
+    .poll(async () => ((await demoHost.api<{ deviceId: string; state: string }[]>('devices.list')).find((d) => d.deviceId === deviceId)?.state), { timeout: 30_000 })
+    .toBe('idle');
+});
+
+test('the API path: stage a file, print it, and cancel the print', async ({ demoHost }) => {
+  test.setTimeout(120_000);
+  let devices: { deviceId: string; name: string; link: string; state: string }[] = [];
+  await expect
+    .poll(async () => {
+      devices = await demoHost.api('devices.list');
+      return devices.find((d) => d.name === PRINTER)?.link;
+    }, { timeout: 30_000 })
+    .toBe('online');
+  const device = devices.find((d) => d.name === PRINTER)!;
+  const data = Buffer.from(gcode(100_000));
+  const { stagedId } = await demoHost.api<{ stagedId: string }>('files.stageBegin', { name: 'api.gcode', size: data.length });
+  await demoHost.api('files.stageChunk', { stagedId, offset: 0, dataBase64: data.toString('base64') });
+  await demoHost.api('files.stageFinish', { stagedId });
+  await demoHost.api('printers.print', { deviceId: device.deviceId, file: { kind: 'staged', stagedId } });
+  await expect
+    .poll(async () => (await demoHost.api<{ phase: string }[]>('printers.transfers'))[0]?.phase, { timeout: 60_000 })
+    .toBe('done');
+  await demoHost.api('printers.cancel', { deviceId: device.deviceId });
+  await expect
+    .poll(async () => (await demoHost.api<{ deviceId: string; state: string }[]>('devices.list')).find((d) => d.deviceId === device.deviceId)?.state, { timeout: 30_000 })
+    .toBe('idle');
+});

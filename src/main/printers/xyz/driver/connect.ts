@@ -1,0 +1,109 @@
+import type { XyzModel } from '../models';
+import type { XyzStatus } from '../protocol';
+import {
+  findPortBySerialNumber,
+  SerialTransport,
+  TcpTransport,
+  XyzTransportError,
+  type SerialPortLister,
+  type TcpTarget,
+  type XyzByteTransport,
+} from '../transport';
+import { describeAddress, type XyzAddress } from './address';
+import { XyzNoAnswerError, type XyzBackend } from './backend';
+import { JsonBackend } from './json-backend';
+import { V2Backend } from './v2-backend';
+import { V3Backend, type V3Timeouts } from './v3-backend';
+import { XyzV3Session } from './v3-session';
+
+export interface ConnectDeps {
+  listPorts?: SerialPortLister;
+  openSerial?: (path: string) => XyzByteTransport;
+  openTcp?: (target: TcpTarget) => XyzByteTransport;
+}
+
+export interface ConnectOptions {
+  /** `auto` tries XYZv3 first, then the 1.1 Plus JSON protocol (TCP) or XYZ_@3D (USB) (spec §5.2, §7A). */
+  protocol: 'auto' | 'v3' | 'json';
+  model: XyzModel | undefined;
+  v3Timeouts: V3Timeouts;
+}
+
+export interface Connected {
+  backend: XyzBackend;
+  status: XyzStatus;
+}
+
+/** The first command after a long idle may time out on a sleeping printer: try once more (spec §7 item 9). */
+async function firstStatus(backend: XyzBackend): Promise<XyzStatus> {
+  try {
+    return await backend.status();
+  } catch (err) {
+    if (err instanceof XyzNoAnswerError) return backend.status();
+    throw err;
+  }
+}
+
+async function v3Over(transport: XyzByteTransport, link: 'usb' | 'tcp', timeouts: V3Timeouts): Promise<{ backend: V3Backend; session: XyzV3Session }> {
+  await transport.open();
+  const session = new XyzV3Session(transport, link);
+  return { backend: new V3Backend(session, timeouts), session };
+}
+
+async function connectTcp(target: TcpTarget, options: ConnectOptions, deps: ConnectDeps): Promise<Connected> {
+  const jsonFirst = options.protocol === 'json' || (options.protocol === 'auto' && options.model?.wifiProtocol === 'json');
+  if (jsonFirst) {
+    const backend = new JsonBackend(target);
+    return { backend, status: await backend.status() };
+  }
+  const { backend } = await v3Over((deps.openTcp ?? ((t) => new TcpTransport(t)))(target), 'tcp', options.v3Timeouts);
+  try {
+    return { backend, status: await firstStatus(backend) };
+  } catch (err) {
+    await backend.close().catch(() => undefined);
+    if (options.protocol === 'v3' || err instanceof XyzTransportError && err.code !== 'closed') throw err;
+    // No `$`-terminated answer: maybe a 1.1 Plus, which speaks JSON on Wi-Fi (spec §5.2).
+    const json = new JsonBackend(target);
+    try {
+      return { backend: json, status: await json.status() };
+    } catch {
+      throw err;
+    }
+  }
+}
+
+async function connectSerial(path: string, options: ConnectOptions, deps: ConnectDeps): Promise<Connected> {
+  const transport = (deps.openSerial ?? ((p) => new SerialTransport(p)))(path);
+  const { backend, session } = await v3Over(transport, 'usb', options.v3Timeouts);
+  try {
+    return { backend, status: await firstStatus(backend) };
+  } catch (err) {
+    if (!(err instanceof XyzNoAnswerError) || options.protocol === 'v3' || !transport.isOpen) {
+      await backend.close().catch(() => undefined);
+      throw err;
+    }
+    // No XYZv3 answer: the 1.0 / 2.0 families speak XYZ_@3D (spec §7A "Connect over USB" step 4).
+    session.detach();
+    const v2 = new V2Backend(transport);
+    if (await v2.probe().catch(() => false)) return { backend: v2, status: await v2.status() };
+    await v2.close().catch(() => undefined);
+    throw new XyzNoAnswerError(`${path} answers neither XYZv3 nor XYZ_@3D: is it a da Vinci?`, 'timeout');
+  }
+}
+
+/** Opens the link the address names and identifies the printer (spec §7A). */
+export async function connectBackend(address: XyzAddress, options: ConnectOptions, deps: ConnectDeps = {}): Promise<Connected> {
+  switch (address.kind) {
+    case 'tcp':
+      return connectTcp(address.target, options, deps);
+    case 'serial':
+      return connectSerial(address.path, options, deps);
+    case 'usb': {
+      const port = await findPortBySerialNumber(address.serialNumber, deps.listPorts);
+      if (!port) {
+        throw new XyzTransportError('unplugged', `${describeAddress(address)} is not plugged in (no USB port with that serial number).`);
+      }
+      return connectSerial(port.path, options, deps);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { AppError } from '../../../../shared/rpc/result';
+import { isXyzProtocolError } from '../protocol';
+import { XyzTransportError } from '../transport';
+import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError } from './backend';
+
+/** Turns whatever a backend threw into the AppError a caller sees, with the printer's name in it. */
+export function toAppError(name: string, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof XyzCancelledError) return new AppError('CANCELLED', 'Cancelled.');
+  if (err instanceof XyzRejectedError) {
+    return new AppError('DEVICE_ERROR', err.busy ? `${name} is busy: ${err.message} Try again later.` : `${name}: ${err.message}`, err.code);
+  }
+  if (err instanceof XyzNoAnswerError) return new AppError(err.kind === 'timeout' ? 'TIMEOUT' : 'DEVICE_ERROR', `${name}: ${err.message}`);
+  if (err instanceof XyzTransportError) return new AppError('UNAVAILABLE', `${name}: ${err.message}`, err.code);
+  if (isXyzProtocolError(err)) return new AppError('BAD_REQUEST', `${name}: ${err.message}`);
+  return new AppError('INTERNAL', `${name}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new XyzCancelledError());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new XyzCancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Retries `fn` while the printer says it is busy, waiting longer each time (spec §7 item 3). */
+export async function withBusyRetry<T>(
+  fn: () => Promise<T>,
+  backoffMs: readonly number[],
+  maxTries: number,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof XyzRejectedError && err.busy) || attempt >= maxTries) throw err;
+      await sleep(backoffMs[Math.min(attempt - 1, backoffMs.length - 1)] ?? 1_000, signal);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../../../shared/rpc/result';
+import type { XyzContainer, XyzModel } from '../models';
+import { decodeThreeW, encodeThreeW, ThreeWError } from '../threew';
+import { BODY_OFFSET, TAG_ZIP } from '../threew/layout';
+import { readPreamble } from '../threew/preamble-read';
+
+/** The bytes of one `.3w` to send, read block by block so a large file is never held twice. */
+export interface UploadSource {
+  /** The name the printer gets: short ASCII ending in `.3w` (spec §3.9). */
+  readonly name: string;
+  readonly size: number;
+  readonly container: XyzContainer | null;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** `My Part (2).gcode` → `My_Part_2.3w`: printable ASCII, no commas, bounded (spec §3.9). */
+export function printerFileName(name: string): string {
+  const base = path.basename(name).replace(/\.(gcode|gco|g|3w)$/i, '');
+  const safe = base.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  return `${safe.length > 0 ? safe : 'print'}.3w`;
+}
+
+export function memorySource(name: string, bytes: Uint8Array, container: XyzContainer | null): UploadSource {
+  return {
+    name,
+    size: bytes.length,
+    container,
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
+    close: () => Promise.resolve(),
+  };
+}
+
+function containerOf(preamble: Uint8Array): XyzContainer | null {
+  try {
+    const p = readPreamble(preamble);
+    return p.version === 5 ? 'v5' : p.tag === TAG_ZIP ? 'zip' : 'v2';
+  } catch {
+    return null;
+  }
+}
+
+async function fileSource(name: string, filePath: string, size: number): Promise<UploadSource> {
+  const handle: FileHandle = await open(filePath, 'r');
+  const head = new Uint8Array(Math.min(size, BODY_OFFSET));
+  await handle.read(head, 0, head.length, 0);
+  return {
+    name,
+    size,
+    container: containerOf(head),
+    async read(offset, length) {
+      const buffer = new Uint8Array(Math.min(length, size - offset));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead !== buffer.length) throw new AppError('CONFLICT', `${path.basename(filePath)} changed while it was being sent.`);
+      return buffer;
+    },
+    close: () => handle.close(),
+  };
+}
+
+export function isThreeWName(name: string): boolean {
+  return /\.3w$/i.test(name);
+}
+
+function encodeFailure(err: unknown): never {
+  if (err instanceof ThreeWError) throw new AppError('BAD_REQUEST', `Cannot make a .3w file: ${err.message}`);
+  throw err;
+}
+
+/**
+ * The file to upload: a `.3w` is streamed as it is; G-code is converted with the model's
+ * container (spec §4.5, §4.6).
+ */
+export async function prepareUpload(
+  filePath: string,
+  displayName: string,
+  model: XyzModel,
+  /** Re-encode into this container; without it a `.3w` is sent as it is and G-code gets the model's default. */
+  container?: XyzContainer,
+): Promise<UploadSource> {
+  const info = await stat(filePath).catch(() => null);
+  if (!info?.isFile()) throw new AppError('NOT_FOUND', `There is no file at ${filePath}.`);
+  const name = printerFileName(displayName);
+  if (isThreeWName(displayName) && container === undefined) return fileSource(name, filePath, info.size);
+  const input = await readFile(filePath);
+  try {
+    const gcode = isThreeWName(displayName) ? decodeThreeW(input).gcode : input;
+    const bytes = encodeThreeW(gcode, {
+      model: model.modelNumber,
+      container: container ?? model.container,
+      headerValues: { filename: name },
+    });
+    return memorySource(name, bytes, container ?? model.container);
+  } catch (err) {
+    return encodeFailure(err);
+  }
+}
