@@ -52,6 +52,7 @@ export class Hub {
   readonly fleet: Fleet;
   private readonly modules: DomainModule<unknown>[];
   private readonly demo: DemoFleet;
+  private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
   private readonly unsubscribeConnections: () => void;
 
@@ -66,6 +67,7 @@ export class Hub {
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
     this.fleet = new Fleet(options.providers ?? deviceProviders(), this.events, log.child('fleet'));
     this.demo = new DemoFleet(path.join(options.dataDir, 'demo'));
+    this.staging = new FileStaging(options.dataDir);
 
     const ctx: DomainContext = {
       db,
@@ -75,7 +77,7 @@ export class Hub {
       connections: this.connections,
       secrets,
       fleet: this.fleet,
-      staging: new FileStaging(options.dataDir),
+      staging: this.staging,
       log,
     };
     const printers = createPrintersModule({ ...ctx, log: log.child('printers') }, options.listPorts ? { listPorts: options.listPorts } : {});
@@ -124,6 +126,7 @@ export class Hub {
     await this.fleet.stopAll();
     for (const m of [...this.modules].reverse()) await m.stop?.();
     this.connections.close();
+    this.staging.dispose();
     this.events.flush();
     this.events.dispose();
     this.db.close();

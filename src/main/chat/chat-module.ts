@@ -15,6 +15,9 @@ import { CHAT_MIGRATIONS } from './store/chat-migrations';
 import type { MessageRow } from './store/chat-store';
 
 type ImageMime = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
+/** At most this many images (each ≤ CHAT_MAX_IMAGE_BYTES) wait in memory between their chunks and their send. */
+const MAX_PENDING_IMAGES = 16;
+
 const MESSAGE_BATCH_MS = 100;
 
 /** End-to-end encrypted team chat over Skiserver: one ChatConnection per skiserver connection. */
@@ -239,11 +242,14 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       'chat.stageImage': (req) => {
         const now = Date.now();
         for (const [id, u] of uploads) if (now - u.at > 10 * 60_000) uploads.delete(id);
+        engineOf(req.connectionId); // only for a signed-in chat account
         const chunk = Buffer.from(req.dataBase64, 'base64');
         if (chunk.length > CHAT_IMAGE_CHUNK_BYTES) throw new AppError('BAD_REQUEST', 'Image chunk too large.');
         let uploadId = req.uploadId;
         if (!uploadId) {
           if (req.offset !== 0) throw new AppError('BAD_REQUEST', 'A new upload starts at offset 0.');
+          // Images wait in memory until sent: bound how many may wait at once.
+          if (uploads.size >= MAX_PENDING_IMAGES) throw new AppError('UNAVAILABLE', 'Too many images are waiting to be sent; send or wait for them first.');
           uploadId = randomBytes(12).toString('hex');
           uploads.set(uploadId, { connectionId: req.connectionId, chunks: [], size: 0, at: now });
         }

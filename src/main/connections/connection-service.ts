@@ -32,6 +32,27 @@ type Listener = (change: { type: 'added' | 'updated' | 'removed'; connection: St
 
 const secretId = (connectionId: string): string => `connection:${connectionId}`;
 
+/** Scheme, host and port: where a secret would be sent. */
+function endpointOf(address: string): string {
+  try {
+    const url = new URL(address);
+    return url.protocol === 'serial:' || url.protocol === 'usb:' ? url.href : `${url.protocol}//${url.host}`;
+  } catch {
+    return address;
+  }
+}
+
+/**
+ * Options whose names start with `demo` are set by the demo fleet (e.g. where its sandbox writes
+ * verification codes) and read by main; clients may not add or change them.
+ */
+function keepDemoOptions(current: ConnectionOptions, requested: ConnectionOptions): ConnectionOptions {
+  const next: ConnectionOptions = {};
+  for (const [k, v] of Object.entries(requested)) if (!k.startsWith('demo')) next[k] = v;
+  for (const [k, v] of Object.entries(current)) if (k.startsWith('demo')) next[k] = v;
+  return next;
+}
+
 /**
  * The printers and servers the user configured. Secrets given with a connection go to the
  * encrypted store; what leaves this service for clients only says whether one exists.
@@ -72,12 +93,14 @@ export class ConnectionService {
 
   add(input: NewConnection): Connection {
     const now = Date.now();
+    // Only the demo fleet (origin 'demo') may set demo* options; see keepDemoOptions.
+    const options = input.origin === 'demo' ? input.options : keepDemoOptions({}, input.options);
     const stored: StoredConnection = {
       id: randomUUID(),
       kind: input.kind,
       name: input.name,
       address: input.address,
-      options: input.options,
+      options,
       origin: input.origin ?? 'user',
       createdAt: now,
       updatedAt: now,
@@ -99,13 +122,17 @@ export class ConnectionService {
       ...current,
       name: patch.name ?? current.name,
       address: patch.address ?? current.address,
-      options: patch.options ?? current.options,
+      options: patch.options ? keepDemoOptions(current.options, patch.options) : current.options,
       updatedAt: Date.now(),
     };
     const problem = addressProblem(next.kind, next.address);
     if (problem) throw new AppError('BAD_REQUEST', problem, 'address');
+    // A key given for one server must never be sent to another: pointing a connection elsewhere
+    // without giving a new secret forgets the stored ones (its own and those its domain keeps).
+    const movedAway = endpointOf(current.address) !== endpointOf(next.address);
     this.repo.update(next);
-    if (patch.secret === null) this.secrets.delete(secretId(next.id));
+    if (movedAway) this.secrets.deletePrefix(`${secretId(next.id)}:`);
+    if (patch.secret === null || (movedAway && patch.secret === undefined)) this.secrets.delete(secretId(next.id));
     else if (patch.secret !== undefined) this.secrets.set(secretId(next.id), patch.secret);
     this.changed('updated', next);
     return this.toPublic(next);

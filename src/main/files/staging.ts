@@ -25,12 +25,20 @@ const MAX_OPEN = 16;
 export class FileStaging {
   private readonly staged = new Map<string, Staged>();
   private readonly dir: string;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'staging');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     // Leftovers of a previous run cannot be resumed (the ids lived in memory); clear them.
     for (const f of readdirSync(this.dir)) rmSync(path.join(this.dir, f), { force: true });
+    // Files sent and never used must not pile up on the host's disk.
+    this.sweeper = setInterval(() => this.expire(), 5 * 60_000);
+    this.sweeper.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.sweeper);
   }
 
   begin(name: string, size: number): { stagedId: string; chunkBytes: number } {

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -16,10 +17,11 @@ export function cookieName(port: number): string {
   return `printdeck_token_${port}`;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const LOOPBACK = new Set(['localhost', '[::1]', '::1']);
 
+/** Loopback by name or address; `127.attacker.example` is a DNS name, not loopback. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+  return LOOPBACK.has(host) || (net.isIPv4(host) && host.startsWith('127.'));
 }
 
 export interface AccessPolicy {
@@ -31,7 +33,16 @@ export interface AccessPolicy {
 
 export type AccessDecision =
   | { allowed: true; via: 'query' | 'cookie' | 'bearer' }
-  | { allowed: false; status: 401 | 403; reason: string };
+  | { allowed: false; status: 400 | 401 | 403; reason: string };
+
+/** The request target as a URL, or null when a client sent something unparseable (never throws). */
+export function parseRequestUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://placeholder');
+  } catch {
+    return null;
+  }
+}
 
 /** Decides whether a request (page, asset or WebSocket upgrade) may proceed. */
 export function checkAccess(req: IncomingMessage, policy: AccessPolicy): AccessDecision {
@@ -45,7 +56,8 @@ export function checkAccess(req: IncomingMessage, policy: AccessPolicy): AccessD
   if (origin !== undefined && origin !== `http://${hostHeader}` && origin !== `https://${hostHeader}`) {
     return { allowed: false, status: 403, reason: `Origin "${origin}" does not match host "${hostHeader}"` };
   }
-  const url = new URL(req.url ?? '/', 'http://placeholder');
+  const url = parseRequestUrl(req.url);
+  if (!url) return { allowed: false, status: 400, reason: 'malformed request target' };
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null && tokensEqual(fromQuery, policy.token)) return { allowed: true, via: 'query' };
   const auth = req.headers.authorization;
@@ -68,7 +80,12 @@ export function readCookie(header: string | undefined, name: string): string | n
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null; // a malformed cookie is no token, not a crash
+    }
   }
   return null;
 }

@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../../shared/rpc/wire';
 import type { Hub } from '../hub';
 import type { Logger } from '../log';
-import { checkAccess, cookieName, isLoopbackHost, newToken } from './access';
+import { checkAccess, cookieName, isLoopbackHost, newToken, parseRequestUrl } from './access';
 import { securityHeaders, serveStatic } from './static-files';
 import { serveWebSocketClient } from './ws-transport';
 
@@ -50,6 +50,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 
   const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (err) {
+      log.error('request failed', err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  });
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     securityHeaders(res);
     const decision = checkAccess(req, { token, port, loopbackOnly });
     if (!decision.allowed) {
@@ -57,7 +67,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       res.end(refuse(req, decision.status, decision.reason));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = parseRequestUrl(req.url);
+    if (!url) {
+      res.writeHead(400).end();
+      return;
+    }
     if (decision.via === 'query') {
       // Trade the token in the address bar for a cookie, so it does not linger in history or get shared.
       url.searchParams.delete('token');
@@ -76,12 +90,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       log.error('static file failed', err);
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket: net.Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const decision = url.pathname === WEBSOCKET_PATH ? checkAccess(req, { token, port, loopbackOnly }) : null;
+    const url = parseRequestUrl(req.url);
+    const decision = url?.pathname === WEBSOCKET_PATH ? checkAccess(req, { token, port, loopbackOnly }) : null;
     if (!decision || !decision.allowed) {
       const status = decision ? decision.status : 404;
       refuse(req, status, decision && !decision.allowed ? decision.reason : 'unknown path');

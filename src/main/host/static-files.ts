@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import path from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -67,5 +68,6 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     'Content-Length': info.size,
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
   });
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a file removed mid-read (a rebuild while serving) ends the response, not the host.
+  pipeline(createReadStream(file), res, () => undefined);
 }

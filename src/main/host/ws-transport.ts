@@ -20,7 +20,13 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
   let alive = true;
 
   const send = (frame: ServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log.warn(`${clientId} (${remote}) does not read its replies; closing it`);
+      ws.close(4008, 'too slow');
+      return;
+    }
+    ws.send(JSON.stringify(frame));
   };
 
   const removeSink = events.addSink({

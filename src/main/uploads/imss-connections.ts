@@ -71,7 +71,9 @@ export class ImssConnections {
 /** Turns a failed IMSS call into the error the UI shows. */
 export function appErrorOf(err: unknown, serverName = 'The image server'): AppError {
   if (err instanceof AppError) return err;
-  if (!(err instanceof ImssCallError)) return new AppError('INTERNAL', err instanceof Error ? err.message : String(err));
+  // Unexpected errors can quote what they failed on (e.g. a header value, which may be a token):
+  // their text stays in main's log, never in a reply.
+  if (!(err instanceof ImssCallError)) return new AppError('INTERNAL', `${serverName} call failed unexpectedly; the details are in the Printdeck log.`);
   switch (err.code) {
     case status.UNAVAILABLE:
     case status.DEADLINE_EXCEEDED:

@@ -40,6 +40,9 @@ export function addressProblem(kind: ConnectionKind, address: string): string | 
   if (url.protocol === 'serial:') return url.pathname.length > 1 ? null : `A serial address names the port, e.g. serial:///dev/ttyACM0.`;
   if (url.protocol === 'usb:') return url.hostname.length > 0 || url.pathname.length > 1 ? null : 'A usb address names the printer serial number.';
   if (!url.hostname) return `The address has no host. Expected something like ${hint}.`;
+  if (url.username || url.password) {
+    return 'Leave the user name and password out of the address: put the key or password in its own field, where it is stored encrypted.';
+  }
   return null;
 }
 
@@ -59,7 +62,13 @@ export type Connection = z.infer<typeof Connection>;
 
 const Name = z.string().trim().min(1, 'a name is required').max(120);
 const Address = z.string().trim().min(1, 'an address is required').max(2048);
-const Secret = z.string().min(1).max(8192);
+// Secrets travel in headers and metadata: control characters would only ever produce errors
+// (whose messages then carry the secret), so they are refused here.
+const Secret = z
+  .string()
+  .min(1)
+  .max(8192)
+  .regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters or line breaks');
 
 export const ConnectionInput = z
   .object({
