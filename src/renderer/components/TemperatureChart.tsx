@@ -20,7 +20,8 @@ export function TemperatureChart({ samples, windowSec = 600, now = Date.now() }:
   const visible = samples.filter((s) => s.t >= from);
   const sensors = [...new Set(visible.map((s) => s.sensor))];
   const values = visible.flatMap((s) => [s.actual, s.target]).filter((v): v is number => v !== null);
-  const maxY = Math.max(60, Math.ceil((Math.max(0, ...values) + 10) / 50) * 50);
+  const step = Math.max(...values, 0) + 10 > 120 ? 50 : 20;
+  const maxY = Math.max(60, Math.ceil((Math.max(0, ...values) + 10) / step) * step);
   const x = (t: number) => PAD.left + ((t - from) / (windowSec * 1000)) * (WIDTH - PAD.left - PAD.right);
   const y = (v: number) => HEIGHT - PAD.bottom - (v / maxY) * (HEIGHT - PAD.top - PAD.bottom);
   const path = (sensor: string, key: 'actual' | 'target') =>
@@ -37,7 +38,7 @@ export function TemperatureChart({ samples, windowSec = 600, now = Date.now() }:
       ? 'No temperature readings yet.'
       : 'Temperatures: ' +
         latest.map((l) => `${label(l.sensor)} ${l.actual === null ? 'unknown' : `${Math.round(l.actual)} °C`}${l.target ? `, target ${Math.round(l.target)} °C` : ''}`).join('; ');
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(maxY * f));
+  const ticks = Array.from({ length: maxY / step + 1 }, (_, i) => i * step);
   const minutes = Math.round(windowSec / 60);
 
   return (

@@ -10,7 +10,7 @@ import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
-import { formatDuration, formatTemperature } from './format';
+import { describeDevice, formatDuration, formatTemperature } from './format';
 
 export function DevicesView() {
   const param = useAppStore((s) => s.param);
@@ -54,16 +54,6 @@ function summary(devices: DeviceStatus[]): string {
   const printing = devices.filter((d) => d.state === 'printing').length;
   const problems = devices.filter((d) => d.problem || d.link === 'offline' || d.link === 'error').length;
   return `${devices.length} printers · ${printing} printing · ${problems} need attention`;
-}
-
-const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', cloud: 'Cloud' };
-
-/** "da Vinci nano", "OctoPrint", "Cloud · X1 Carbon": the family once, the model when it adds something. */
-function describeDevice(device: DeviceStatus): string {
-  const family = FAMILY_LABEL[device.family];
-  const model = device.model?.trim() ?? '';
-  if (!model || model.toLowerCase() === family.toLowerCase()) return family;
-  return model.toLowerCase().includes(family.toLowerCase()) ? model : `${family} · ${model}`;
 }
 
 function NoPrinters() {

@@ -1,4 +1,4 @@
-import type { Temperature } from '../../shared/contract';
+import type { DeviceStatus, Temperature } from '../../shared/contract';
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '—';
@@ -19,4 +19,14 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', cloud: 'Cloud' };
+
+/** "da Vinci nano", "OctoPrint", "Cloud · X1 Carbon": the family once, the model when it adds something. */
+export function describeDevice(device: Pick<DeviceStatus, 'family' | 'model'>): string {
+  const family = FAMILY_LABEL[device.family];
+  const model = device.model?.trim() ?? '';
+  if (!model || model.toLowerCase() === family.toLowerCase()) return family;
+  return model.toLowerCase().includes(family.toLowerCase()) ? model : `${family} · ${model}`;
 }

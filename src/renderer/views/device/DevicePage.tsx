@@ -7,9 +7,8 @@ import { JobPanel } from './JobPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 import { PrintFilePanel } from './PrintFilePanel';
 import { useTemperatureSamples } from './useTemperatureSamples';
+import { describeDevice } from '../format';
 import type { DeviceStatus } from '../../../shared/contract';
-
-const FAMILY: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', cloud: 'Cloud printer' };
 
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const device = useDevicesStore((s) => s.byId[deviceId]);
@@ -42,7 +41,7 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
         <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? (device.link === 'error' ? 'Error' : 'Offline') : device.stateText}</span>
       </header>
       <p className="muted">
-        {[FAMILY[device.family], device.model, device.serial && `serial ${device.serial}`, device.firmware && `firmware ${device.firmware}`]
+        {[describeDevice(device), device.serial && `serial ${device.serial}`, device.firmware && `firmware ${device.firmware}`]
           .filter(Boolean)
           .join(' · ')}
       </p>

@@ -82,6 +82,7 @@ export function ConnectionForm({ title, initial, kindFixed, hasSecret, submitLab
       />
       <p id={`${id}-address-hint`} className="muted small">
         For example {hint(draft.kind)}
+        {hasSecret && draft.address !== initial.address && ' — another server: the saved key is forgotten unless you enter it again below.'}
       </p>
       {secretLabel && (
         <>
