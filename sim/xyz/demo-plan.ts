@@ -17,9 +17,13 @@ export function xyzDemoPlan(): SimulatorPlanEntry[] {
     { id: 'xyz-1-1-plus', factory: xyzSimulator({ ...common, transport: 'tcp', model: 'dvF110B000', connectionName: 'da Vinci 1.1 Plus (demo)' }) },
   ];
   if (hasSocat()) {
-    plan.unshift({ id: 'xyz-nano', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dv1NX0A000', connectionName: 'da Vinci nano (demo, USB)' }) });
+    plan.unshift(
+      { id: 'xyz-nano', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dv1NX0A000', connectionName: 'da Vinci nano (demo, USB)' }) },
+      // The old XYZ_@3D (v2) protocol: prints, no job control from Printdeck (see V2Backend).
+      { id: 'xyz-1-0', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dvF100B000', connectionName: 'da Vinci 1.0 (demo, USB)' }) },
+    );
   } else {
-    console.warn('[xyz demo] socat is not installed: the USB da Vinci nano (pty) is left out of the demo fleet.');
+    console.warn('[xyz demo] socat is not installed: the USB da Vinci nano and 1.0 (pty) are left out of the demo fleet.');
   }
   return plan;
 }

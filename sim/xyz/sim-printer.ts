@@ -451,28 +451,47 @@ export class SimPrinter {
     }
   }
 
+  /**
+   * How the firmware judges an uploaded file (spec §4.4–§4.6): a readable container of a kind this
+   * model takes, made for this model (`; machine =`), with a cartridge in. Returns the G-code to
+   * print, or the machine error it would raise.
+   */
+  judgeFile(bytes: Uint8Array): { container: XyzContainer | 'invalid'; gcode: Uint8Array | null; error: number | null } {
+    let container: XyzContainer | 'invalid' = 'invalid';
+    try {
+      const decoded = decodeThreeW(bytes, { verifyCrc: true, strictPadding: true });
+      if (decoded.info.container === 'legacy-base64') throw new ThreeWError('UNSUPPORTED_VERSION', 'base64 file');
+      container = decoded.info.container;
+      if (!this.cartridge) return { container, gcode: null, error: SIM_ERRORS.noCartridge };
+      // The firmware reads `; machine =` and refuses other models' files (spec §4.5, §4.6).
+      if (!this.accept.includes(container) || decoded.info.machine !== this.model.fileId) return { container, gcode: null, error: SIM_ERRORS.unsupportedFile };
+      return { container, gcode: decoded.gcode, error: null };
+    } catch (err) {
+      if (!this.cartridge) return { container, gcode: null, error: SIM_ERRORS.noCartridge };
+      const version = err instanceof ThreeWError && ['BAD_MAGIC', 'UNSUPPORTED_VERSION', 'UNKNOWN_TAG'].includes(err.code);
+      return { container: 'invalid', gcode: null, error: version ? SIM_ERRORS.unsupportedFile : SIM_ERRORS.communication };
+    }
+  }
+
+  /** A file the link layer refused before it reached the printer's check (v2 `OFFLINE_FAIL`). */
+  recordRejected(name: string, bytes: Uint8Array, container: XyzContainer | 'invalid'): void {
+    this.received.push({ name, bytes, container });
+  }
+
+  get hasCartridge(): boolean {
+    return this.cartridge;
+  }
+
   private finishCheck(t: number, name: string, bytes: Uint8Array): void {
     this.phase = { kind: 'idle' };
     const fail = (value: number): void => {
       this.fileError = { value, until: t + ERROR_HOLD_SEC };
     };
     if (!this.cartridge) return fail(SIM_ERRORS.noCartridge);
-    let gcode: Uint8Array;
-    let container: XyzContainer;
-    try {
-      const decoded = decodeThreeW(bytes, { verifyCrc: true, strictPadding: true });
-      if (decoded.info.container === 'legacy-base64') throw new ThreeWError('UNSUPPORTED_VERSION', 'base64 file');
-      container = decoded.info.container;
-      this.received.push({ name, bytes, container });
-      // The firmware reads `; machine =` and refuses other models' files (spec §4.5, §4.6).
-      if (!this.accept.includes(container) || decoded.info.machine !== this.model.fileId) return fail(SIM_ERRORS.unsupportedFile);
-      gcode = decoded.gcode;
-    } catch (err) {
-      this.received.push({ name, bytes, container: 'invalid' });
-      const version = err instanceof ThreeWError && ['BAD_MAGIC', 'UNSUPPORTED_VERSION', 'UNKNOWN_TAG'].includes(err.code);
-      return fail(version ? SIM_ERRORS.unsupportedFile : SIM_ERRORS.communication);
-    }
-    const plan = planFromGcode(gcode);
+    const verdict = this.judgeFile(bytes);
+    this.received.push({ name, bytes, container: verdict.container });
+    if (verdict.error !== null || !verdict.gcode) return fail(verdict.error ?? SIM_ERRORS.communication);
+    const plan = planFromGcode(verdict.gcode);
     this.nozzleTarget = plan.nozzleC;
     this.phase = { kind: 'heating', job: { name, plan, printedSec: 0, filamentAtStart: this.filamentMm } };
   }

@@ -6,7 +6,10 @@ import { TcpFaultProxy } from '../faults/tcp-fault-proxy';
 import { serveJsonConnection } from './json-endpoint';
 import { PtyLink } from './pty-link';
 import { SimPrinter, type SimPrinterOptions } from './sim-printer';
-import { NO_WIRE_FAULTS, V3Endpoint, type WireFaults } from './v3-endpoint';
+import { UsbRouter, type UsbEndpoint } from './usb-router';
+import { V2Endpoint } from './v2-endpoint';
+import { V3Endpoint } from './v3-endpoint';
+import { NO_WIRE_FAULTS, type WireFaults } from './wire-faults';
 
 export interface XyzSimOptions extends SimPrinterOptions {
   /** `tcp`: Wi-Fi on 127.0.0.1 behind the fault proxy; `pty`: a USB port made of a socat pty pair. */
@@ -26,7 +29,8 @@ export class XyzSimulator {
   private server: net.Server | null = null;
   private proxy: TcpFaultProxy | null = null;
   private pty: PtyLink | null = null;
-  private endpoint: V3Endpoint | null = null;
+  private endpoint: UsbEndpoint | null = null;
+  private v2: V2Endpoint | null = null;
   private readonly sockets = new Set<net.Socket>();
   private addressText = '';
 
@@ -51,8 +55,13 @@ export class XyzSimulator {
   }
 
   /** The endpoint of the current USB link (pty only); tests check whether an upload is running. */
-  get usbEndpoint(): V3Endpoint | null {
+  get usbEndpoint(): UsbEndpoint | null {
     return this.endpoint;
+  }
+
+  /** The `XYZ_@3D:` side of the current USB link, for models that speak v2 there (pty only). */
+  get v2Endpoint(): V2Endpoint | null {
+    return this.v2;
   }
 
   /** Pull the USB cable (pty) or cut every connection and refuse new ones (TCP). */
@@ -165,6 +174,7 @@ export class XyzSimulator {
       () => {
         this.endpoint?.close();
         this.endpoint = null;
+        this.v2 = null;
       },
     );
     this.pty = link;
@@ -172,8 +182,22 @@ export class XyzSimulator {
     this.addressText = `serial://${link.hostPath}`;
   }
 
-  private endpointFor(link: PtyLink): V3Endpoint {
-    this.endpoint ??= new V3Endpoint(this.printer, 'usb', (bytes) => link.write(bytes), () => this.wire);
+  /**
+   * What answers on the USB port: XYZv3 for v3 models; `XYZ_@3D:` for the 1.0 / 2.0 families;
+   * both for the 1.1 Plus, which answers v3 status queries and prints over v2 (spec §1, §6).
+   */
+  private endpointFor(link: PtyLink): UsbEndpoint {
+    if (this.endpoint) return this.endpoint;
+    const write = (bytes: Uint8Array): void => link.write(bytes);
+    const faults = (): WireFaults => this.wire;
+    const model = this.printer.model;
+    if (model.protocol !== 'v2') {
+      this.endpoint = new V3Endpoint(this.printer, 'usb', write, faults);
+      return this.endpoint;
+    }
+    const v2 = new V2Endpoint(this.printer, write, faults);
+    this.v2 = v2;
+    this.endpoint = model.wifiProtocol === 'json' ? new UsbRouter(new V3Endpoint(this.printer, 'usb', write, faults), v2) : v2;
     return this.endpoint;
   }
 }

@@ -17,20 +17,9 @@ import {
   type XyzLink,
 } from '../../src/main/printers/xyz/protocol';
 import type { SimPrinter } from './sim-printer';
+import { sendThroughFaults, type WireFaults } from './wire-faults';
 
-/** Faults on one printer's wire that the TCP fault proxy cannot make (or a pty has no proxy for). */
-export interface WireFaults {
-  /** Every reply waits this long. */
-  delayMs: number;
-  /** Drop this many of the next outgoing bytes. */
-  dropBytes: number;
-  /** Put this many random bytes before the next reply. */
-  garbageBytes: number;
-  /** Read everything, answer nothing. */
-  silent: boolean;
-}
-
-export const NO_WIRE_FAULTS: WireFaults = { delayMs: 0, dropBytes: 0, garbageBytes: 0, silent: false };
+export { NO_WIRE_FAULTS, type WireFaults } from './wire-faults';
 
 /** Largest `.3w` the simulated printer stores (bounded memory in the simulator). */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -111,22 +100,7 @@ export class V3Endpoint {
   }
 
   private send(bytes: Uint8Array): void {
-    if (this.closed || bytes.length === 0) return;
-    const f = this.faults();
-    if (f.silent) return;
-    let out = bytes;
-    if (f.garbageBytes > 0) {
-      out = concatBytes([randomBytes(f.garbageBytes), out]);
-      f.garbageBytes = 0;
-    }
-    if (f.dropBytes > 0) {
-      const drop = Math.min(f.dropBytes, out.length);
-      f.dropBytes -= drop;
-      out = out.subarray(drop);
-      if (out.length === 0) return;
-    }
-    if (f.delayMs > 0) setTimeout(() => !this.closed && this.write(out), f.delayMs);
-    else this.write(out);
+    sendThroughFaults(bytes, this.faults(), this.write, () => this.closed);
   }
 
   private handle(events: XyzHostEvent[]): void {

@@ -69,7 +69,8 @@ describe('addresses and settings', () => {
     expect(capabilitiesFor(findModel('dv1NX0A000'), 'v3')).toMatchObject({ print: true, home: true, calibrate: true, camera: false });
     expect(capabilitiesFor(findModel('dv1JW0A000'), 'v3')).toMatchObject({ print: true, home: false, jog: false });
     expect(capabilitiesFor(findModel('dvF110B000'), 'json')).toMatchObject({ print: true, camera: true, home: false });
-    expect(capabilitiesFor(findModel('dvF100B000'), 'v2')).toMatchObject({ print: false, pause: false });
+    // v2 (XYZ_@3D): offline printing, but no job control or maintenance the spec can back.
+    expect(capabilitiesFor(findModel('dvF100B000'), 'v2')).toMatchObject({ print: true, pause: false, cancel: false, home: false });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   XYZ_POLL_PRINTING_MIN_MS,
   XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS,
 } from '../protocol';
+import { V2_TIMEOUTS, type V2Timeouts } from './v2-backend';
 import { V3_TIMEOUTS, type V3Timeouts } from './v3-backend';
 
 export interface XyzDriverTimings {
@@ -21,6 +22,7 @@ export interface XyzDriverTimings {
   /** How long the printer may take to check an uploaded file and start (§3.9 step 5; SD writes, §7 item 4). */
   startTimeoutMs: number;
   v3: V3Timeouts;
+  v2: V2Timeouts;
 }
 
 export const DEFAULT_TIMINGS: XyzDriverTimings = {
@@ -32,11 +34,12 @@ export const DEFAULT_TIMINGS: XyzDriverTimings = {
   // The nano blinks for about a minute while it validates a file (spec §8), so allow several.
   startTimeoutMs: Math.max(4 * XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS, 120_000),
   v3: V3_TIMEOUTS,
+  v2: V2_TIMEOUTS,
 };
 
 export interface XyzConnectionSettings {
   model: XyzModel | undefined;
-  protocol: 'auto' | 'v3' | 'json';
+  protocol: 'auto' | 'v3' | 'v2' | 'json';
   timings: XyzDriverTimings;
 }
 
@@ -48,12 +51,12 @@ function numberOption(options: ConnectionOptions, key: string, min: number, max:
 
 /**
  * Connection options a da Vinci connection understands: `model` (model number such as
- * `dv1MW0A000`, or a serial number), `protocol` (`auto`, `v3`, `json`), `pollIdleMs`, `pollActiveMs`.
+ * `dv1MW0A000`, or a serial number), `protocol` (`auto`, `v3`, `v2`, `json`), `pollIdleMs`, `pollActiveMs`.
  */
 export function readSettings(options: ConnectionOptions, base: XyzDriverTimings = DEFAULT_TIMINGS): XyzConnectionSettings {
   const modelText = typeof options.model === 'string' ? options.model : '';
   const model = modelText ? (findModel(modelText) ?? findModelBySerial(modelText)) : undefined;
-  const protocol = options.protocol === 'v3' || options.protocol === 'json' ? options.protocol : 'auto';
+  const protocol = options.protocol === 'v3' || options.protocol === 'v2' || options.protocol === 'json' ? options.protocol : 'auto';
   return {
     model,
     protocol,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { AppError } from '../../../../shared/rpc/result';
 import type { XyzContainer, XyzModel } from '../models';
 import { decodeThreeW, encodeThreeW, ThreeWError } from '../threew';
+import { readHeaderSection } from '../threew/header-section';
+import { parseHeaderKeys } from '../threew/header-keys';
 import { BODY_OFFSET, TAG_ZIP } from '../threew/layout';
 import { readPreamble } from '../threew/preamble-read';
 
@@ -12,6 +14,8 @@ export interface UploadSource {
   readonly name: string;
   readonly size: number;
   readonly container: XyzContainer | null;
+  /** `; print_time =` of the file's header in seconds, when it has one (the v2 `M1:` line sends it). */
+  readonly estimatedSeconds: number | null;
   read(offset: number, length: number): Promise<Uint8Array>;
   close(): Promise<void>;
 }
@@ -28,9 +32,21 @@ export function memorySource(name: string, bytes: Uint8Array, container: XyzCont
     name,
     size: bytes.length,
     container,
+    estimatedSeconds: printTimeOf(bytes),
     read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
     close: () => Promise.resolve(),
   };
+}
+
+/** Reads `print_time` from the header section of a `.3w` (its first 8 KiB suffice); null if unreadable. */
+export function printTimeOf(head: Uint8Array): number | null {
+  try {
+    const header = readHeaderSection(head, readPreamble(head));
+    const seconds = Number(parseHeaderKeys(header.text)['print_time']);
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds) : null;
+  } catch {
+    return null;
+  }
 }
 
 function containerOf(preamble: Uint8Array): XyzContainer | null {
@@ -50,6 +66,7 @@ async function fileSource(name: string, filePath: string, size: number): Promise
     name,
     size,
     container: containerOf(head),
+    estimatedSeconds: printTimeOf(head),
     async read(offset, length) {
       const buffer = new Uint8Array(Math.min(length, size - offset));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);

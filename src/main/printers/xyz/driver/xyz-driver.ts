@@ -155,7 +155,8 @@ export class XyzDriver implements PrinterDriver {
   // --- commands ---
 
   private async jobControl(control: XyzJobControl): Promise<void> {
-    if (!this.snapshot.capabilities.pause) throw this.unavailable(control);
+    const caps = this.snapshot.capabilities;
+    if (!(control === 'cancel' ? caps.cancel : caps.pause)) throw this.unavailable(control);
     await this.command(() => this.backend().jobControl(control));
   }
 
@@ -215,7 +216,7 @@ export class XyzDriver implements PrinterDriver {
     try {
       const { backend, status } = await connectBackend(
         this.address,
-        { protocol: this.settings.protocol, model: this.settings.model, v3Timeouts: this.timings.v3 },
+        { protocol: this.settings.protocol, model: this.settings.model, v3Timeouts: this.timings.v3, v2Timeouts: this.timings.v2 },
         this.deps,
       );
       if (!this.running) {
