@@ -122,8 +122,11 @@ export async function runPrint(
       host.setJobName(request.name);
       onProgress({ phase: 'starting', sentBytes: total, totalBytes: total });
       let outcome: StartOutcome;
+      // Once the file is on a printer that cannot cancel a job (the v2 protocol has no cancel),
+      // a cancel here would only be a lie: the printer prints anyway. Follow it to the start instead.
+      const startSignal = host.backend().protocol === 'v2' ? new AbortController().signal : signal;
       try {
-        outcome = await waitForStart(host, signal);
+        outcome = await waitForStart(host, startSignal);
       } catch (err) {
         if (err instanceof XyzCancelledError) await host.backend().jobControl('cancel').catch(() => undefined);
         throw err;
