@@ -6,7 +6,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { ImssServiceClient } from '../src/main/gen/imss/imss_service';
 import { CHUNK_BYTES } from '../src/main/uploads/imss-grpc-client';
 import { UploadQueue } from '../src/main/uploads/upload-queue';
-import { UploadStore, type JobImageRow } from '../src/main/uploads/upload-store';
+import { newJobRow, UploadStore, type JobImageRow } from '../src/main/uploads/upload-store';
 import { openDatabase } from '../src/main/store/database';
 import { runCrashTest } from '../test/support/uploads-crash';
 import { FakeImss } from '../test/support/uploads-fake-imss';
@@ -164,21 +164,7 @@ async function queueOverhead(): Promise<BenchResult[]> {
   }, 20);
   const t0 = performance.now();
   store.insertJob(
-    {
-      id: jobId,
-      connection_id: connectionId,
-      session_id: sessionId,
-      recipient: 'bench@example.org',
-      request_id: randomUUID(),
-      server_job_id: null,
-      state: 'preparing',
-      paused: 0,
-      error: null,
-      created_at: Date.now(),
-      finished_at: null,
-      delivery_link: null,
-      delivered_at: null,
-    },
+    newJobRow({ id: jobId, connectionId, sessionId, recipient: 'bench@example.org', requestId: randomUUID() }),
     rows,
   );
   queue.start();

@@ -46,6 +46,25 @@ export interface JobRow {
   delivered_at: number | null;
 }
 
+/** A job as it starts: nothing sent, nothing created on the server yet. */
+export function newJobRow(fields: { id: string; connectionId: string; sessionId: string; recipient: string; requestId: string }): JobRow {
+  return {
+    id: fields.id,
+    connection_id: fields.connectionId,
+    session_id: fields.sessionId,
+    recipient: fields.recipient,
+    request_id: fields.requestId,
+    server_job_id: null,
+    state: 'preparing',
+    paused: 0,
+    error: null,
+    created_at: Date.now(),
+    finished_at: null,
+    delivery_link: null,
+    delivered_at: null,
+  };
+}
+
 export interface JobImageRow {
   job_id: string;
   image_id: string;

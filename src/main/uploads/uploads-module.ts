@@ -9,7 +9,7 @@ import { grpcImssFactory, ImssConnections, type ImssApiFactory } from './imss-co
 import { SessionImages } from './session-images';
 import { ThumbnailStore } from './thumbnails';
 import { NotLiveError, UploadQueue, type QueueOptions } from './upload-queue';
-import { UploadStore, type JobImageRow } from './upload-store';
+import { newJobRow, UploadStore, type JobImageRow } from './upload-store';
 
 const CONCURRENCY_SETTING = 'uploads.concurrency';
 
@@ -108,21 +108,7 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
     }
     // Durable before it is acknowledged: the job and all its images are one transaction.
     store.insertJob(
-      {
-        id: jobId,
-        connection_id: req.connectionId,
-        session_id: req.sessionId,
-        recipient: req.recipient,
-        request_id: randomUUID(),
-        server_job_id: null,
-        state: 'preparing',
-        paused: 0,
-        error: null,
-        created_at: Date.now(),
-        finished_at: null,
-        delivery_link: null,
-        delivered_at: null,
-      },
+      newJobRow({ id: jobId, connectionId: req.connectionId, sessionId: req.sessionId, recipient: req.recipient, requestId: randomUUID() }),
       rows,
     );
     return jobs.add(jobId);
