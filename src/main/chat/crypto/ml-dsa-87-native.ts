@@ -1,0 +1,121 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { toUint8Array } from './bytes';
+import {
+  expandedSecretKeyFromPkcs8,
+  pkcs8FromExpandedSecretKey,
+  pkcs8FromSeed,
+  rawPublicKeyFromSpki,
+  spkiFromRawPublicKey,
+} from './ml-dsa-87-der';
+import type { KeyPair } from './ml-kem-1024';
+
+/**
+ * ML-DSA-87 through node:crypto (OpenSSL >= 3.5), byte-compatible with the core's @noble encodings. Node builds
+ * without it (older Node, Electron's BoringSSL) are detected once by a self-test and the caller falls back to
+ * @noble. Inputs must already have the right lengths; key material OpenSSL refuses makes these functions throw.
+ */
+export interface NativeMlDsa87 {
+  /** Null when the seed has the wrong length or OpenSSL does not export the expanded key (configuration). */
+  keyPairFromSeed(seed: Uint8Array): KeyPair | null;
+  sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array;
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+const SEED_LENGTH = 32;
+
+/**
+ * Importing a key costs about a third of a signature (OpenSSL recomputes and checks the public part of an
+ * expanded secret key), and the same few keys sign or verify everything: the account's identity key, the pinned
+ * server key, the peers' identity keys. Keyed by SHA-256 of the raw key, so equal bytes in new arrays still hit.
+ */
+const KEY_CACHE_SIZE = 32;
+
+class KeyObjectCache {
+  private readonly entries = new Map<string, KeyObject>();
+
+  constructor(private readonly importKey: (raw: Uint8Array) => KeyObject) {}
+
+  get(raw: Uint8Array): KeyObject {
+    const id = createHash('sha256').update(raw).digest('base64');
+    const hit = this.entries.get(id);
+    if (hit) {
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+      return hit;
+    }
+    const key = this.importKey(raw);
+    if (this.entries.size >= KEY_CACHE_SIZE) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(id, key);
+    return key;
+  }
+}
+
+function createNative(): NativeMlDsa87 {
+  const publicKeys = new KeyObjectCache((raw) => createPublicKey({ key: spkiFromRawPublicKey(raw), format: 'der', type: 'spki' }));
+  const secretKeys = new KeyObjectCache((raw) =>
+    createPrivateKey({ key: pkcs8FromExpandedSecretKey(raw), format: 'der', type: 'pkcs8' }),
+  );
+  return {
+    keyPairFromSeed(seed) {
+      if (seed.length !== SEED_LENGTH) return null;
+      const privateKey = createPrivateKey({ key: pkcs8FromSeed(seed), format: 'der', type: 'pkcs8' });
+      const secretKey = expandedSecretKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }));
+      const publicKey = rawPublicKeyFromSpki(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
+      if (!secretKey || !publicKey) return null;
+      return { publicKey: toUint8Array(publicKey), secretKey: toUint8Array(secretKey) };
+    },
+    sign(secretKey, message) {
+      // Hedged signing (FIPS 204 default) with OpenSSL's own DRBG; empty context, pure mode.
+      return toUint8Array(nodeSign(null, message, secretKeys.get(secretKey)));
+    },
+    verify(publicKey, message, signature) {
+      return nodeVerify(null, message, publicKeys.get(publicKey), signature);
+    },
+  };
+}
+
+/** FIPS 204 ML-DSA-87 keygen from the seed 00 01 … 1f, as computed by @noble (SHA-256 of pk and of sk). */
+const SELF_TEST_SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
+const SELF_TEST_PUBLIC_KEY_SHA256 = '91dc389cfaa01470b7f66eee45a4ae9026d154817c754dfe22298b3fa241ffcd';
+const SELF_TEST_SECRET_KEY_SHA256 = '764d3e223ed90c07bc91a0ab6ecd170e5c66ffe39f7039298596039a36005435';
+
+/**
+ * Exercises every import and export path once (seed → key pair, expanded secret key → signature, raw public key
+ * → verification) and checks the keys against the known answer, so a Node that lacks ML-DSA-87, encodes it
+ * differently or is not FIPS 204 final is never used.
+ */
+function selfTest(native: NativeMlDsa87): boolean {
+  const keyPair = native.keyPairFromSeed(SELF_TEST_SEED);
+  if (!keyPair) return false;
+  const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+  if (sha256(keyPair.publicKey) !== SELF_TEST_PUBLIC_KEY_SHA256) return false;
+  if (sha256(keyPair.secretKey) !== SELF_TEST_SECRET_KEY_SHA256) return false;
+  const message = Uint8Array.of(1, 2, 3);
+  const signature = native.sign(keyPair.secretKey, message);
+  return signature.length === 4627 && native.verify(keyPair.publicKey, message, signature) && !native.verify(keyPair.publicKey, Uint8Array.of(1, 2, 4), signature);
+}
+
+let probed: NativeMlDsa87 | null | undefined;
+
+/** The native implementation, or null when this Node cannot provide it; decided on first use, then fixed. */
+export function nativeMlDsa87(): NativeMlDsa87 | null {
+  if (probed === undefined) {
+    try {
+      const native = createNative();
+      probed = selfTest(native) ? native : null;
+    } catch {
+      probed = null;
+    }
+  }
+  return probed;
+}
