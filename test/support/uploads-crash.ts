@@ -32,6 +32,9 @@ export interface CrashOutcome {
   serverJobs: number;
   outboxEntries: number;
   delivered: boolean;
+  /** The job's state and error as the host last reported them: what to look at when it was not delivered. */
+  finalState: string;
+  finalError: string | null;
   seconds: number;
 }
 
@@ -182,9 +185,14 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
     sandbox.server.imssFaults.bytesPerSecond = 0;
     api = await WsApi.open(port);
     let delivered = false;
-    const until = Date.now() + 60_000;
+    let finalState = 'unknown';
+    let finalError: string | null = null;
+    // Generous: on a loaded 2-core machine the last stretch can take far longer than the usual seconds.
+    const until = Date.now() + 120_000;
     while (Date.now() < until) {
-      const j = await api.call<{ job: { state: string } }>('uploads.getJob', { jobId: job.id, offset: 0, limit: 1 });
+      const j = await api.call<{ job: { state: string; error?: string | null } }>('uploads.getJob', { jobId: job.id, offset: 0, limit: 1 });
+      finalState = j.job.state;
+      finalError = j.job.error ?? null;
       if (j.job.state === 'delivered') {
         delivered = true;
         break;
@@ -195,7 +203,7 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
     api.close();
     const check = verifyDelivery(sandbox.server, sources);
     const outboxEntries = readdirSync(sandbox.server.state.outboxDir).length;
-    return { images, rounds, ...check, serverJobs: sandbox.server.state.jobCount(), outboxEntries, delivered, seconds: (Date.now() - started) / 1000 };
+    return { images, rounds, ...check, serverJobs: sandbox.server.state.jobCount(), outboxEntries, delivered, finalState, finalError, seconds: (Date.now() - started) / 1000 };
   } finally {
     await stopGracefully(host).catch(() => undefined);
     await sandbox.server.stop();

@@ -15,5 +15,5 @@ describe('the upload queue survives kill -9', () => {
       outboxEntries: 1,
       delivered: true,
     });
-  }, 120_000);
+  }, 240_000);
 });
