@@ -133,6 +133,15 @@ describe('device page', () => {
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'printers.pause' && (c.payload as { deviceId: string }).deviceId === 'xyz:1')).toBe(true));
   });
 
+  it('offers pairing again when an OctoPrint key was revoked', async () => {
+    const revoked = { ...device, deviceId: 'octoprint:1', family: 'octoprint', name: 'Ender', link: 'error', state: 'error', stateText: 'Error', job: null, problem: { code: 'octoprint.keyInvalid', message: 'API key no longer valid — pair again' } };
+    setClient(fakeClient({ ...EMPTY, 'devices.list': () => [revoked], 'printers.temperatureHistory': () => ({ samples: [] }) }).client);
+    useAppStore.setState({ route: 'devices', param: 'octoprint:1' });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('link', { name: 'Pair in Settings' }));
+    expect(await screen.findByRole('heading', { name: 'Settings' })).toBeTruthy();
+  });
+
   it('says so when the device is gone', async () => {
     setClient(fakeClient(EMPTY).client);
     useAppStore.setState({ route: 'devices', param: 'xyz:gone' });

@@ -10,6 +10,9 @@ import { useTemperatureSamples } from './useTemperatureSamples';
 import { describeDevice } from '../format';
 import type { DeviceStatus } from '../../../shared/contract';
 
+/** Problems the user fixes by pairing the printer again (OctoPrint API keys). */
+const PAIRING_PROBLEMS = new Set(['octoprint.keyInvalid', 'octoprint.notPaired']);
+
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const device = useDevicesStore((s) => s.byId[deviceId]);
   const loaded = useDevicesStore((s) => s.loaded);
@@ -48,6 +51,14 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
       {device.problem && (
         <p className="problem" role="alert">
           {device.problem.message}
+          {PAIRING_PROBLEMS.has(device.problem.code) && (
+            <>
+              {' '}
+              <a href={hrefFor('settings')} onClick={(e) => (e.preventDefault(), navigate('settings'))}>
+                Pair in Settings
+              </a>
+            </>
+          )}
         </p>
       )}
       <div className="device-grid-2">
