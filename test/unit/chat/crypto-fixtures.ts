@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   acceptInvite,
+  ChatCryptoError,
   completeInvite,
   createInvite,
   SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite,
@@ -91,3 +92,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 export const text = (value: string): Uint8Array => encoder.encode(value);
 export const readText = (value: Uint8Array): string => decoder.decode(value);
+
+/** The typed error code a crypto call throws, or 'no error'; anything else is rethrown. */
+export function errorCode(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ChatCryptoError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}

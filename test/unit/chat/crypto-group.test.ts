@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ChatCryptoError,
   concatBytes,
   createGroupChain,
   deriveGroupChainKey,
@@ -13,22 +12,12 @@ import {
   type GroupMessage,
 } from '../../../src/main/chat/crypto';
 import { INFO_ROOT } from '../../../src/main/chat/crypto/ratchet-kdf';
-import { readText, seededRandom, text } from './crypto-fixtures';
+import { errorCode, readText, seededRandom, text } from './crypto-fixtures';
 
 const random = seededRandom('group');
 const seed = random(32);
 const alice = suite.sign.generateKeyPair(random);
 const bob = suite.sign.generateKeyPair(random);
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ChatCryptoError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 function sendAll(chain: GroupChainState, count: number): { chain: GroupChainState; messages: GroupMessage[] } {
   const messages: GroupMessage[] = [];

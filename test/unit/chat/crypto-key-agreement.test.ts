@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   acceptInvite,
-  ChatCryptoError,
   completeInvite,
   concatBytes,
   createInvite,
@@ -10,7 +9,7 @@ import {
   ratchetEncrypt,
   SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite,
 } from '../../../src/main/chat/crypto';
-import { bundleOf, createDevice, readText, seededRandom, text } from './crypto-fixtures';
+import { bundleOf, createDevice, errorCode, readText, seededRandom, text } from './crypto-fixtures';
 
 const random = seededRandom('key-agreement');
 const alice = createDevice(random);
@@ -20,16 +19,6 @@ const bobKeys = {
   signedPreKey: { id: bob.signedPreKey.id, keyPair: bob.signedPreKey.keyPair },
   oneTimePreKey: bob.oneTimePreKey,
 };
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ChatCryptoError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe.each([
   { withOneTimePreKey: true, inputs: 3, secretLength: 128 },

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ChatCryptoError,
   deserializeRatchetState,
   MAX_SKIPPED_KEYS_PER_CHAIN,
   MAX_SKIPPED_KEYS_TOTAL,
@@ -11,21 +10,11 @@ import {
   type RatchetEncryptResult,
   type RatchetState,
 } from '../../../src/main/chat/crypto';
-import { establishSession, readText, seededRandom, text } from './crypto-fixtures';
+import { errorCode, establishSession, readText, seededRandom, text } from './crypto-fixtures';
 
 const random = seededRandom('ratchet');
 const { alice, bob } = establishSession('ratchet');
 const ad = alice.associatedData;
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ChatCryptoError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 /** Encrypts `count` messages in a row, returning the messages and the sender's final state. */
 function sendMany(

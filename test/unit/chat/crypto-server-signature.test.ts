@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ChatCryptoError,
   computeMsgFingerprint,
   SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite,
   verifyServerSignatures,
   type ServerSignedSignature,
 } from '../../../src/main/chat/crypto';
-import { seededRandom, text } from './crypto-fixtures';
+import { errorCode, seededRandom, text } from './crypto-fixtures';
 
 const random = seededRandom('server-signature');
 const server = suite.sign.generateKeyPair(random);
@@ -19,16 +18,6 @@ function signedBy(secretKey: Uint8Array, msgFingerprint = fingerprint): ServerSi
 
 const good = signedBy(server.secretKey);
 const foreign = signedBy(otherServer.secretKey);
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ChatCryptoError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('server signature verification', () => {
   it('msg_fingerprint is SHA-256 over the concatenated encoded parts', () => {
