@@ -1,17 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
+import { concatBytes as joinBytes } from '../../../shared/bytes';
 
 /** Byte helpers shared by the chat crypto core. Every output is a fresh, unshared Uint8Array. */
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 
 /** Constant-time for equal lengths, so comparing keys or MACs leaks nothing but the length. */

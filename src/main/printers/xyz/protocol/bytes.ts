@@ -1,5 +1,9 @@
 /** Byte helpers shared by the codecs. The wire is ASCII/latin-1 text mixed with raw binary. */
 
+import { concatBytes } from '../../../../shared/bytes';
+
+export { concatBytes };
+
 /** Encodes text one byte per character; the protocols only ever carry ASCII in commands. */
 export function asciiBytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
@@ -13,18 +17,6 @@ export function latin1Text(bytes: Uint8Array): string {
   // Chunked to stay clear of argument-count limits on large inputs.
   for (let i = 0; i < bytes.length; i += 0x2000) {
     out += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 0x2000)));
-  }
-  return out;
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }
