@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { ChatConnection } from '../src/main/chat/chat-connection';
+import { mlDsa87Backend } from '../src/main/chat/crypto';
 import { CHAT_MIGRATIONS } from '../src/main/chat/store/chat-migrations';
 import { createLogger } from '../src/main/log';
 import { applyDomainMigrations, MIGRATIONS } from '../src/main/store/migrations';
@@ -14,6 +15,7 @@ import type { BenchResult, BenchSuite } from './lib/types';
  *   (encrypt, outbox, SendOne2oneMsg, server sign + route, stream, verify, decrypt, commit, ack).
  * - chat.e2e_session_setup_ms: median of a first message to a new peer: GetPreKeyBundle, Invite, Accept,
  *   and the first message decrypted at the peer (both devices online).
+ * - chat.mldsa_native: 1 when ML-DSA-87 runs on node:crypto (OpenSSL), 0 on the @noble fallback (≈ 10× slower).
  */
 
 const MESSAGES = 200;
@@ -87,6 +89,7 @@ const suite: BenchSuite = {
       return [
         { name: 'chat.e2e_msgs_per_sec', value: Math.round(MESSAGES / seconds), unit: 'msg/s', target: null, better: 'higher' },
         { name: 'chat.e2e_session_setup_ms', value: Math.round(setups[Math.floor(setups.length / 2)] ?? 0), unit: 'ms', target: null, better: 'lower' },
+        { name: 'chat.mldsa_native', value: mlDsa87Backend() === 'node:crypto' ? 1 : 0, unit: 'bool', target: 1, better: 'higher' },
       ];
     } finally {
       for (const c of conns) c.close();

@@ -7,7 +7,7 @@ import type { BenchResult, BenchSuite } from './lib/types';
 const SYNTHETIC_BYTES = 16 * 1024 * 1024;
 const ROUNDS = 5;
 const TARGET_MBPS = 100;
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../..', 'shared/fixtures/xyz');
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/xyz');
 
 /** Cura-like G-code with plenty of G0 travel moves, so the G0 → G1 rewrite is exercised. */
 function syntheticGcode(bytes: number): Buffer {

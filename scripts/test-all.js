@@ -4,7 +4,7 @@
 // Every step runs even when an earlier one fails, so one run shows everything that is wrong.
 // The last line is `N passed, N failed, N skipped` summed over all steps and tests.
 const { spawnSync } = require('node:child_process');
-const { readFileSync, mkdirSync, rmSync } = require('node:fs');
+const { existsSync, readFileSync, mkdirSync, rmSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -42,6 +42,19 @@ function readJson(file) {
   }
 }
 
+// What the machine lacks is said once, in words, before anything runs.
+const chromium = process.env.PRINTDECK_CHROMIUM || '/usr/bin/chromium';
+const hasChromium = existsSync(chromium);
+const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+if (!hasSocat) {
+  process.stdout.write(
+    'socat is not installed: the USB pty tests are skipped (test/integration/xyz/driver-pty.test.ts, driver-v2-pty.test.ts). Debian: sudo apt-get install socat\n',
+  );
+}
+if (!hasChromium) {
+  process.stdout.write(`Chromium is missing (${chromium}): the browser tests cannot run. Debian: sudo apt-get install chromium (or set PRINTDECK_CHROMIUM)\n`);
+}
+
 check('lint (eslint, layer rules)', bin('eslint'), ['--max-warnings=0', '.']);
 check('proto lint (buf)', bin('buf'), ['lint']);
 check('proto codegen (buf generate + ts-proto)', bin('buf'), ['generate']);
@@ -71,9 +84,13 @@ if (v) {
 
 const e2eJson = path.join(results, 'e2e-results.json');
 rmSync(e2eJson, { force: true });
-const e2eOk = step('end-to-end tests (Playwright)', bin('playwright'), ['test']);
-const e = readJson(e2eJson);
-if (e && e.stats) {
+const e2eOk = hasChromium && step('end-to-end tests (Playwright)', bin('playwright'), ['test']);
+const e = hasChromium ? readJson(e2eJson) : null;
+if (!hasChromium) {
+  process.stdout.write(`\n✘ end-to-end tests: Chromium is missing (${chromium}). Debian: sudo apt-get install chromium\n`);
+  failed += 1;
+  failures.push('e2e (no Chromium)');
+} else if (e && e.stats) {
   passed += e.stats.expected + (e.stats.flaky || 0);
   failed += e.stats.unexpected;
   skipped += e.stats.skipped;

@@ -58,6 +58,8 @@ export class OctoPrintSim {
   private tickCount = 0;
   /** Added to every /api reply: the "slow REST" fault. */
   restDelayMs = 0;
+  /** While set, uploads are not read: the client's progress stops part-way until the hold is released. */
+  private uploadGate: Promise<void> | null = null;
   private readonly historyTemps: Json[] = [];
   private readonly historyLogs: string[] = [];
   private readonly historyMarkings: Json[] = [];
@@ -508,7 +510,19 @@ export class OctoPrintSim {
     throw new HttpFailure(405, 'Method Not Allowed');
   }
 
+  /** Holds every upload before its body is read (a server that stalls); returns the release. For tests. */
+  holdUploads(): () => void {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.uploadGate = gate;
+    return () => {
+      if (this.uploadGate === gate) this.uploadGate = null;
+      release();
+    };
+  }
+
   private async upload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.uploadGate) await this.uploadGate;
     const boundary = boundaryOf(req.headers['content-type']);
     if (boundary === null) throw new HttpFailure(400, 'No file to upload and no folder to create');
     const body = await readBody(req, MAX_UPLOAD);

@@ -187,12 +187,19 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
     let delivered = false;
     let finalState = 'unknown';
     let finalError: string | null = null;
-    // Generous: on a loaded 2-core machine the last stretch can take far longer than the usual seconds.
-    const until = Date.now() + 120_000;
-    while (Date.now() < until) {
+    // Waits for an outcome, not for a number of seconds: it gives up only when nothing has moved (no new image
+    // stored, no change of job state) for a whole minute, however slowly a loaded machine gets there.
+    let lastProgress = Date.now();
+    let lastMark = '';
+    while (Date.now() - lastProgress < 60_000) {
       const j = await api.call<{ job: { state: string; error?: string | null } }>('uploads.getJob', { jobId: job.id, offset: 0, limit: 1 });
       finalState = j.job.state;
       finalError = j.job.error ?? null;
+      const mark = `${j.job.state}:${sandbox.server.state.storedUploads().length}`;
+      if (mark !== lastMark) {
+        lastMark = mark;
+        lastProgress = Date.now();
+      }
       if (j.job.state === 'delivered') {
         delivered = true;
         break;

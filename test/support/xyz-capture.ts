@@ -43,7 +43,7 @@ const IOCTL_SIZES = new Map<number, readonly [request: number, completion: numbe
 const READ = 3;
 const WRITE = 4;
 
-export const XYZ_FIXTURE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/xyz');
+export const XYZ_FIXTURE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/xyz');
 
 export function loadXyzFixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(resolve(XYZ_FIXTURE_DIR, name)));

@@ -98,15 +98,19 @@ describe('OctoPrint connector', () => {
   it('prints through the generic surface: upload with progress, then pause, resume, cancel; a second print finishes', async () => {
     const { deviceId } = rig;
     const file = path.join(dir, 'benchy.gcode');
-    writeFileSync(file, gcode(120_000));
-    // A slow server lets the socket buffers fill, so progress is seen half-way.
-    await rig.sim.inject({ type: 'delay', ms: 400 });
+    // ≈ 15 MB: more than loopback socket buffers hold, so a stalled server stops the upload part-way.
+    writeFileSync(file, gcode(500_000));
+    // A server that stalls before reading the body: the upload stops part-way, however fast this machine is,
+    // so the partial progress is reported before anything else can happen.
+    const release = rig.sim.sim.holdUploads();
     const { transferId } = await rig.call('printers.print', { deviceId, file: { kind: 'path', path: file } });
+    const partial = await rig.waitFor('partial progress', () =>
+      rig.events('printers.transfer').find((p) => p.transferId === transferId && p.phase === 'uploading' && p.sentBytes > 0 && p.sentBytes < p.totalBytes),
+    );
+    expect(partial.totalBytes).toBeGreaterThan(partial.sentBytes);
+    release();
     const transfer = await rig.waitFor('transfer done', () => rig.events('printers.transfer').find((p) => p.transferId === transferId && p.phase === 'done'));
-    await rig.sim.inject({ type: 'clear' });
     expect(transfer.sentBytes).toBe(transfer.totalBytes);
-    const partial = rig.events('printers.transfer').filter((p) => p.transferId === transferId && p.phase === 'uploading' && p.sentBytes > 0 && p.sentBytes < p.totalBytes);
-    expect(partial.length).toBeGreaterThan(0);
     const printing = await rig.waitFor('printing with progress', () => {
       const s = rig.status();
       return s.state === 'printing' && (s.job?.progress ?? 0) > 0 && s.temperatures.find((t) => t.sensor === 'tool0')?.target === 200 && s;
@@ -136,6 +140,10 @@ describe('OctoPrint connector', () => {
   });
 
   it('home and jog through the generic maintenance call; unsupported actions say so', async () => {
+    // Independent of the tests before it: the printer is idle (a print left running is cancelled).
+    await rig.waitFor('printer settled', () => ['idle', 'done', 'printing', 'paused'].includes(rig.status().state));
+    if (['printing', 'paused'].includes(rig.status().state)) await rig.call('printers.cancel', { deviceId: rig.deviceId });
+    await rig.waitFor('idle', () => ['idle', 'done'].includes(rig.status().state));
     await rig.call('printers.maintenance', { deviceId: rig.deviceId, action: { type: 'home' } });
     await rig.call('printers.maintenance', { deviceId: rig.deviceId, action: { type: 'jog', axis: 'z', mm: 5 } });
     await expect(rig.call('printers.maintenance', { deviceId: rig.deviceId, action: { type: 'calibrate' } })).rejects.toThrow(/no such maintenance/);

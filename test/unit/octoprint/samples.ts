@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The real captures live in /work/shared/specs, i.e. `../shared` from the repo root. */
+/** Payloads captured from a real OctoPrint 1.11.8 (test/fixtures/octoprint/README.md says how). */
 function loadSample(name: string): Record<string, unknown> {
-  const url = new URL(`../../../../shared/specs/${name}`, import.meta.url);
+  const url = new URL(`../../fixtures/octoprint/${name}`, import.meta.url);
   return JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as Record<string, unknown>;
 }
 

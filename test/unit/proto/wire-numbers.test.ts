@@ -4,8 +4,9 @@
 // schema-less BinaryReader, and compares every (field number, wire type, value) with an expected
 // shape. A renumbered, retyped or swapped field fails here, and so does a field that appears or
 // disappears. Sources of the numbers:
-//   - armory.v1, imss: /work/shared/specs/armory-imss.md §1.1 and §1.2 (imss = seed version f4a4f14);
-//   - skissm: /work/shared/specs/skissm-skiserver.md §1.2–1.3;
+//   - armory.v1: the real upstream .proto (liankui/OpenBambuAPI, armory/v1/armory.proto);
+//   - imss: bunin/imss data/imss.proto at the seed's version f4a4f14 (upstream a38445c renumbers UploadJob 2–8);
+//   - skissm: e2eelab/skissm-protos at 59768c7;
 //   - skiserver: NOT published; 1..n in the seed's order is an assumption (proto/README.md). These
 //     cases pin the assumption so that a correction is a deliberate change.
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
@@ -131,7 +132,7 @@ function enc(codec: Codec, partial: unknown): Uint8Array {
 const WHEN = new Date(1_700_000_000_123);
 const WHEN_WIRE = msg({ 1: int(1_700_000_000), 2: int(123_000_000) });
 
-// ---------- armory.v1 (specs/armory-imss.md §1.1) ----------
+// ---------- armory.v1 (liankui/OpenBambuAPI) ----------
 
 describe('armory.v1 field numbers', () => {
   const cases: Array<[string, Codec, unknown, Shape]> = [
@@ -304,7 +305,7 @@ describe('armory.v1 field numbers', () => {
   });
 });
 
-// ---------- imss (seed version f4a4f14; specs/armory-imss.md §1.2) ----------
+// ---------- imss (bunin/imss, seed version f4a4f14) ----------
 
 describe('imss field numbers (seed version f4a4f14)', () => {
   it('Session: completed = 2 (not the later inverted isActive), images = 6', () => {
@@ -444,7 +445,7 @@ describe('imss field numbers (seed version f4a4f14)', () => {
   });
 });
 
-// ---------- skissm (specs/skissm-skiserver.md §1.2–1.3) ----------
+// ---------- skissm (e2eelab/skissm-protos 59768c7) ----------
 
 const USER = { domain: 'd', peer: { $case: 'user', value: { userName: 'un', userId: 'u', deviceId: 'dev' } } };
 const USER_WIRE = msg({ 1: str('d'), 2: msg({ 1: str('un'), 2: str('u'), 3: str('dev') }) });

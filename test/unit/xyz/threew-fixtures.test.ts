@@ -6,8 +6,8 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeThreeW, encodeThreeW, inspectThreeW } from '../../../src/main/printers/xyz/threew';
 
-// Fixtures live next to the repo (/work/shared), so the path is computed from this file's location.
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..', 'shared/fixtures/xyz');
+// Real XYZ-made files, kept in the repository (test/fixtures/xyz/README.md says where they come from).
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/xyz');
 
 interface Golden {
   file: string;
@@ -42,7 +42,7 @@ const load = (name: string): Buffer => readFileSync(resolve(FIXTURES, name));
 
 describe('.3w golden files', () => {
   it('finds the fixtures through a path computed from the test location', () => {
-    expect(FIXTURES.endsWith('/shared/fixtures/xyz')).toBe(true);
+    expect(FIXTURES.endsWith('/test/fixtures/xyz')).toBe(true);
     expect(load('AstroKe.3w').length).toBe(372_112);
   });
 
