@@ -20,6 +20,11 @@ export interface OctoPrintSimOptions {
   /** Serve the Application Keys plugin (probe 204); false answers 404 like a disabled plugin. */
   appKeys?: boolean;
   hue?: number;
+  /**
+   * Minutes the server was up before this start: its `history` message then carries that backlog of
+   * temperature points (a real 1.11.8 sent 359 points covering 12 minutes to a client that connected late).
+   */
+  uptimeMinutes?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -71,6 +76,7 @@ export class OctoPrintSim {
   constructor(private readonly options: OctoPrintSimOptions = {}) {
     this.accounts = new Accounts(options.apiKeys ?? [], options.autoApproveMs ?? null);
     this.hue = options.hue ?? 40;
+    this.seedTemperatureBacklog(options.uptimeMinutes ?? 0);
     this.appKeysEnabled = options.appKeys ?? true;
     this.printer = new VirtualPrinter(
       {
@@ -508,6 +514,21 @@ export class OctoPrintSim {
       return sendEmpty(res, 204);
     }
     throw new HttpFailure(405, 'Method Not Allowed');
+  }
+
+  /** Points every 2 s (OctoPrint's default temperature interval while idle) for the minutes before now. */
+  private seedTemperatureBacklog(minutes: number): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (let age = Math.floor(minutes * 30); age > 0; age--) {
+      const wobble = Math.sin(age / 7);
+      this.historyTemps.push({
+        time: now - age * 2,
+        tool0: { actual: 21.3 + wobble, target: 0 },
+        bed: { actual: 21.0 + wobble / 2, target: 0 },
+        chamber: { actual: null, target: null },
+      });
+    }
+    if (this.historyTemps.length > 1800) this.historyTemps.splice(0, this.historyTemps.length - 1800);
   }
 
   /** Holds every upload before its body is read (a server that stalls); returns the release. For tests. */

@@ -1,4 +1,4 @@
-import type { MaintenanceAction } from '../../shared/contract';
+import type { MaintenanceAction, TemperatureSample } from '../../shared/contract';
 import type { DeviceStatus } from '../../shared/domain/device';
 
 export type { MaintenanceAction };
@@ -41,4 +41,10 @@ export interface PrinterDriver {
   cancel(): Promise<void>;
   maintenance(action: MaintenanceAction): Promise<void>;
   captureSnapshot(): Promise<CameraFrame>;
+  /**
+   * The printer's own temperature backlog, stamped with the printer's clock (ms), oldest first — where the
+   * family keeps one (OctoPrint sends its last ~30 minutes on connect). Families without one leave it out and
+   * the printers module charts what it has recorded since the host started.
+   */
+  temperatureHistory?(): TemperatureSample[];
 }

@@ -50,8 +50,8 @@ export function createPrintersModule(
         return { mime: frame.mime, dataBase64: Buffer.from(frame.data).toString('base64'), at: frame.at };
       },
       'printers.temperatureHistory': (req) => {
-        driver(req.deviceId);
-        return { samples: history.samples(req.deviceId) };
+        const own = driver(req.deviceId).temperatureHistory?.();
+        return { samples: own && own.length > 0 ? own : history.samples(req.deviceId) };
       },
       'printers.transfers': () => transfers.list(),
       'discovery.list': () => discovery.list(),

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { TemperatureSample } from '../../../shared/contract';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
 import type { Logger } from '../../log';
@@ -136,6 +137,11 @@ export class OctoPrintDriver implements PrinterDriver {
 
   terminalBacklog(): string[] {
     return [...this.logBacklog];
+  }
+
+  /** OctoPrint's own backlog (its `history` message, then every `current`), on OctoPrint's clock. */
+  temperatureHistory(): TemperatureSample[] {
+    return this.temperatures.toArray().map((s) => ({ t: Math.round(s.time * 1000), sensor: s.sensor, actual: s.actual, target: s.target }));
   }
 
   // ---- the generic printer surface ----
