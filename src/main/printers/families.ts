@@ -1,14 +1,16 @@
 import type { ConnectionKind } from '../../shared/contract';
-import type { ProviderFactory } from './fleet';
+import type { ProviderFactory } from '../devices/fleet';
 import { octoprintProvider } from './octoprint/provider';
 import { xyzProvider } from './xyz/provider';
 
+export type DeviceFamilies = Partial<Record<ConnectionKind, ProviderFactory>>;
+
 /**
- * Device providers for the printer families. Cloud accounts register theirs from the cloud
- * domain (Fleet.registerProvider); kinds without an entry (chat, image servers) have no devices.
+ * The printer families this domain ships; the printers module registers them with the fleet. Cloud
+ * printers are registered by the cloud domain the same way (Fleet.registerProvider).
  */
-export function deviceProviders(): Partial<Record<ConnectionKind, ProviderFactory>> {
-  const providers: Partial<Record<ConnectionKind, ProviderFactory>> = {};
+export function printerFamilies(): DeviceFamilies {
+  const providers: DeviceFamilies = {};
   if (xyzProvider) providers.xyz = xyzProvider;
   if (octoprintProvider) providers.octoprint = octoprintProvider;
   return providers;
