@@ -1,25 +1,31 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { DemoFleetPort } from '../../src/main/demo-fleet-port';
 import type { DemoFault, DemoState } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 
 /**
  * Starts a plan of simulators on loopback, keeps them, injects faults into them and stops them.
- * It knows nothing of Printdeck's services: the host registers the resulting connections.
+ * It knows nothing of Printdeck's services: the entry points hand it to the hub as its
+ * `DemoFleetPort`, and the hub registers the resulting connections.
  */
-export class DemoFleet {
+export class DemoFleet implements DemoFleetPort {
   private readonly running = new Map<string, RunningSimulator>();
 
-  constructor(private readonly workDir: string) {}
+  /** `plan` is read afresh at every start. */
+  constructor(
+    private readonly workDir: string,
+    private readonly plan: () => readonly SimulatorPlanEntry[],
+  ) {}
 
   get isRunning(): boolean {
     return this.running.size > 0;
   }
 
-  async start(plan: readonly SimulatorPlanEntry[]): Promise<RunningSimulator[]> {
+  async start(): Promise<RunningSimulator[]> {
     const started: RunningSimulator[] = [];
     try {
-      for (const entry of plan) {
+      for (const entry of this.plan()) {
         if (this.running.has(entry.id)) continue;
         const workDir = path.join(this.workDir, entry.id);
         mkdirSync(workDir, { recursive: true });
@@ -38,8 +44,8 @@ export class DemoFleet {
     return [...this.running.values()];
   }
 
-  get(id: string): RunningSimulator | undefined {
-    return this.running.get(id);
+  has(id: string): boolean {
+    return this.running.has(id);
   }
 
   async inject(id: string, fault: DemoFault): Promise<void> {

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { armoryDemoPlan } from '../armory/demo-plan';
 import { imssDemoPlan } from '../imss/demo-plan';
 import { octoprintDemoPlan } from '../octoprint/demo-plan';
 import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
+import { DemoFleet } from './demo-fleet';
 import { sandboxHealthServer } from './sandbox-health';
 import type { SimulatorPlanEntry } from './simulator';
 
@@ -14,4 +16,9 @@ export function defaultDemoPlan(): SimulatorPlanEntry[] {
   const plan = [...xyzDemoPlan(), ...octoprintDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
   // Until the capability simulators are listed, the bare sandbox keeps the demo (and its faults) visible.
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];
+}
+
+/** The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub. */
+export function defaultDemoFleet(dataDir: string, plan: () => readonly SimulatorPlanEntry[] = defaultDemoPlan): DemoFleet {
+  return new DemoFleet(path.join(dataDir, 'demo'), plan);
 }

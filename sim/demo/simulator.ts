@@ -1,23 +1,12 @@
-import type { ConnectionKind, ConnectionOptions, DemoFault } from '../../src/shared/contract';
+import type { DemoSimulator } from '../../src/main/demo-fleet-port';
+import type { DemoFault } from '../../src/shared/contract';
 
-/** The connection a running simulator should appear as in Printdeck. */
-export interface SimulatorConnection {
-  kind: ConnectionKind;
-  name: string;
-  address: string;
-  options: ConnectionOptions;
-  secret?: string;
-}
-
-/** A simulator or sandbox server started by the demo fleet runner. */
-export interface RunningSimulator {
-  readonly id: string;
+/** A simulator or sandbox server started by the demo fleet runner; its `connection` is the product's type. */
+export interface RunningSimulator extends DemoSimulator {
   readonly kind: string;
   readonly name: string;
   /** Where clients reach it (through its fault proxy where it has one). */
   readonly address: string;
-  /** How it is registered as a connection; null for helpers that are not connections. */
-  readonly connection: SimulatorConnection | null;
   faults(): string[];
   inject(fault: DemoFault): Promise<void>;
   stop(): Promise<void>;

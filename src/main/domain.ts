@@ -1,10 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ConnectionService } from './connections/connection-service';
+import type { Fleet } from './devices/fleet';
 import type { EventHub } from './events/event-hub';
 import type { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import type { NotificationCenter } from './notifications/notification-center';
-import type { Fleet } from './printers/fleet';
 import type { SecretStore } from './store/secrets';
 
 /**

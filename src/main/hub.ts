@@ -1,24 +1,20 @@
-import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AppInfo, ConnectionKind } from '../shared/contract';
+import type { AppInfo, ConnectionKind, DemoFault, DemoState } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
-import { DemoFleet } from '../../sim/demo/demo-fleet';
-import { defaultDemoPlan } from '../../sim/demo/plan';
-import type { RunningSimulator, SimulatorPlanEntry } from '../../sim/demo/simulator';
 import { createChatModule } from './chat/chat-module';
 import { createCloudModule } from './cloud/cloud-module';
 import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionService } from './connections/connection-service';
+import type { DemoFleetPort, DemoSimulator } from './demo-fleet-port';
+import { Fleet, type ProviderFactory } from './devices/fleet';
 import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
 import { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
-import { Fleet, type ProviderFactory } from './printers/fleet';
 import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import type { ListPorts } from './printers/discovery/usb-discovery';
 import { createPrintersModule } from './printers/printers-module';
-import { deviceProviders } from './printers/registry';
 import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
 import { openDatabase } from './store/database';
 import { SecretStore, type KeyProvider } from './store/secrets';
@@ -29,9 +25,12 @@ export interface HubOptions {
   dataDir: string;
   keyProvider: KeyProvider;
   log: Logger;
-  /** The demo fleet's simulators; tests pass smaller plans. */
-  demoPlan?: () => SimulatorPlanEntry[];
-  /** Device providers per connection kind; defaults to every family Printdeck ships. */
+  /**
+   * The demo fleet, composed by the entry point (the simulators live in sim/, which the product
+   * does not import). Without one, `app.info` says no demo is available and `demo.start` refuses.
+   */
+  demo?: DemoFleetPort;
+  /** Printer families per connection kind; defaults to every family Printdeck ships (tests pass their own). */
   providers?: Partial<Record<ConnectionKind, ProviderFactory>>;
   eventTickMs?: number;
   /** Lists serial ports for USB discovery; tests pass their own. */
@@ -51,7 +50,7 @@ export class Hub {
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
   private readonly modules: DomainModule<unknown>[];
-  private readonly demo: DemoFleet;
+  private readonly demo: DemoFleetPort | null;
   private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
   private readonly unsubscribeConnections: () => void;
@@ -59,14 +58,14 @@ export class Hub {
   private constructor(
     private readonly db: DatabaseSync,
     private readonly secrets: SecretStore,
-    private readonly options: HubOptions,
+    options: HubOptions,
   ) {
     const log = options.log;
     this.events = new EventHub(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs });
     this.notifications = new NotificationCenter(this.events);
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
-    this.fleet = new Fleet(options.providers ?? deviceProviders(), this.events, log.child('fleet'));
-    this.demo = new DemoFleet(path.join(options.dataDir, 'demo'));
+    this.fleet = new Fleet(this.events, log.child('fleet'));
+    this.demo = options.demo ?? null;
     this.staging = new FileStaging(options.dataDir);
 
     const ctx: DomainContext = {
@@ -80,7 +79,10 @@ export class Hub {
       staging: this.staging,
       log,
     };
-    const printers = createPrintersModule({ ...ctx, log: log.child('printers') }, options.listPorts ? { listPorts: options.listPorts } : {});
+    const printers = createPrintersModule(
+      { ...ctx, log: log.child('printers') },
+      { ...(options.listPorts ? { listPorts: options.listPorts } : {}), ...(options.providers ? { families: options.providers } : {}) },
+    );
     const octoprint = createOctoprintModule({ ...ctx, log: log.child('octoprint') });
     const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
@@ -139,19 +141,19 @@ export class Hub {
       transport,
       platform: process.platform,
       secrets: this.secrets.backend,
-      demoAvailable: true,
+      demoAvailable: this.demo !== null,
     };
   }
 
   async startDemo(): Promise<void> {
-    const plan = (this.options.demoPlan ?? defaultDemoPlan)();
-    const sims = await this.demo.start(plan);
+    if (!this.demo) throw new AppError('UNSUPPORTED', 'This Printdeck was started without the demo fleet.');
+    const sims = await this.demo.start();
     for (const sim of sims) this.registerDemoConnection(sim);
     this.events.emit('demo.changed', this.demoState());
   }
 
   async stopDemo(): Promise<void> {
-    if (!this.demo.isRunning) return;
+    if (!this.demo?.isRunning) return;
     for (const id of this.demoConnectionIds.values()) {
       try {
         this.connections.remove(id);
@@ -164,7 +166,7 @@ export class Hub {
     this.events.emit('demo.changed', this.demoState());
   }
 
-  private registerDemoConnection(sim: RunningSimulator): void {
+  private registerDemoConnection(sim: DemoSimulator): void {
     if (!sim.connection || this.demoConnectionIds.has(sim.id)) return;
     const { kind, name, address, options, secret } = sim.connection;
     const added = this.connections.add({ kind, name, address, options: { ...options, demoSimulator: sim.id }, secret, origin: 'demo' });
@@ -176,8 +178,8 @@ export class Hub {
     for (const c of this.connections.stored()) if (c.origin === 'demo') this.connections.remove(c.id);
   }
 
-  private demoState() {
-    return this.demo.state((sim) => this.demoConnectionIds.get(sim.id) ?? null);
+  private demoState(): DemoState {
+    return this.demo?.state((sim) => this.demoConnectionIds.get(sim.id) ?? null) ?? { running: false, simulators: [] };
   }
 
   private coreHandlers() {
@@ -200,8 +202,8 @@ export class Hub {
         return this.demoState();
       },
       'demo.state': () => this.demoState(),
-      'demo.inject': async (req: { simulatorId: string; fault: Parameters<DemoFleet['inject']>[1] }) => {
-        if (!this.demo.get(req.simulatorId)) throw new AppError('NOT_FOUND', `No demo simulator ${req.simulatorId} is running.`);
+      'demo.inject': async (req: { simulatorId: string; fault: DemoFault }) => {
+        if (!this.demo?.has(req.simulatorId)) throw new AppError('NOT_FOUND', `No demo simulator ${req.simulatorId} is running.`);
         await this.demo.inject(req.simulatorId, req.fault);
         const state = this.demoState();
         this.events.emit('demo.changed', state);

@@ -10,12 +10,9 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
-let threshold: LogLevel = (process.env.PRINTDECK_LOG as LogLevel | undefined) ?? 'info';
-if (!(threshold in ORDER)) threshold = 'info';
-
-export function setLogLevel(level: LogLevel): void {
-  threshold = level;
-}
+// Set once from the environment (PRINTDECK_LOG=debug|info|warn|error); nothing changes it later.
+const wanted = process.env.PRINTDECK_LOG as LogLevel | undefined;
+const threshold: LogLevel = wanted !== undefined && wanted in ORDER ? wanted : 'info';
 
 export function createLogger(scope: string, sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
   const write = (level: LogLevel, msg: string, extra?: unknown): void => {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { DeviceStatus } from '../../src/shared/contract';
 import { NO_CAPABILITIES } from '../../src/shared/domain/device';
-import type { PrinterDriver, PrintRequest, TransferProgress } from '../../src/main/printers/driver';
-import { singleDevice, type ProviderFactory } from '../../src/main/printers/fleet';
+import type { PrinterDriver, PrintRequest, TransferProgress } from '../../src/main/devices/driver';
+import { singleDevice, type ProviderFactory } from '../../src/main/devices/fleet';
 
 /**
  * A driver whose behaviour a unit test scripts, for testing what is generic above drivers

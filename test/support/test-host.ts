@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHost, type RunningHost } from '../../src/main/host/host-server';
 import { createLogger } from '../../src/main/log';
-import type { HubOptions } from '../../src/main/hub';
-import { createTestHub, tempDir, type TestHub } from './test-hub';
+import { createTestHub, tempDir, type TestHub, type TestHubOptions } from './test-hub';
 
 export interface TestHost extends TestHub {
   host: RunningHost;
@@ -14,7 +13,7 @@ export interface TestHost extends TestHub {
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 /** A real Hub behind the real headless host on a free loopback port, with a stub UI folder. */
-export async function startTestHost(hubOptions: Partial<HubOptions> = {}): Promise<TestHost> {
+export async function startTestHost(hubOptions: TestHubOptions = {}): Promise<TestHost> {
   const testHub = await createTestHub(hubOptions);
   const rendererDir = path.join(tempDir(), 'renderer');
   mkdirSync(rendererDir, { recursive: true });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDemoFleet } from '../../../sim/demo/plan';
 import { Hub } from '../hub';
 import { DEFAULT_PORT, startHost } from '../host/host-server';
 import { isLoopbackHost } from '../host/access';
@@ -60,7 +61,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
 
   let hub: Hub;
   try {
-    hub = await Hub.create({ dataDir, keyProvider: new KeyFileProvider(dataDir, log), log });
+    hub = await Hub.create({ dataDir, keyProvider: new KeyFileProvider(dataDir, log), log, demo: defaultDemoFleet(dataDir) });
   } catch (err) {
     if (err instanceof StoreOpenError) {
       process.stderr.write(`printdeck: ${err.message}\n`);

@@ -1,6 +1,6 @@
 import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
-import type { CameraFrame, PrinterDriver } from '../printers/driver';
+import type { CameraFrame, PrinterDriver } from '../devices/driver';
 import { statusChanged } from './printer-status';
 
 const NOT_VIA_ARMORY = 'Armory only reports cloud printers; it cannot send files to them or control them.';

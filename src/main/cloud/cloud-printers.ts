@@ -1,6 +1,6 @@
+import type { DeviceChange, DeviceProvider } from '../devices/fleet';
 import type { Device, PrintDeviceStatus, PrintTask } from '../gen/armory/v1/armory';
 import type { Logger } from '../log';
-import type { DeviceChange, DeviceProvider } from '../printers/fleet';
 import type { ArmoryApi } from './armory/armory-api';
 import { ArmoryError } from './armory/errors';
 import { backoffDelay } from './armory/retry';

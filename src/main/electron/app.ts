@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
+import { defaultDemoFleet } from '../../../sim/demo/plan';
 import { Hub } from '../hub';
 import { createLogger } from '../log';
 import { StoreOpenError } from '../store/database';
@@ -9,7 +10,6 @@ import { nativeNotifier } from './notifier';
 import { SafeStorageKeyProvider } from './safe-storage-key';
 import { hardenWebContents } from './security';
 import { createMainWindow } from './window';
-
 
 /** The desktop app: one window over the same Hub the headless host serves. */
 export function runDesktopApp(): void {
@@ -45,7 +45,7 @@ export function runDesktopApp(): void {
     serveAppProtocol(path.join(__dirname, '../renderer'));
     const dataDir = app.getPath('userData');
     try {
-      hub = await Hub.create({ dataDir, keyProvider: new SafeStorageKeyProvider(dataDir, log), log });
+      hub = await Hub.create({ dataDir, keyProvider: new SafeStorageKeyProvider(dataDir, log), log, demo: defaultDemoFleet(dataDir) });
     } catch (err) {
       const message = err instanceof StoreOpenError ? err.message : `Printdeck could not start: ${(err as Error).message}`;
       dialog.showErrorBox('Printdeck', message);

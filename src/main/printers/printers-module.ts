@@ -1,18 +1,25 @@
-import { printerCalls } from '../../shared/contract';
+import { printerCalls, type ConnectionKind } from '../../shared/contract';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { listSerialPorts, UsbDiscovery, type ListPorts } from './discovery/usb-discovery';
+import { printerFamilies, type DeviceFamilies } from './families';
 import { PrintWatcher } from './print-watcher';
 import { TemperatureHistory } from './temperature-history';
 import { TransferService } from './transfers';
 
 const ACK = { done: true as const };
 
-/** Printers as the contract sees them: the fleet's devices, printing, control, cameras, history. */
+/**
+ * Printers as the contract sees them: the fleet's devices, printing, control, cameras, history.
+ * Registers the printer families with the fleet (tests pass their own `families`).
+ */
 export function createPrintersModule(
   ctx: DomainContext,
-  options: { listPorts?: ListPorts } = {},
+  options: { listPorts?: ListPorts; families?: DeviceFamilies } = {},
 ): DomainModule<HandlersOf<typeof printerCalls>> {
+  for (const [kind, factory] of Object.entries(options.families ?? printerFamilies())) {
+    if (factory) ctx.fleet.registerProvider(kind as ConnectionKind, factory);
+  }
   const staging = ctx.staging;
   const discovery = new UsbDiscovery(options.listPorts ?? listSerialPorts, ctx.connections, ctx.events, ctx.log.child('discovery'));
   const unsubscribeConnections = ctx.connections.onChange(() => discovery.connectionsChanged());

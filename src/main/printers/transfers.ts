@@ -3,11 +3,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSource, TransferProgress } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
+import type { Fleet } from '../devices/fleet';
 import type { EventHub } from '../events/event-hub';
 import type { FileStaging } from '../files/staging';
 import type { Logger } from '../log';
 import type { NotificationCenter } from '../notifications/notification-center';
-import type { Fleet } from './fleet';
 
 const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
 

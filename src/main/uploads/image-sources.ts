@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DeviceStatus, FolderWatch, SessionImage, Timelapse } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
-import type { Fleet } from '../printers/fleet';
+import type { Fleet } from '../devices/fleet';
 import type { Logger } from '../log';
 import type { OwnedFiles } from './file-intake';
 import { FolderWatcher } from './folder-watcher';

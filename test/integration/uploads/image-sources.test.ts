@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../src/shared/contract';
 import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
-import type { CameraFrame, PrinterDriver } from '../../../src/main/printers/driver';
-import { singleDevice } from '../../../src/main/printers/fleet';
+import type { CameraFrame, PrinterDriver } from '../../../src/main/devices/driver';
+import { singleDevice } from '../../../src/main/devices/fleet';
 import { createTestHub, tempDir } from '../../support/test-hub';
 import { callHub, makeJpeg, startImssSandbox, waitFor } from '../../support/uploads-fixtures';
 

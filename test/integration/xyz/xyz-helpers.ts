@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../../src/main/log';
-import type { TransferProgress } from '../../../src/main/printers/driver';
+import type { TransferProgress } from '../../../src/main/devices/driver';
 import { DEFAULT_TIMINGS, V3_TIMEOUTS, XyzDriver, type XyzDriverDeps, type XyzDriverTimings } from '../../../src/main/printers/xyz/driver';
 import type { DeviceStatus } from '../../../src/shared/domain/device';
 

@@ -4,7 +4,7 @@ import { V2Endpoint } from '../../../sim/xyz/v2-endpoint';
 import { NO_WIRE_FAULTS, type WireFaults } from '../../../sim/xyz/wire-faults';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError } from '../../../src/main/printers/xyz/driver/backend';
 import { memorySource } from '../../../src/main/printers/xyz/driver/upload-source';
-import { V2_TIMEOUTS, type V2Line, type V2Reply, type V2Timeouts } from '../../../src/main/printers/xyz/driver/v2-backend';
+import { V2_TIMEOUTS, type V2Line, type V2Reply, type V2Timeouts } from '../../../src/main/printers/xyz/driver/v2-line';
 import { V2Uploader } from '../../../src/main/printers/xyz/driver/v2-upload';
 import { asciiBytes, latin1Text, XYZ_V2_FRAME_SIZE, XyzV2ReplyParser } from '../../../src/main/printers/xyz/protocol';
 import { encodeThreeW } from '../../../src/main/printers/xyz/threew';

@@ -1,4 +1,4 @@
-import { singleDevice, type ProviderFactory } from '../fleet';
+import { singleDevice, type ProviderFactory } from '../../devices/fleet';
 import { OctoPrintDriver } from './octoprint-driver';
 
 /** OctoPrint servers: one printer per connection, the API key is the connection's secret. */

@@ -1,4 +1,4 @@
-import { singleDevice, type ProviderFactory } from '../fleet';
+import { singleDevice, type ProviderFactory } from '../../devices/fleet';
 import { XyzDriver } from './driver';
 
 /** da Vinci printers over USB, serial and Wi-Fi: one driver per connection. */

@@ -12,7 +12,8 @@ import {
 import { describeAddress, type XyzAddress } from './address';
 import { XyzNoAnswerError, type XyzBackend } from './backend';
 import { JsonBackend } from './json-backend';
-import { V2_TIMEOUTS, V2Backend, type V2Timeouts } from './v2-backend';
+import { V2Backend } from './v2-backend';
+import { V2_TIMEOUTS, type V2Timeouts } from './v2-line';
 import { V3Backend, type V3Timeouts } from './v3-backend';
 import { XyzV3Session } from './v3-session';
 

@@ -7,7 +7,7 @@ import {
   XYZ_POLL_PRINTING_MIN_MS,
   XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS,
 } from '../protocol';
-import { V2_TIMEOUTS, type V2Timeouts } from './v2-backend';
+import { V2_TIMEOUTS, type V2Timeouts } from './v2-line';
 import { V3_TIMEOUTS, type V3Timeouts } from './v3-backend';
 
 export interface XyzDriverTimings {

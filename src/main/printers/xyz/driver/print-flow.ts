@@ -1,4 +1,4 @@
-import type { PrintRequest, TransferProgress } from '../../driver';
+import type { PrintRequest, TransferProgress } from '../../../devices/driver';
 import { AppError } from '../../../../shared/rpc/result';
 import type { XyzContainer, XyzModel } from '../models';
 import { normaliseStateCode, XYZ_ERROR_UNSUPPORTED_FILE_VERSION, type XyzStatus } from '../protocol';

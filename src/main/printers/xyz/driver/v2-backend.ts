@@ -4,63 +4,21 @@ import {
   decodeV2Status,
   encodeV2Request,
   v2Fields,
-  XYZ_DEFAULT_REPLY_TIMEOUT_MS,
-  XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS,
-  XYZ_UPLOAD_BLOCK_TIMEOUT_MS,
-  XYZ_V2_OFFLINE_OK_TIMEOUT_MS,
   XyzV2Command,
   XyzV2ReplyParser,
   type XyzField,
   type XyzStatus,
-  type XyzV2Line,
 } from '../protocol';
 import { Listeners, type XyzByteTransport, type XyzTransportError } from '../transport';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError, type XyzBackend } from './backend';
 import type { UploadSource } from './upload-source';
+import { V2_TIMEOUTS, type V2Line, type V2Reply, type V2Timeouts } from './v2-line';
 import { V2Uploader } from './v2-upload';
 
 /** v2 replies carry no end marker: a reply is over once the line has been quiet this long. */
 const V2_QUIET_MS = 300;
 /** Polls between two identity (`XYZ_@3D:0`) queries. */
 const V2_IDENTITY_EVERY = 12;
-
-export interface V2Timeouts {
-  /** Any `XYZ_@3D:<n>` reply (miniMover's default wait). */
-  replyMs: number;
-  /** `OFFLINE_OK` after `XYZ_@3D:4` (§3A step 1). */
-  offlineOkMs: number;
-  /** `M1_OK` after the print header (§3A step 2). */
-  headerMs: number;
-  /** The verdict on one frame (§7 item 4: ≥ 5 s per block). */
-  frameMs: number;
-  /** After a `wait` / `M888_WAIT` the printer is writing: up to this long (§7 item 4, SD writes). */
-  frameWaitMs: number;
-}
-
-export const V2_TIMEOUTS: V2Timeouts = {
-  replyMs: XYZ_DEFAULT_REPLY_TIMEOUT_MS,
-  offlineOkMs: XYZ_V2_OFFLINE_OK_TIMEOUT_MS,
-  headerMs: XYZ_DEFAULT_REPLY_TIMEOUT_MS,
-  frameMs: XYZ_UPLOAD_BLOCK_TIMEOUT_MS,
-  frameWaitMs: XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS,
-};
-
-export type V2Reply = (XyzV2Line | { kind: 'overflow' })[];
-
-/**
- * What the v2 line gives a print flow: the lines since the last `listen`, woken on each new line.
- * The uploader uses it so that reading replies never races the status polls.
- */
-export interface V2Line {
-  readonly isOpen: boolean;
-  /** Why the line broke, once it has. */
-  readonly closedBy: XyzTransportError | null;
-  write(bytes: Uint8Array): Promise<void>;
-  /** Starts collecting reply lines afresh; returns the live list. */
-  listen(): V2Reply;
-  /** Resolves on the next line, on close, or after `ms`. */
-  nudge(ms: number): Promise<void>;
-}
 
 /**
  * The older `XYZ_@3D:` protocol over USB (spec §3A) for the 1.0 / 2.0 families and the 1.1 Plus

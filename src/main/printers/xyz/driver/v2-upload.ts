@@ -11,7 +11,7 @@ import {
 import { XyzTransportError } from '../transport';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError } from './backend';
 import type { UploadSource } from './upload-source';
-import type { V2Line, V2Reply, V2Timeouts } from './v2-backend';
+import type { V2Line, V2Reply, V2Timeouts } from './v2-line';
 
 /** Resends of one frame after `CheckSumFail` before the upload is given up (a bad cable, not a blip). */
 export const V2_MAX_RESENDS_PER_FRAME = 3;

@@ -1,5 +1,5 @@
-import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../driver';
-import type { DriverContext } from '../../fleet';
+import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../../devices/driver';
+import type { DriverContext } from '../../../devices/fleet';
 import type { DeviceProblem, DeviceStatus, LinkState } from '../../../../shared/domain/device';
 import { AppError } from '../../../../shared/rpc/result';
 import type { Logger } from '../../../log';

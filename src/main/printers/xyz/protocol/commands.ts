@@ -1,22 +1,20 @@
 import { actionRequest, configRequest, type XyzRequest } from './request';
 import { XyzProtocolError } from './protocol-error';
 
-/** Ready-made config and action commands (spec §3.7, §3.8). Brackets are literal protocol text. */
+/**
+ * Ready-made config and action commands (spec §3.7, §3.8) that Printdeck sends. Brackets are
+ * literal protocol text. The spec lists more that nothing here sends (auto-level, buzzer, language,
+ * restore defaults, disconnect AP, engrave, energy, life, the filament unlock sequence, clean
+ * nozzle, z-offset up/down): add a builder with the feature that needs it.
+ */
 
 export type XyzJobControl = 'pause' | 'resume' | 'cancel' | 'complete';
-export type XyzLanguage = 'en' | 'fr' | 'it' | 'de' | 'es' | 'jp';
 
 export const configJob = (control: XyzJobControl): XyzRequest => configRequest(`print[${control}]`);
 export const configTagInfo = (): XyzRequest => configRequest('taginfo');
 export const configSignature = (): XyzRequest => configRequest('signature:[get]');
 export const configUid = (): XyzRequest => configRequest('uid');
-export const configAutoLevel = (on: boolean): XyzRequest => configRequest(`autolevel:${on ? 'on' : 'off'}`);
-export const configBuzzer = (on: boolean): XyzRequest => configRequest(`buzzer:${on ? 'on' : 'off'}`);
-export const configLanguage = (lang: XyzLanguage): XyzRequest => configRequest(`lang:[${lang}]`);
-export const configRestoreDefaults = (): XyzRequest => configRequest('restoredefault:on');
-export const configDisconnectAp = (): XyzRequest => configRequest('disconnectap');
 export const configZOffsetGet = (): XyzRequest => configRequest('zoffset:get');
-export const configEngravePlaceObject = (): XyzRequest => configRequest('engrave:placeobject');
 
 function integer(what: string, n: number): number {
   if (!Number.isSafeInteger(n)) throw new XyzProtocolError('invalid-argument', `${what} must be an integer`);
@@ -29,8 +27,6 @@ function bracketText(what: string, text: string): string {
   return text;
 }
 
-export const configEnergy = (level: number): XyzRequest => configRequest(`energy:[${integer('energy', level)}]`);
-export const configLife = (value: number): XyzRequest => configRequest(`life:[${integer('life', value)}]`);
 export const configName = (name: string): XyzRequest => configRequest(`name:[${bracketText('name', name)}]`);
 /** Z offset in 1/100 mm; note there is no `:` before `[` (§3.7). */
 export const configZOffsetSet = (hundredthsMm: number): XyzRequest =>
@@ -39,10 +35,6 @@ export const configSsid = (ssid: string, password: string, channel: number): Xyz
   configRequest(
     `ssid:[${bracketText('ssid', ssid)},${bracketText('password', password)},${integer('channel', channel)}]`,
   );
-
-/** The "unlock filament" sequence XYZware sends to v3 printers (§3.7). */
-export const configUnlockSequence = (): XyzRequest[] =>
-  ['pda:[1591]', 'pdb:[4387]', 'pdc:[7264]', 'pde:[8046]'].map((c) => configRequest(c));
 
 export type XyzAxis = 'x' | 'y' | 'z';
 
@@ -55,7 +47,5 @@ export const actionJog = (axis: XyzAxis, direction: '+' | '-', lengthMm: number)
 };
 export const actionLoadFilament = (step: 'new' | 'cancel' | 'retry'): XyzRequest => actionRequest(`load:${step}`);
 export const actionUnloadFilament = (step: 'new' | 'cancel' | 'retry'): XyzRequest => actionRequest(`unload:${step}`);
-export const actionCleanNozzle = (step: 'new' | 'cancel'): XyzRequest => actionRequest(`cleannozzle:${step}`);
 export const actionCalibrate = (step: 'new' | 'detectorok' | 'release' | 'getdata'): XyzRequest =>
   actionRequest(`calibratejr:${step}`);
-export const actionZOffset = (direction: 'up' | 'down'): XyzRequest => actionRequest(`zoffset:${direction}`);

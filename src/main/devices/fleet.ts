@@ -47,18 +47,22 @@ type FleetListener = (change: DeviceChange) => void;
 /**
  * Keeps one provider per device connection, in step with the connection list, and forwards every
  * status snapshot to the event hub (which coalesces them per device) and to fleet listeners.
+ *
+ * Every device family registers the same way, from the domain that owns it, through
+ * `registerProvider`: da Vinci and OctoPrint from the printers module, cloud printers from the
+ * cloud module. Kinds without a provider (chat, image servers) bring no devices.
  */
 export class Fleet {
+  private readonly factories: Partial<Record<ConnectionKind, ProviderFactory>> = {};
   private readonly providers = new Map<string, { provider: DeviceProvider; unsubscribe: () => void }>();
   private readonly listeners = new Set<FleetListener>();
 
   constructor(
-    private readonly factories: Partial<Record<ConnectionKind, ProviderFactory>>,
     private readonly events: EventHub,
     private readonly log: Logger,
   ) {}
 
-  /** Lets a domain (e.g. the cloud account) bring devices for its connection kind; call before start. */
+  /** Lets a domain bring devices for its connection kind; call before connections are attached. */
   registerProvider(kind: ConnectionKind, factory: ProviderFactory): void {
     this.factories[kind] = factory;
   }

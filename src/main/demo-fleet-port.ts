@@ -1,0 +1,34 @@
+import type { ConnectionKind, ConnectionOptions, DemoFault, DemoState } from '../shared/contract';
+
+/** The connection a running simulator appears as in Printdeck. */
+export interface DemoConnection {
+  kind: ConnectionKind;
+  name: string;
+  address: string;
+  options: ConnectionOptions;
+  secret?: string;
+}
+
+/** One simulator of a running demo fleet, as the hub sees it. */
+export interface DemoSimulator {
+  readonly id: string;
+  /** How it is registered as a connection; null for helpers that are not connections. */
+  readonly connection: DemoConnection | null;
+}
+
+/**
+ * The built-in demo fleet as the product sees it. The simulators live in `sim/`, which the product
+ * never imports: the entry points (`cli/serve.ts`, `electron/app.ts`) compose a fleet and hand it
+ * to the Hub, which registers each simulator as a connection.
+ */
+export interface DemoFleetPort {
+  readonly isRunning: boolean;
+  /** Starts the fleet's plan (simulators already running are kept); returns every running simulator. */
+  start(): Promise<DemoSimulator[]>;
+  stop(): Promise<void>;
+  /** Whether a simulator with this id is running. */
+  has(id: string): boolean;
+  inject(id: string, fault: DemoFault): Promise<void>;
+  /** The contract's view of the fleet; `connectionIdOf` names the connection each simulator became. */
+  state(connectionIdOf: (sim: DemoSimulator) => string | null): DemoState;
+}
