@@ -157,9 +157,3 @@ export function isJobFinishedState(code: number): boolean {
   const c = normaliseStateCode(code);
   return c === 9509 || c === 9511;
 }
-
-/** "Printing" for UI purposes (§3.5 [G]): 9500…9510, 9520, 9601, 9602. */
-export function isJobActiveState(code: number): boolean {
-  const c = normaliseStateCode(code);
-  return (c >= 9500 && c <= 9510) || c === 9520 || c === 9538 || c === 9601 || c === 9602;
-}
