@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { CloudAccountRuntime } from '../src/main/cloud/cloud-account';
 import type { PollIntervals } from '../src/main/cloud/cloud-printers';
-import { CLOUD_MIGRATIONS } from '../src/main/cloud/inbox';
+import { CLOUD_MIGRATIONS } from '../src/main/cloud/migrations';
 import type { DomainContext } from '../src/main/domain';
 import { EventHub } from '../src/main/events/event-hub';
 import { createLogger } from '../src/main/log';

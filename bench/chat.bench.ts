@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { ChatConnection } from '../src/main/chat/chat-connection';
 import { mlDsa87Backend } from '../src/main/chat/crypto';
-import { CHAT_MIGRATIONS } from '../src/main/chat/store/chat-migrations';
+import { CHAT_MIGRATIONS } from '../src/main/chat/migrations';
 import { createLogger } from '../src/main/log';
 import { applyDomainMigrations, MIGRATIONS } from '../src/main/store/migrations';
 import { SkiserverSandbox } from '../sim/skiserver/skiserver-sandbox';

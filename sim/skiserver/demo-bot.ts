@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { ChatConnection } from '../../src/main/chat/chat-connection';
-import { CHAT_MIGRATIONS } from '../../src/main/chat/store/chat-migrations';
+import { CHAT_MIGRATIONS } from '../../src/main/chat/migrations';
 import { createLogger } from '../../src/main/log';
 import { applyDomainMigrations, MIGRATIONS } from '../../src/main/store/migrations';
 import type { SkiserverSandbox } from './skiserver-sandbox';

@@ -4,6 +4,7 @@ import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
 import { createCloudModule } from './cloud/cloud-module';
 import { ConnectionRepo } from './connections/connection-repo';
+import { ConnectionRuntimes } from './connections/connection-runtimes';
 import { ConnectionService } from './connections/connection-service';
 import type { DemoFleetPort, DemoSimulator } from './demo-fleet-port';
 import { Fleet, type ProviderFactory } from './devices/fleet';
@@ -53,7 +54,8 @@ export class Hub {
   private readonly demo: DemoFleetPort | null;
   private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
-  private readonly unsubscribeConnections: () => void;
+  /** The fleet's providers follow the connections of every kind it has a family for. */
+  private readonly deviceConnections: ConnectionRuntimes<void>;
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -97,12 +99,15 @@ export class Hub {
       ...uploads.handlers,
     };
     this.registrar = createRegistrar(handlers, log.child('rpc'));
-    this.unsubscribeConnections = this.connections.onChange(({ type, connection }) => {
-      const secret = (): string | null => this.connections.secretOf(connection.id);
-      if (type === 'added') this.fleet.attach(connection, secret());
-      else if (type === 'removed') void this.fleet.detach(connection.id);
-      else void this.fleet.reattach(connection, secret());
-    });
+    this.deviceConnections = new ConnectionRuntimes(
+      this.connections,
+      {
+        kinds: (kind) => this.fleet.handles(kind),
+        create: (connection) => this.fleet.attach(connection, this.connections.secretOf(connection.id)),
+        dispose: (_, connection) => this.fleet.detach(connection.id),
+      },
+      log.child('fleet'),
+    );
   }
 
   static async create(options: HubOptions): Promise<Hub> {
@@ -113,7 +118,7 @@ export class Hub {
       hub = new Hub(db, secrets, options);
       hub.removeStaleDemoConnections();
       for (const m of hub.modules) await m.start?.();
-      for (const c of hub.connections.stored()) hub.fleet.attach(c, hub.connections.secretOf(c.id));
+      hub.deviceConnections.start();
       return hub;
     } catch (err) {
       if (hub) await hub.close().catch(() => undefined);
@@ -123,7 +128,7 @@ export class Hub {
   }
 
   async close(): Promise<void> {
-    this.unsubscribeConnections();
+    await this.deviceConnections.close();
     await this.stopDemo();
     await this.fleet.stopAll();
     for (const m of [...this.modules].reverse()) await m.stop?.();

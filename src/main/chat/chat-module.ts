@@ -5,13 +5,14 @@ import type { ChatAccount, ChatMessage, ChatOverview } from '../../shared/contra
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../shared/contract/chat';
 import { AppError } from '../../shared/rpc/result';
 import type { StoredConnection } from '../connections/connection-repo';
+import { ConnectionRuntimes } from '../connections/connection-runtimes';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
 import { ChatConnection } from './chat-connection';
 import { contactView, groupView, messageView } from './chat-views';
 import { parseUser, RegistrationError, type ChatEngine } from './client/chat-engine';
-import { CHAT_MIGRATIONS } from './store/chat-migrations';
+import { CHAT_MIGRATIONS } from './migrations';
 import type { MessageRow } from './store/chat-store';
 
 type ImageMime = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
@@ -23,7 +24,6 @@ const MESSAGE_BATCH_MS = 100;
 /** End-to-end encrypted team chat over Skiserver: one ChatConnection per skiserver connection. */
 export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<typeof chatCalls>> {
   applyDomainMigrations(ctx.db, 'chat', CHAT_MIGRATIONS);
-  const connections = new Map<string, ChatConnection>();
   const pendingMessages = new Map<string, Map<string, ChatMessage>>();
   const uploads = new Map<string, { connectionId: string; chunks: Buffer[]; size: number; at: number }>();
   let flushTimer: NodeJS.Timeout | null = null;
@@ -82,14 +82,30 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       onStatus: () => emitChanged(conn.id),
       onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${from} wants to add you`, route: 'chat' }),
     });
-    connections.set(conn.id, chat);
     return chat;
   };
 
-  const closeConnection = (id: string): void => {
-    connections.get(id)?.close();
-    connections.delete(id);
-  };
+  const connections = new ConnectionRuntimes<ChatConnection>(
+    ctx.connections,
+    {
+      kinds: ['skiserver'],
+      create: (conn) => {
+        const chat = open(conn);
+        void chat.start();
+        return chat;
+      },
+      dispose: (chat, _, why) => {
+        // Removing the server forgets its history on this device; its key goes with the connection's secrets.
+        if (why === 'removed') chat.store.wipe();
+        chat.close();
+      },
+    },
+    ctx.log,
+  );
+  // A new or edited server announces its (signed-out or connecting) state to the Chat screen.
+  const offAnnounce = ctx.connections.onChange(({ type, connection }) => {
+    if (connection.kind === 'skiserver' && type !== 'removed') emitChanged(connection.id);
+  });
 
   const chatOf = (connectionId: string): ChatConnection => {
     const c = connections.get(connectionId);
@@ -186,31 +202,17 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     return groupView(engine, g);
   };
 
-  const unsubscribe = ctx.connections.onChange(({ type, connection }) => {
-    if (connection.kind !== 'skiserver') return;
-    if (type === 'removed') {
-      const c = connections.get(connection.id);
-      c?.store.wipe();
-      closeConnection(connection.id);
-      ctx.secrets.deletePrefix(`connection:${connection.id}:chat`);
-      return;
-    }
-    closeConnection(connection.id);
-    void open(connection).start();
-    emitChanged(connection.id);
-  });
-
   return {
-    async start() {
-      for (const conn of ctx.connections.stored()) if (conn.kind === 'skiserver') void open(conn).start();
+    start() {
+      connections.start();
     },
-    stop() {
-      unsubscribe();
+    async stop() {
+      offAnnounce();
       if (flushTimer) clearTimeout(flushTimer);
-      for (const id of [...connections.keys()]) closeConnection(id);
+      await connections.close();
     },
     handlers: {
-      'chat.accounts': () => [...connections.keys()].filter((id) => ctx.connections.stored().some((c) => c.id === id)).map(accountOf),
+      'chat.accounts': () => connections.list().map((e) => accountOf(e.connection.id)),
       'chat.requestCode': (req) =>
         run('Requesting a code', async () => {
           const ttlSeconds = await chatOf(req.connectionId).requestCode(`mailto:${req.email}`);

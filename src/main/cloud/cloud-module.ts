@@ -1,11 +1,11 @@
 import { cloudCalls } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
-import type { StoredConnection } from '../connections/connection-repo';
+import { ConnectionRuntimes } from '../connections/connection-runtimes';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
 import { CloudAccountRuntime, type CloudAccountOptions } from './cloud-account';
-import { CLOUD_MIGRATIONS } from './inbox';
+import { CLOUD_MIGRATIONS } from './migrations';
 import { nextCursor, toCloudMessage, toCloudTask, toUpdates } from './mapping';
 import { isUsableDevId } from './printer-status';
 
@@ -20,38 +20,34 @@ export function createCloudModule(ctx: DomainContext): DomainModule<HandlersOf<t
 /** The same, with client and polling options (tests and benchmarks). */
 export function createCloudModuleWith(ctx: DomainContext, options: CloudAccountOptions): DomainModule<HandlersOf<typeof cloudCalls>> {
   applyDomainMigrations(ctx.db, 'cloud', CLOUD_MIGRATIONS);
-  const accounts = new Map<string, CloudAccountRuntime>();
-
-  const ensure = (connection: StoredConnection): CloudAccountRuntime => {
-    const existing = accounts.get(connection.id);
-    if (existing && existing.connection.address === connection.address) {
-      existing.updateConnection(connection);
-      return existing;
-    }
-    existing?.dispose();
-    const runtime = new CloudAccountRuntime(connection, ctx, options);
-    accounts.set(connection.id, runtime);
-    runtime.publish(true);
-    return runtime;
-  };
+  const accounts = new ConnectionRuntimes<CloudAccountRuntime>(
+    ctx.connections,
+    {
+      kinds: ['armory'],
+      create: (connection) => {
+        const runtime = new CloudAccountRuntime(connection, ctx, options);
+        runtime.publish(true);
+        return runtime;
+      },
+      // A rename or a new account name keeps the session; another server is another account.
+      keep: (next, previous) => next.address === previous.address,
+      update: (runtime, connection) => runtime.updateConnection(connection),
+      dispose: (runtime, _, why) => {
+        if (why === 'removed') runtime.inbox.forget();
+        runtime.dispose();
+      },
+    },
+    ctx.log,
+  );
 
   const account = (connectionId: string): CloudAccountRuntime => {
     const connection = ctx.connections.get(connectionId);
-    if (connection.kind !== 'armory') throw new AppError('NOT_FOUND', `Connection ${connection.name} is not a cloud account.`);
-    return ensure(connection);
+    const runtime = accounts.ensure(connectionId);
+    if (!runtime) throw new AppError('NOT_FOUND', `Connection ${connection.name} is not a cloud account.`);
+    return runtime;
   };
 
-  ctx.fleet.registerProvider('armory', (driverCtx) => ensure(driverCtx.connection).printers.provider());
-
-  const offConnections = ctx.connections.onChange(({ type, connection }) => {
-    if (connection.kind !== 'armory' || type !== 'removed') return;
-    const runtime = accounts.get(connection.id);
-    accounts.delete(connection.id);
-    runtime?.inbox.forget();
-    runtime?.dispose();
-    // The connection's own secret is deleted by the connection service; tokens and camera keys here.
-    ctx.secrets.deletePrefix(`connection:${connection.id}:`);
-  });
+  ctx.fleet.registerProvider('armory', (driverCtx) => account(driverCtx.connection.id).printers.provider());
 
   return {
     handlers: {
@@ -59,7 +55,7 @@ export function createCloudModuleWith(ctx: DomainContext, options: CloudAccountO
         ctx.connections
           .stored()
           .filter((c) => c.kind === 'armory')
-          .map((c) => ensure(c).status()),
+          .map((c) => account(c.id).status()),
 
       'cloud.signIn': async (req) => {
         const runtime = account(req.connectionId);
@@ -154,13 +150,7 @@ export function createCloudModuleWith(ctx: DomainContext, options: CloudAccountO
         return { available: true, explanation: `This printer has a remote camera. ${CAMERA_SDK}` };
       },
     },
-    start: () => {
-      for (const c of ctx.connections.stored()) if (c.kind === 'armory') ensure(c);
-    },
-    stop: () => {
-      offConnections();
-      for (const runtime of accounts.values()) runtime.dispose();
-      accounts.clear();
-    },
+    start: () => accounts.start(),
+    stop: () => accounts.close(),
   };
 }

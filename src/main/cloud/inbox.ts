@@ -4,23 +4,10 @@ import type { EventHub } from '../events/event-hub';
 import type { Logger } from '../log';
 import type { NotificationCenter } from '../notifications/notification-center';
 import { guardedWrite } from '../store/database';
-import type { Migration } from '../store/migrations';
 import type { ArmoryApi } from './armory/armory-api';
 import { ArmoryError } from './armory/errors';
 import type { CloudSession } from './cloud-session';
 import type { UserMessage } from '../gen/armory/v1/armory';
-
-export const CLOUD_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'cloud inbox: the newest message id seen per account',
-    sql: `CREATE TABLE cloud_inbox_seen (
-      connection_id TEXT PRIMARY KEY,
-      last_id TEXT NOT NULL,
-      updated_at INTEGER NOT NULL
-    );`,
-  },
-];
 
 export const INBOX_INTERVAL_MS = 60_000;
 const MAX_NOTICES = 3;

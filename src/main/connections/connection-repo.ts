@@ -52,17 +52,19 @@ export class ConnectionRepo {
     });
   }
 
-  update(c: StoredConnection): void {
+  update(c: StoredConnection, alsoInTransaction?: () => void): void {
     guardedWrite(this.db, () => {
       this.db
         .prepare('UPDATE connections SET name = ?, address = ?, options = ?, updated_at = ? WHERE id = ?')
         .run(c.name, c.address, JSON.stringify(c.options), c.updatedAt, c.id);
+      alsoInTransaction?.();
     });
   }
 
-  delete(id: string): boolean {
+  delete(id: string, alsoInTransaction?: () => void): boolean {
     return guardedWrite(this.db, () => {
       const result = this.db.prepare('DELETE FROM connections WHERE id = ?').run(id);
+      alsoInTransaction?.();
       return Number(result.changes) > 0;
     });
   }

@@ -28,7 +28,12 @@ export interface ConnectionPatch {
   secret?: string | null | undefined;
 }
 
-type Listener = (change: { type: 'added' | 'updated' | 'removed'; connection: StoredConnection }) => void;
+export interface ConnectionChange {
+  type: 'added' | 'updated' | 'removed';
+  connection: StoredConnection;
+}
+
+type Listener = (change: ConnectionChange) => void;
 
 const secretId = (connectionId: string): string => `connection:${connectionId}`;
 
@@ -105,13 +110,10 @@ export class ConnectionService {
       createdAt: now,
       updatedAt: now,
     };
-    if (input.secret !== undefined) this.secrets.set(secretId(stored.id), input.secret);
-    try {
-      this.repo.insert(stored);
-    } catch (err) {
-      if (input.secret !== undefined) this.secrets.delete(secretId(stored.id));
-      throw err;
-    }
+    // The row and its secret commit together (the secret store shares the database).
+    this.repo.insert(stored, () => {
+      if (input.secret !== undefined) this.secrets.set(secretId(stored.id), input.secret);
+    });
     this.changed('added', stored);
     return this.toPublic(stored);
   }
@@ -130,18 +132,22 @@ export class ConnectionService {
     // A key given for one server must never be sent to another: pointing a connection elsewhere
     // without giving a new secret forgets the stored ones (its own and those its domain keeps).
     const movedAway = endpointOf(current.address) !== endpointOf(next.address);
-    this.repo.update(next);
-    if (movedAway) this.secrets.deletePrefix(`${secretId(next.id)}:`);
-    if (patch.secret === null || (movedAway && patch.secret === undefined)) this.secrets.delete(secretId(next.id));
-    else if (patch.secret !== undefined) this.secrets.set(secretId(next.id), patch.secret);
+    this.repo.update(next, () => {
+      if (movedAway) this.secrets.deletePrefix(`${secretId(next.id)}:`);
+      if (patch.secret === null || (movedAway && patch.secret === undefined)) this.secrets.delete(secretId(next.id));
+      else if (patch.secret !== undefined) this.secrets.set(secretId(next.id), patch.secret);
+    });
     this.changed('updated', next);
     return this.toPublic(next);
   }
 
+  /** Deletes the connection and every secret kept for it (its own and its domain's), in one commit. */
   remove(id: string): void {
     const current = this.get(id);
-    this.repo.delete(id);
-    this.secrets.delete(secretId(id));
+    this.repo.delete(id, () => {
+      this.secrets.delete(secretId(id));
+      this.secrets.deletePrefix(`${secretId(id)}:`);
+    });
     this.changed('removed', current);
   }
 

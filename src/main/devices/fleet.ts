@@ -97,11 +97,6 @@ export class Fleet {
     for (const deviceId of gone) this.forward({ type: 'removed', deviceId });
   }
 
-  async reattach(connection: StoredConnection, secret: string | null): Promise<void> {
-    await this.detach(connection.id);
-    this.attach(connection, secret);
-  }
-
   list(): DeviceStatus[] {
     return [...this.providers.values()].flatMap((e) => e.provider.drivers().map((d) => d.status()));
   }

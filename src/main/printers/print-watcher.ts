@@ -1,7 +1,6 @@
-import type { DeviceStatus, PrinterState } from '../../shared/domain/device';
+import type { DeviceStatus } from '../../shared/domain/device';
+import { isCancelling, isJobActive, isUnreachable } from '../../shared/domain/device-state';
 import type { NotificationCenter } from '../notifications/notification-center';
-
-const ACTIVE: ReadonlySet<PrinterState> = new Set(['checking', 'heating', 'printing', 'pausing', 'paused', 'resuming', 'finishing']);
 
 /**
  * Turns state changes into the notices a person wants: a print finished, a print failed,
@@ -18,7 +17,8 @@ export class PrintWatcher {
     if (!before) return;
     const route = `devices/${status.deviceId}`;
     const job = before.job?.name ?? status.job?.name ?? 'the print';
-    const wasActive = ACTIVE.has(before.state) && before.link === 'online';
+    // A job being cancelled is not announced when it ends.
+    const wasActive = isJobActive(before.state) && !isCancelling(before.state) && before.link === 'online';
     if (wasActive && status.state === 'done') {
       this.notifications.notify({ level: 'success', title: `${status.name} finished`, body: `${job} is done.`, route });
     } else if (before.state !== 'error' && status.state === 'error') {
@@ -28,9 +28,9 @@ export class PrintWatcher {
         body: status.problem?.message ?? status.stateText,
         route,
       });
-    } else if (wasActive && (status.link === 'offline' || status.link === 'error')) {
+    } else if (wasActive && isUnreachable(status.link)) {
       this.notifications.notify({ level: 'warning', title: `${status.name} went offline`, body: `It was working on ${job}.`, route });
-    } else if (wasActive && status.state === 'idle' && before.state !== 'cancelling') {
+    } else if (wasActive && status.state === 'idle') {
       // Some printers drop straight to idle at the end; report it as finished only if progress was complete.
       if ((before.job?.progress ?? 0) >= 0.99) {
         this.notifications.notify({ level: 'success', title: `${status.name} finished`, body: `${job} is done.`, route });

@@ -78,7 +78,9 @@ export function userVersion(db: DatabaseSync): number {
   return row?.user_version ?? 0;
 }
 
+/** Runs `work` in a transaction; inside one already open, it joins it (one commit for the whole). */
 export function runInTransaction<T>(db: DatabaseSync, work: () => T): T {
+  if (db.isTransaction) return work();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = work();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DeviceStatus, FolderWatch, SessionImage, Timelapse } from '../../shared/contract';
+import { isPrinting, isUnreachable } from '../../shared/domain/device-state';
 import { AppError } from '../../shared/rpc/result';
 import type { Fleet } from '../devices/fleet';
 import type { Logger } from '../log';
@@ -9,7 +10,6 @@ import type { SessionImages } from './session-images';
 import type { UploadStore } from './upload-store';
 
 const WATCH_SETTING = 'uploads.watch.';
-const PRINTING = new Set<DeviceStatus['state']>(['checking', 'heating', 'printing', 'resuming', 'finishing']);
 
 interface WatchEntry {
   watcher: FolderWatcher;
@@ -148,7 +148,7 @@ export class ImageSources {
   private onStatus(status: DeviceStatus): void {
     const entry = this.timelapses.get(status.deviceId);
     if (!entry) return;
-    const printing = PRINTING.has(status.state) && status.link !== 'offline';
+    const printing = isPrinting(status.state) && !isUnreachable(status.link);
     if (printing && !entry.timer) {
       entry.view.capturing = true;
       entry.view.message = null;

@@ -1,6 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { AppError } from '../../shared/rpc/result';
+import { ConnectionRuntimes } from '../connections/connection-runtimes';
 import type { ConnectionService } from '../connections/connection-service';
+import type { Logger } from '../log';
 import { ImssCallError, type ImssApi } from './imss-api';
 import { GrpcImssClient } from './imss-grpc-client';
 
@@ -9,39 +11,35 @@ export type ImssApiFactory = (address: string, secret: string | null) => ImssApi
 export const grpcImssFactory: ImssApiFactory = (address, secret) => new GrpcImssClient({ address, secret });
 
 /**
- * One IMSS client per `imss` connection, created on first use and replaced when the
- * connection's address or secret changes.
+ * One IMSS client per `imss` connection, created with the connection and replaced whenever it is
+ * edited (its address or secret may have changed); `onChanged` hears of every replaced or removed one.
  */
 export class ImssConnections {
-  private readonly clients = new Map<string, { api: ImssApi; address: string }>();
-  private readonly unsubscribe: () => void;
+  private readonly clients: ConnectionRuntimes<ImssApi>;
 
   constructor(
     private readonly connections: ConnectionService,
-    private readonly factory: ImssApiFactory,
+    factory: ImssApiFactory,
     onChanged: (connectionId: string) => void,
+    log: Logger,
   ) {
-    this.unsubscribe = connections.onChange(({ connection }) => {
-      if (connection.kind !== 'imss') return;
-      this.drop(connection.id);
-      onChanged(connection.id);
-    });
+    this.clients = new ConnectionRuntimes(
+      connections,
+      {
+        kinds: ['imss'],
+        create: (connection) => factory(connection.address, connections.secretOf(connection.id)),
+        dispose: (api, connection, why) => {
+          api.close();
+          if (why !== 'closed') onChanged(connection.id);
+        },
+      },
+      log,
+    );
   }
 
   /** The client for a connection, or null if it is not an IMSS connection (any more). */
   api(connectionId: string): ImssApi | null {
-    const existing = this.clients.get(connectionId);
-    if (existing) return existing.api;
-    let connection;
-    try {
-      connection = this.connections.get(connectionId);
-    } catch {
-      return null;
-    }
-    if (connection.kind !== 'imss') return null;
-    const api = this.factory(connection.address, this.connections.secretOf(connectionId));
-    this.clients.set(connectionId, { api, address: connection.address });
-    return api;
+    return this.clients.ensure(connectionId) ?? null;
   }
 
   require(connectionId: string): ImssApi {
@@ -57,14 +55,12 @@ export class ImssConnections {
       .map((c) => ({ id: c.id, name: c.name }));
   }
 
-  close(): void {
-    this.unsubscribe();
-    for (const id of [...this.clients.keys()]) this.drop(id);
+  start(): void {
+    this.clients.start();
   }
 
-  private drop(connectionId: string): void {
-    this.clients.get(connectionId)?.api.close();
-    this.clients.delete(connectionId);
+  close(): Promise<void> {
+    return this.clients.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { JobImageState, JobState } from '../../shared/contract';
 import { guardedWrite } from '../store/database';
 import { applyDomainMigrations } from '../store/migrations';
-import { UPLOADS_MIGRATIONS } from './schema';
+import { UPLOADS_MIGRATIONS } from './migrations';
 
 export interface SessionRow {
   connection_id: string;

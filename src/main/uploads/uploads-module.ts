@@ -24,7 +24,7 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
   const store = new UploadStore(ctx.db);
   const log = ctx.log;
   let queue: UploadQueue | null = null;
-  const servers = new ImssConnections(ctx.connections, options.apiFactory ?? grpcImssFactory, (id) => queue?.resetConnection(id));
+  const servers = new ImssConnections(ctx.connections, options.apiFactory ?? grpcImssFactory, (id) => queue?.resetConnection(id), log.child('servers'));
   const owned = new OwnedFiles(ctx.dataDir);
   const sessions = new SessionImages(store, servers, ctx.staging, owned, new ThumbnailStore(ctx.dataDir), ctx.events, log.child('sessions'));
   const emitStatus = (): void => ctx.events.emit('uploads.status', status());
@@ -169,6 +169,7 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
       },
     },
     async start() {
+      servers.start();
       sessions.start();
       jobs.start();
       await sources.start();
@@ -177,7 +178,7 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
       sources.stop();
       sessions.stop();
       await jobs.stop();
-      servers.close();
+      await servers.close();
     },
   };
 }

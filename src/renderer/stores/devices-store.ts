@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { DeviceStatus, DiscoveredPrinter, TransferProgress } from '../../shared/contract';
 import { api } from '../api';
+import { isUnreachable } from '../../shared/domain/device-state';
 
 /** A file on its way from the browser to the Printdeck host (before the host sends it to the printer). */
 export interface StagingProgress {
@@ -73,15 +74,11 @@ const PROBLEMS_FIRST: Record<DeviceStatus['state'], number> = {
 
 function rank(d: DeviceStatus): number {
   if (d.problem) return -1;
-  if (d.link === 'offline' || d.link === 'error') return 1;
+  if (isUnreachable(d.link)) return 1;
   return PROBLEMS_FIRST[d.state];
 }
 
 /** Problems first, then what is printing, then the rest by name: what a lab manager scans for. */
 export function sortDevices(devices: DeviceStatus[]): DeviceStatus[] {
   return [...devices].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
-}
-
-export function isActive(d: DeviceStatus): boolean {
-  return ['checking', 'heating', 'printing', 'pausing', 'paused', 'resuming', 'finishing', 'cancelling'].includes(d.state);
 }

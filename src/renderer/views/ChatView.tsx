@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { useAppStore } from '../stores/app-store';
-import { useChatStore } from './chat/chat-store';
+import { subscribeChat, useChatStore } from './chat/chat-store';
 import { Conversation } from './chat/Conversation';
 import { Sidebar } from './chat/Sidebar';
 import { SignIn } from './chat/SignIn';
@@ -16,25 +16,7 @@ export function ChatView() {
     useShallow((s) => ({ accounts: s.accounts, connectionId: s.connectionId, overview: s.overview, selected: s.selected })),
   );
 
-  useEffect(() => {
-    const store = useChatStore.getState();
-    void store.loadAccounts();
-    const offChanged = api().on('chat.changed', (p) => {
-      const s = useChatStore.getState();
-      if (p.connectionId === s.connectionId) void s.refresh();
-      else void s.loadAccounts();
-    });
-    const offMessages = api().on('chat.messages', (p) => {
-      useChatStore.getState().merge(p.connectionId, p.messages);
-      void useChatStore.getState().refresh();
-    });
-    const offConnections = api().on('connections.changed', () => void useChatStore.getState().loadAccounts());
-    return () => {
-      offChanged();
-      offMessages();
-      offConnections();
-    };
-  }, []);
+  useEffect(() => subscribeChat(), []);
 
   if (accounts.length === 0) {
     return (

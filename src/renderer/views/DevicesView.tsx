@@ -11,6 +11,7 @@ import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
 import { describeDevice, formatDuration, formatTemperature } from './format';
+import { canPrint, isPrinting, isUnreachable } from '../../shared/domain/device-state';
 
 export function DevicesView() {
   const param = useAppStore((s) => s.param);
@@ -51,8 +52,8 @@ function DeviceList() {
 }
 
 function summary(devices: DeviceStatus[]): string {
-  const printing = devices.filter((d) => d.state === 'printing').length;
-  const problems = devices.filter((d) => d.problem || d.link === 'offline' || d.link === 'error').length;
+  const printing = devices.filter((d) => isPrinting(d.state)).length;
+  const problems = devices.filter((d) => d.problem || isUnreachable(d.link)).length;
   return `${devices.length} printers · ${printing} printing · ${problems} need attention`;
 }
 
@@ -100,7 +101,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
   const errorToast = useAppStore((s) => s.errorToast);
   const transfer = useDevicesStore((s) => s.transfers[device.deviceId]);
   const [dragging, setDragging] = useState(false);
-  const acceptsDrop = device.capabilities.print && device.link === 'online';
+  const acceptsDrop = canPrint(device);
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
@@ -112,7 +113,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
   const sending = transfer && !['done', 'failed', 'cancelled'].includes(transfer.phase);
   const nozzle = device.temperatures.find((t) => t.sensor === 'nozzle' || t.sensor === 'tool0');
   const bed = device.temperatures.find((t) => t.sensor === 'bed');
-  const offline = device.link === 'offline' || device.link === 'error';
+  const offline = isUnreachable(device.link);
   return (
     <article
       className={`card state-${offline ? 'offline' : device.state}${dragging ? ' dragging' : ''}`}

@@ -17,13 +17,7 @@ export function UploadsView() {
     useShallow((s) => ({ connectionId: s.connectionId, selectConnection: s.selectConnection, status: s.status })),
   );
 
-  useEffect(() => {
-    const off = subscribeUploads();
-    const s = useUploadsStore.getState();
-    void s.loadStatus();
-    void s.loadJobs();
-    return off;
-  }, []);
+  useEffect(() => subscribeUploads(), []);
 
   useEffect(() => {
     if (servers.length === 0) return;

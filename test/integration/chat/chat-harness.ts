@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { applyDomainMigrations } from '../../../src/main/store/migrations';
 import { MIGRATIONS } from '../../../src/main/store/migrations';
 import { ChatConnection } from '../../../src/main/chat/chat-connection';
-import { CHAT_MIGRATIONS } from '../../../src/main/chat/store/chat-migrations';
+import { CHAT_MIGRATIONS } from '../../../src/main/chat/migrations';
 import type { MessageRow } from '../../../src/main/chat/store/chat-store';
 import { createLogger } from '../../../src/main/log';
 import { SkiserverSandbox } from '../../../sim/skiserver/skiserver-sandbox';

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ChatAccount, ChatConversationRef, ChatMessage, ChatOverview } from '../../../shared/contract/chat';
 import { api } from '../../api';
+import { subscribeStore } from '../../stores/subscribe-store';
 
 /** Chat screen state: accounts, the selected account's overview, and loaded message lists. */
 
@@ -16,6 +17,8 @@ interface ChatState {
   messages: Record<string, ChatMessage[]>;
   error: string | null;
   loadAccounts(): Promise<void>;
+  /** Accounts, the overview and the open conversation's messages, all read again. */
+  reload(): Promise<void>;
   selectAccount(id: string | null): void;
   refresh(): Promise<void>;
   select(conv: ChatConversationRef | null): Promise<void>;
@@ -37,6 +40,14 @@ export const useChatStore = create<ChatState>((set, get) => ({
     const keep = r.value.some((a) => a.connectionId === current);
     set({ accounts: r.value, connectionId: keep ? current : (r.value[0]?.connectionId ?? null) });
     await get().refresh();
+  },
+  async reload() {
+    await get().loadAccounts();
+    const id = get().connectionId;
+    const conv = get().selected;
+    if (!id || !conv) return;
+    const r = await api().call('chat.messages', { connectionId: id, conversation: conv, limit: 100 });
+    if (r.ok && get().connectionId === id) set((s) => ({ messages: { ...s.messages, [convKey(conv)]: r.value } }));
   },
   selectAccount(id) {
     set({ connectionId: id, overview: null, selected: null, messages: {} });
@@ -76,3 +87,22 @@ export const useChatStore = create<ChatState>((set, get) => ({
   },
   setError: (error) => set({ error }),
 }));
+
+/** Keeps the chat store in step with main while the Chat screen is open. */
+export function subscribeChat(): () => void {
+  const store = useChatStore.getState;
+  return subscribeStore({
+    events: {
+      'chat.changed': (p) => {
+        if (p.connectionId === store().connectionId) void store().refresh();
+        else void store().loadAccounts();
+      },
+      'chat.messages': (p) => {
+        store().merge(p.connectionId, p.messages);
+        void store().refresh();
+      },
+      'connections.changed': () => void store().loadAccounts(),
+    },
+    reload: () => store().reload(),
+  });
+}

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CloudAccount, CloudMessage } from '../../../shared/contract';
 import { api } from '../../api';
+import { subscribeStore } from '../../stores/subscribe-store';
 
 interface CloudState {
   accounts: Record<string, CloudAccount>;
@@ -31,18 +32,14 @@ export const useCloudStore = create<CloudState>((set) => ({
 
 /** Keeps the cloud store in step with main while the Cloud screen is open. */
 export function subscribeCloud(): () => void {
-  const client = api();
-  const store = useCloudStore.getState();
-  void store.load();
-  const offs = [
-    client.on('cloud.account', (a) => useCloudStore.getState().apply(a)),
-    client.on('cloud.inbox', (p) => useCloudStore.getState().addFresh(p.connectionId, p.messages)),
-    client.on('connections.changed', () => void useCloudStore.getState().load()),
-    client.onLinkStatus((s) => {
-      if (s === 'open') void useCloudStore.getState().load();
-    }),
-  ];
-  return () => offs.forEach((off) => off());
+  return subscribeStore({
+    events: {
+      'cloud.account': (a) => useCloudStore.getState().apply(a),
+      'cloud.inbox': (p) => useCloudStore.getState().addFresh(p.connectionId, p.messages),
+      'connections.changed': () => void useCloudStore.getState().load(),
+    },
+    reload: () => useCloudStore.getState().load(),
+  });
 }
 
 /** Pictures already fetched, so scrolling back does not ask main again. */

@@ -9,6 +9,7 @@ import { PrintFilePanel } from './PrintFilePanel';
 import { useTemperatureSamples } from './useTemperatureSamples';
 import { describeDevice } from '../format';
 import type { DeviceStatus } from '../../../shared/contract';
+import { isUnreachable } from '../../../shared/domain/device-state';
 
 /** Problems the user fixes by pairing the printer again (OctoPrint API keys). */
 const PAIRING_PROBLEMS = new Set(['octoprint.keyInvalid', 'octoprint.notPaired']);
@@ -33,7 +34,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
 function DeviceDetails({ device }: { device: DeviceStatus }) {
   const navigate = useAppStore((s) => s.navigate);
   const samples = useTemperatureSamples(device);
-  const offline = device.link === 'offline' || device.link === 'error';
+  const offline = isUnreachable(device.link);
   return (
     <article className="device-page" aria-labelledby="device-title">
       <a href={hrefFor('devices')} onClick={(e) => (e.preventDefault(), navigate('devices'))}>

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { api } from '../../api';
 import { useAppStore } from '../../stores/app-store';
 import { formatDuration } from '../format';
+import { canCancel, canPause, canResume } from '../../../shared/domain/device-state';
 
 type Control = 'printers.pause' | 'printers.resume' | 'printers.cancel';
 
@@ -19,9 +20,9 @@ export function JobPanel({ device }: { device: DeviceStatus }) {
     if (!r.ok) errorToast(`${label} failed on ${device.name}`, r.error);
   };
   const offline = device.link !== 'online';
-  const canPause = device.capabilities.pause && ['printing', 'heating', 'checking'].includes(device.state);
-  const canResume = device.capabilities.pause && ['paused', 'pausing'].includes(device.state);
-  const canCancel = device.capabilities.cancel && ['printing', 'heating', 'checking', 'paused', 'pausing', 'resuming'].includes(device.state);
+  const pausable = device.capabilities.pause && canPause(device.state);
+  const resumable = device.capabilities.pause && canResume(device.state);
+  const cancellable = device.capabilities.cancel && canCancel(device.state);
 
   return (
     <section className="panel" aria-labelledby="job-title">
@@ -43,19 +44,19 @@ export function JobPanel({ device }: { device: DeviceStatus }) {
       ) : (
         <p className="muted">No print running.</p>
       )}
-      {(canPause || canResume || canCancel) && (
+      {(pausable || resumable || cancellable) && (
         <div className="button-row">
-          {canPause && (
+          {pausable && (
             <button type="button" disabled={offline || busy !== null} onClick={() => run('printers.pause', 'Pause')}>
               {busy === 'printers.pause' ? 'Pausing…' : 'Pause'}
             </button>
           )}
-          {canResume && (
+          {resumable && (
             <button type="button" disabled={offline || busy !== null} onClick={() => run('printers.resume', 'Resume')}>
               {busy === 'printers.resume' ? 'Resuming…' : 'Resume'}
             </button>
           )}
-          {canCancel && (
+          {cancellable && (
             <button type="button" className="danger" disabled={offline || busy !== null} onClick={() => run('printers.cancel', 'Cancel')}>
               {busy === 'printers.cancel' ? 'Cancelling…' : 'Cancel print'}
             </button>

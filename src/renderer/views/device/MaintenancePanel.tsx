@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DeviceStatus, MaintenanceAction } from '../../../shared/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../stores/app-store';
-import { isActive } from '../../stores/devices-store';
+import { isJobActive } from '../../../shared/domain/device-state';
 
 /** Home, jog, filament and calibration, offered only where the model supports them and the printer is free. */
 export function MaintenancePanel({ device }: { device: DeviceStatus }) {
@@ -11,7 +11,7 @@ export function MaintenancePanel({ device }: { device: DeviceStatus }) {
   const [running, setRunning] = useState<string | null>(null);
   const c = device.capabilities;
   if (!c.home && !c.jog && !c.loadFilament && !c.unloadFilament && !c.calibrate) return null;
-  const disabled = device.link !== 'online' || isActive(device) || running !== null;
+  const disabled = device.link !== 'online' || isJobActive(device.state) || running !== null;
 
   const run = async (label: string, action: MaintenanceAction) => {
     setRunning(label);
@@ -24,7 +24,7 @@ export function MaintenancePanel({ device }: { device: DeviceStatus }) {
   return (
     <section className="panel" aria-labelledby="maint-title">
       <h2 id="maint-title">Maintenance</h2>
-      {isActive(device) && <p className="muted small">Available when the printer is not printing.</p>}
+      {isJobActive(device.state) && <p className="muted small">Available when the printer is not printing.</p>}
       <div className="button-row">
         {c.home && (
           <button type="button" disabled={disabled} onClick={() => run('Home', { type: 'home' })}>

@@ -6,6 +6,7 @@ import { sendToPrinter } from '../../files/send-to-printer';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatBytes } from '../format';
+import { canPrint } from '../../../shared/domain/device-state';
 
 const PHASE_TEXT: Record<string, string> = {
   preparing: 'Preparing',
@@ -25,7 +26,7 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
   const errorToast = useAppStore((s) => s.errorToast);
   const [dragging, setDragging] = useState(false);
   const sending = staging !== undefined || (transfer !== undefined && !['done', 'failed', 'cancelled'].includes(transfer.phase));
-  const canPrint = device.capabilities.print && device.link === 'online';
+  const printable = canPrint(device);
 
   const send = async (file: File | undefined) => {
     if (!file) return;
@@ -35,7 +36,7 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    if (canPrint && !sending) void send(e.dataTransfer.files[0]);
+    if (printable && !sending) void send(e.dataTransfer.files[0]);
   };
 
   if (!device.capabilities.print) return null;
@@ -63,7 +64,7 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
           e.target.value = '';
         }}
       />
-      <button type="button" className="primary" disabled={!canPrint || sending} onClick={() => input.current?.click()}>
+      <button type="button" className="primary" disabled={!printable || sending} onClick={() => input.current?.click()}>
         Print a file…
       </button>
       {staging && (

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Connection, PairingUpdate } from '../../../shared/contract';
 import { api } from '../../api';
+import { subscribeStore } from '../../stores/subscribe-store';
 
 /**
  * Pairs an OctoPrint connection: Application Keys (the approval page opens in the system
@@ -18,8 +19,12 @@ export function OctoprintPairing({ connection, onDone }: { connection: Connectio
 
   useEffect(
     () =>
-      api().on('octoprint.pairing', (u) => {
-        if (u.connectionId === connection.id) setUpdate(u);
+      subscribeStore({
+        events: {
+          'octoprint.pairing': (u) => {
+            if (u.connectionId === connection.id) setUpdate(u);
+          },
+        },
       }),
     [connection.id],
   );

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { JobImage, SessionImage, UploadJobSummary, UploadSession, UploadsStatus } from '../../../shared/contract';
 import { api } from '../../api';
+import { subscribeStore } from '../../stores/subscribe-store';
 
 interface UploadsState {
   connectionId: string | null;
@@ -21,6 +22,8 @@ interface UploadsState {
   loadImages(): Promise<void>;
   loadJobs(): Promise<void>;
   loadJobImages(jobId: string): Promise<void>;
+  /** Everything the screen shows: status, jobs, the selected server's sessions and images, open job details. */
+  reload(): Promise<void>;
   loadThumb(imageId: string): Promise<void>;
   setStatus(s: UploadsStatus): void;
   applyJob(j: UploadJobSummary): void;
@@ -77,6 +80,10 @@ export const useUploadsStore = create<UploadsState>((set, get) => ({
     const r = await api().call('uploads.getJob', { jobId, offset: 0, limit: 500 });
     if (r.ok) set((s) => ({ jobImages: { ...s.jobImages, [jobId]: r.value.images }, jobs: { ...s.jobs, [jobId]: r.value.job } }));
   },
+  async reload() {
+    const s = get();
+    await Promise.all([s.loadStatus(), s.loadJobs(), s.loadSessions(), s.loadImages(), ...Object.keys(s.jobImages).map((id) => s.loadJobImages(id))]);
+  },
   async loadThumb(imageId) {
     if (imageId in get().thumbs) return;
     set((s) => ({ thumbs: { ...s.thumbs, [imageId]: null } }));
@@ -103,25 +110,28 @@ export const useUploadsStore = create<UploadsState>((set, get) => ({
     }),
 }));
 
-/** Subscribes the store to the uploads events; returns the unsubscribe. */
+/** Subscribes the store to the uploads events and reloads it after every reconnect; returns the unsubscribe. */
 export function subscribeUploads(): () => void {
   const store = useUploadsStore.getState;
   let reload: ReturnType<typeof setTimeout> | null = null;
-  const offs = [
-    api().on('uploads.status', (s) => store().setStatus(s)),
-    api().on('uploads.job', (j) => store().applyJob(j)),
-    api().on('uploads.jobImage', (i) => store().applyJobImage(i)),
-    api().on('uploads.session', (s) => {
-      store().applySession(s);
-      if (s.id === store().selectedSessionId && (s.imageCount !== store().imageTotal || store().images.some((i) => i.thumbnail === 'pending'))) {
-        // Images arrive in bursts (a folder, a timelapse): reload once per burst.
-        if (reload) clearTimeout(reload);
-        reload = setTimeout(() => void store().loadImages(), 150);
-      }
-    }),
-  ];
+  const off = subscribeStore({
+    events: {
+      'uploads.status': (s) => store().setStatus(s),
+      'uploads.job': (j) => store().applyJob(j),
+      'uploads.jobImage': (i) => store().applyJobImage(i),
+      'uploads.session': (s) => {
+        store().applySession(s);
+        if (s.id === store().selectedSessionId && (s.imageCount !== store().imageTotal || store().images.some((i) => i.thumbnail === 'pending'))) {
+          // Images arrive in bursts (a folder, a timelapse): reload once per burst.
+          if (reload) clearTimeout(reload);
+          reload = setTimeout(() => void store().loadImages(), 150);
+        }
+      },
+    },
+    reload: () => store().reload(),
+  });
   return () => {
     if (reload) clearTimeout(reload);
-    for (const off of offs) off();
+    off();
   };
 }

@@ -13,13 +13,13 @@ import { buildDeviceStatus, modelOfStatus } from './device-status';
 import { toAppError, withBusyRetry } from './errors';
 import { readSettings, type XyzConnectionSettings, type XyzDriverTimings } from './options';
 import { runPrint } from './print-flow';
+import { isPrinterBusy } from '../../../../shared/domain/device-state';
 
 export interface XyzDriverDeps extends ConnectDeps {
   /** Base timings before connection options apply (tests shorten them). */
   timings?: XyzDriverTimings;
 }
 
-const ACTIVE_STATES = new Set(['checking', 'heating', 'printing', 'pausing', 'paused', 'resuming', 'cancelling', 'finishing', 'busy']);
 
 /**
  * A da Vinci printer: connects and identifies it, polls its status (fast while it works, slow when
@@ -265,7 +265,7 @@ export class XyzDriver implements PrinterDriver {
   }
 
   private schedulePoll(): void {
-    const active = ACTIVE_STATES.has(this.snapshot.state) || this.printing;
+    const active = isPrinterBusy(this.snapshot.state) || this.printing;
     this.schedule(active ? this.timings.pollActiveMs : this.timings.pollIdleMs, async () => {
       await this.refresh();
       if (this.backendRef) this.schedulePoll();

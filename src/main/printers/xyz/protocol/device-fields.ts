@@ -1,4 +1,5 @@
 import type { DeviceStatus, Temperature } from '../../../../shared/domain/device';
+import { isJobActive } from '../../../../shared/domain/device-state';
 import { findModel, findModelBySerial } from '../models';
 import { describeSubstate } from './states';
 import type { XyzStatus } from './status-types';
@@ -79,13 +80,7 @@ function filamentOf(s: XyzStatus): XyzDeviceFields['filament'] {
 /** Maps a decoded `query=a` onto the fields every printer family reports. */
 export function toDeviceFields(s: XyzStatus): XyzDeviceFields {
   const state = s.state?.info.state ?? 'unknown';
-  const active =
-    state === 'printing' ||
-    state === 'heating' ||
-    state === 'paused' ||
-    state === 'checking' ||
-    state === 'cancelling' ||
-    state === 'finishing';
+  const active = isJobActive(state);
   return {
     model: modelOf(s),
     serial: s.serial ? clip(s.serial, 128) : null,

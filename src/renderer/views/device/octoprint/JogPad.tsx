@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { DeviceStatus } from '../../../../shared/contract';
 import { api } from '../../../api';
 import { useAppStore } from '../../../stores/app-store';
+import { isPrinting } from '../../../../shared/domain/device-state';
 
 const STEPS = [0.1, 1, 10, 50];
 
@@ -11,7 +12,7 @@ export function JogPad({ device, operational }: { device: DeviceStatus; operatio
   const errorToast = useAppStore((s) => s.errorToast);
   const [step, setStep] = useState(10);
   const [busy, setBusy] = useState(false);
-  const printing = ['printing', 'pausing', 'resuming', 'cancelling', 'finishing'].includes(device.state);
+  const printing = isPrinting(device.state);
   const disabled = busy || device.link !== 'online' || !operational || printing;
 
   const run = async (label: string, call: () => ReturnType<ReturnType<typeof api>['call']>) => {

@@ -6,6 +6,7 @@ import { useAppStore } from '../../../stores/app-store';
 import { formatBytes, formatDuration } from '../../format';
 import { fileSourceFor } from './stage-file';
 import { useServerFiles, useServerUpload } from './use-octoprint';
+import { isJobActive } from '../../../../shared/domain/device-state';
 
 const GCODE = /\.(gcode|gco|g)$/i;
 
@@ -20,7 +21,7 @@ export function ServerFilesPanel({ device, operational }: { device: DeviceStatus
   const [dragging, setDragging] = useState(false);
   const [staging, setStaging] = useState<{ name: string; sent: number; total: number } | null>(null);
   const uploading = staging !== null || upload?.phase === 'uploading';
-  const jobActive = ['printing', 'pausing', 'paused', 'resuming', 'cancelling', 'finishing'].includes(device.state);
+  const jobActive = isJobActive(device.state);
 
   const send = async (file: File | undefined) => {
     if (!file) return;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { OctoprintDetails, OctoprintFileList, OctoprintUploadProgress } from '../../../../shared/contract';
 import type { RpcErrorShape } from '../../../../shared/rpc/result';
 import { api } from '../../../api';
+import { subscribeStore } from '../../../stores/subscribe-store';
 
 const MAX_TERMINAL_LINES = 500;
 
@@ -27,20 +28,28 @@ export function useOctoprintDetails(deviceId: string, stateKey: string) {
   return { details, error };
 }
 
-/** The terminal: the backlog when it opens, then the batched `octoprint.logs` stream, bounded. */
+/** The terminal: the backlog when it opens (and after a reconnect), then the batched `octoprint.logs` stream, bounded. */
 export function useTerminalLines(deviceId: string): string[] {
   const [lines, setLines] = useState<string[]>([]);
   useEffect(() => {
     let live = true;
-    const off = api().on('octoprint.logs', (batch) => {
-      if (batch.deviceId !== deviceId) return;
-      setLines((prev) => [...prev, ...(batch.dropped > 0 ? [`… ${batch.dropped} lines skipped …`] : []), ...batch.lines].slice(-MAX_TERMINAL_LINES));
+    // Lines streamed while a backlog is on its way; they follow it.
+    let sinceReload: string[] = [];
+    const off = subscribeStore({
+      events: {
+        'octoprint.logs': (batch) => {
+          if (batch.deviceId !== deviceId) return;
+          const fresh = [...(batch.dropped > 0 ? [`… ${batch.dropped} lines skipped …`] : []), ...batch.lines];
+          sinceReload = [...sinceReload, ...fresh].slice(-MAX_TERMINAL_LINES);
+          setLines((prev) => [...prev, ...fresh].slice(-MAX_TERMINAL_LINES));
+        },
+      },
+      async reload() {
+        sinceReload = [];
+        const r = await api().call('octoprint.terminalBacklog', { deviceId });
+        if (live && r.ok) setLines([...r.value.lines, ...sinceReload].slice(-MAX_TERMINAL_LINES));
+      },
     });
-    void api()
-      .call('octoprint.terminalBacklog', { deviceId })
-      .then((r) => {
-        if (live && r.ok) setLines((prev) => [...r.value.lines, ...prev].slice(-MAX_TERMINAL_LINES));
-      });
     return () => {
       live = false;
       off();
@@ -60,12 +69,18 @@ export function useServerFiles(deviceId: string, online: boolean) {
       setError(null);
     } else setError(r.error);
   }, [deviceId]);
-  useEffect(() => {
-    if (online) void reload();
-    return api().on('octoprint.filesChanged', (e) => {
-      if (e.deviceId === deviceId) void reload();
-    });
-  }, [deviceId, online, reload]);
+  useEffect(
+    () =>
+      subscribeStore({
+        events: {
+          'octoprint.filesChanged': (e) => {
+            if (e.deviceId === deviceId) void reload();
+          },
+        },
+        reload: () => (online ? reload() : undefined),
+      }),
+    [deviceId, online, reload],
+  );
   return { list, error, reload };
 }
 
@@ -73,8 +88,12 @@ export function useServerUpload(deviceId: string): OctoprintUploadProgress | nul
   const [progress, setProgress] = useState<OctoprintUploadProgress | null>(null);
   useEffect(
     () =>
-      api().on('octoprint.upload', (p) => {
-        if (p.deviceId === deviceId) setProgress(p);
+      subscribeStore({
+        events: {
+          'octoprint.upload': (p) => {
+            if (p.deviceId === deviceId) setProgress(p);
+          },
+        },
       }),
     [deviceId],
   );

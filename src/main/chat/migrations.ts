@@ -1,6 +1,6 @@
-import type { Migration } from '../../store/migrations';
+import type { Migration } from '../store/migrations';
 
-/** The chat domain's tables. Every secret column is sealed (see sealer.ts); ids and public keys are plain. */
+/** The chat domain's tables. Every secret column is sealed (see store/sealer.ts); ids and public keys are plain. */
 export const CHAT_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
