@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AppInfo, ConnectionKind } from '../shared/contract';
+import { secretProblem, type AppInfo, type ConnectionKind } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { DemoFleet } from '../../sim/demo/demo-fleet';
 import { defaultDemoPlan } from '../../sim/demo/plan';
@@ -104,7 +104,7 @@ export class Hub {
   }
 
   static async create(options: HubOptions): Promise<Hub> {
-    const db = openDatabase({ dataDir: options.dataDir });
+    const db = openDatabase({ dataDir: options.dataDir, warn: (m) => options.log.warn(m) });
     let hub: Hub | null = null;
     try {
       const secrets = await SecretStore.open(db, options.keyProvider);
@@ -186,7 +186,11 @@ export class Hub {
       'notifications.list': () => this.notifications.list(),
       'connections.list': () => this.connections.list(),
       'connections.add': (req: Parameters<ConnectionService['add']>[0]) => this.connections.add(req),
-      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => this.connections.update(req),
+      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => {
+        const secretRefused = secretProblem(this.connections.get(req.id).kind, req.secret);
+        if (secretRefused) throw new AppError('BAD_REQUEST', secretRefused, 'secret');
+        return this.connections.update(req);
+      },
       'connections.remove': (req: { id: string }) => {
         this.connections.remove(req.id);
         return ACK;
