@@ -12,12 +12,7 @@ async function start(): Promise<void> {
   const root = document.getElementById('root');
   // Inside Electron the preload has put the client on window; in a browser we reach the host over WebSocket.
   if (!window.printdeck) {
-    let session: string | null = null;
-    try {
-      session = await obtainSession({ location, history, fetch: window.fetch.bind(window), storage: sessionStorageOrNull() });
-    } catch {
-      session = null;
-    }
+    const session = await obtainSession({ location, history, fetch: window.fetch.bind(window), storage: sessionStorageOrNull() }).catch(() => null);
     if (!session) {
       if (root) {
         const p = document.createElement('p');

@@ -4,11 +4,11 @@ const SESSION_PROTOCOL_PREFIX = 'printdeck.session.';
 const STORAGE_KEY = 'printdeck.session';
 
 export interface BrowserSessionEnv {
-  location: Pick<Location, 'hash' | 'pathname' | 'search'>;
-  history: Pick<History, 'replaceState'>;
-  fetch: typeof fetch;
+  location: { readonly hash: string; readonly pathname: string; readonly search: string };
+  history: { replaceState(data: unknown, unused: string, url: string): void };
+  fetch: (url: string, init: { method: 'POST'; headers: Record<string, string>; cache: 'no-store' }) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
   /** Per tab and per origin (the port included), never sent anywhere by the browser; lets a reload keep its session. */
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void } | null;
 }
 
 /**

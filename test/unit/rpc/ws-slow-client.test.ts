@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventHub } from '../../../src/main/events/event-hub';
 import { serveWebSocketClient } from '../../../src/main/host/ws-transport';
 import type { CallContext, Registrar } from '../../../src/main/rpc/registrar';
+import type { Result } from '../../../src/shared/rpc/result';
 import { silentLogger } from '../../support/test-hub';
 
 /** Just enough of a `ws` socket to drive the host's client loop: what it is sent and how it is closed. */
@@ -43,7 +44,7 @@ describe('a client the host closes for not reading', () => {
     const seen: CallContext[] = [];
     let finishHeld!: () => void;
     const registrar: Registrar = {
-      dispatch: vi.fn((_m: unknown, _p: unknown, ctx: CallContext) => {
+      dispatch: vi.fn((_m: unknown, _p: unknown, ctx: CallContext): Promise<Result<unknown>> => {
         seen.push(ctx);
         if (seen.length > 1) return Promise.resolve({ ok: true, value: 'quick' });
         return new Promise((resolve) => (finishHeld = () => resolve({ ok: true, value: 'x'.repeat(1000) })));
