@@ -7,7 +7,7 @@ import { test as base, type Page } from '@playwright/test';
 export interface PrintdeckHost {
   /** Base URL without the token. */
   url: string;
-  /** URL with the token, as printed at start. */
+  /** URL with the token in its fragment, as printed at start. */
   openUrl: string;
   token: string;
   port: number;
@@ -56,7 +56,7 @@ export async function startHost(options: { demo?: boolean } = {}): Promise<Print
   };
   return {
     url: `http://127.0.0.1:${port}/`,
-    openUrl: `http://127.0.0.1:${port}/?token=${token}`,
+    openUrl: `http://127.0.0.1:${port}/#token=${token}`,
     token,
     port,
     dataDir,

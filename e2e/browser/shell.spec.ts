@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './host-fixture';
 
@@ -6,14 +8,53 @@ test('a new user sees the empty state with both ways forward', async ({ page, op
   await expect(page.getByRole('heading', { name: 'No printers yet' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Connect a printer' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Try the demo fleet' })).toBeVisible();
-  // The token moved from the address bar into a cookie.
+  // The page took the token out of the address bar.
   expect(page.url()).not.toContain('token=');
 });
 
-test('a page without the token is refused', async ({ page, host }) => {
-  const res = await page.goto(host.url);
-  expect(res?.status()).toBe(401);
+test('a page without the token says it needs one', async ({ page, host }) => {
+  await page.goto(host.url);
   await expect(page.getByText('needs the access token')).toBeVisible();
+});
+
+test('what the browser holds: no cookie, nothing another local server receives, nothing usable as a bearer token', async ({ page, context, host, openApp }) => {
+  await openApp(page);
+  expect((await context.cookies()).filter((c) => c.name.startsWith('printdeck'))).toEqual([]);
+
+  // Another server on this machine, on another port, sees what the browser sends it.
+  const seen: http.IncomingHttpHeaders[] = [];
+  const other = http.createServer((req, res) => {
+    seen.push(req.headers);
+    res.end('other');
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+  try {
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+    const probe = await context.newPage();
+    await probe.goto(otherUrl);
+    await probe.close();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const headers of seen) {
+      expect(headers.cookie).toBeUndefined();
+      expect(headers.authorization).toBeUndefined();
+    }
+  } finally {
+    other.close();
+  }
+
+  // Whatever the page keeps is not the token and does not open the API from a script.
+  const held = await page.evaluate<string>('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.cookie');
+  expect(held).not.toContain(host.token);
+  const session = await page.evaluate<string | null>("sessionStorage.getItem('printdeck.session')");
+  expect(session).toBeTruthy();
+  const res = await fetch(`${host.url}session`, { method: 'POST', headers: { authorization: `Bearer ${session}`, origin: host.url.slice(0, -1) } });
+  expect(res.status).toBe(401);
+  const status = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${session}`);
+    ws.onopen = () => resolve(101);
+    ws.onerror = () => resolve(401);
+  });
+  expect(status).toBe(401);
 });
 
 test('connections: validation, add with a secret, edit, persist across a restart, remove', async ({ page, host, openApp }) => {

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { AppInfo, ConnectionKind, DemoFault, DemoState } from '../shared/contract';
+import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoState } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
 import { createCloudModule } from './cloud/cloud-module';
@@ -111,7 +111,7 @@ export class Hub {
   }
 
   static async create(options: HubOptions): Promise<Hub> {
-    const db = openDatabase({ dataDir: options.dataDir });
+    const db = openDatabase({ dataDir: options.dataDir, warn: (m) => options.log.warn(m) });
     let hub: Hub | null = null;
     try {
       const secrets = await SecretStore.open(db, options.keyProvider);
@@ -193,7 +193,11 @@ export class Hub {
       'notifications.list': () => this.notifications.list(),
       'connections.list': () => this.connections.list(),
       'connections.add': (req: Parameters<ConnectionService['add']>[0]) => this.connections.add(req),
-      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => this.connections.update(req),
+      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => {
+        const secretRefused = secretProblem(this.connections.get(req.id).kind, req.secret);
+        if (secretRefused) throw new AppError('BAD_REQUEST', secretRefused, 'secret');
+        return this.connections.update(req);
+      },
       'connections.remove': (req: { id: string }) => {
         this.connections.remove(req.id);
         return ACK;

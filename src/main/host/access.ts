@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 
@@ -12,9 +12,32 @@ export function tokensEqual(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function cookieName(port: number): string {
-  // Cookies are shared across ports of one host, so each host instance names its own.
-  return `printdeck_token_${port}`;
+/** The WebSocket subprotocol the host speaks; a browser offers it next to its session. */
+export const WS_PROTOCOL = 'printdeck.v1';
+/** A browser presents its session as a second subprotocol, `printdeck.session.<secret>`. */
+export const SESSION_PROTOCOL_PREFIX = 'printdeck.session.';
+
+const SESSION_LABEL = 'printdeck browser session v1:';
+
+/**
+ * A per-browser session secret, minted once when the page trades the master token for it:
+ * a random nonce and its HMAC under the token. It is not the token, so a leak of what a browser
+ * holds does not give the master token away; it is checked without state, so it outlives a
+ * host restart with the same token and dies with a new one.
+ */
+export function mintSession(token: string): string {
+  const nonce = randomBytes(18).toString('base64url');
+  return `${nonce}.${sessionMac(token, nonce)}`;
+}
+
+export function sessionValid(session: string, token: string): boolean {
+  const dot = session.indexOf('.');
+  if (dot <= 0) return false;
+  return tokensEqual(session.slice(dot + 1), sessionMac(token, session.slice(0, dot)));
+}
+
+function sessionMac(token: string, nonce: string): string {
+  return createHmac('sha256', token).update(SESSION_LABEL + nonce).digest('base64url');
 }
 
 const LOOPBACK = new Set(['localhost', '[::1]', '::1']);
@@ -26,13 +49,12 @@ export function isLoopbackHost(host: string): boolean {
 
 export interface AccessPolicy {
   token: string;
-  port: number;
   /** True when the host listens only on loopback; then the Host header must name loopback too (DNS rebinding). */
   loopbackOnly: boolean;
 }
 
 export type AccessDecision =
-  | { allowed: true; via: 'query' | 'cookie' | 'bearer' }
+  | { allowed: true; via: 'query' | 'bearer' | 'session' | 'public' }
   | { allowed: false; status: 400 | 401 | 403; reason: string };
 
 /** The request target as a URL, or null when a client sent something unparseable (never throws). */
@@ -44,8 +66,11 @@ export function parseRequestUrl(raw: string | undefined): URL | null {
   }
 }
 
-/** Decides whether a request (page, asset or WebSocket upgrade) may proceed. */
-export function checkAccess(req: IncomingMessage, policy: AccessPolicy): AccessDecision {
+/**
+ * Host and Origin checks, for every request: a page of another site (Origin) or a DNS name
+ * rebound to loopback (Host) gets nothing, not even the public UI files.
+ */
+export function checkOrigin(req: IncomingMessage, policy: AccessPolicy): AccessDecision {
   const hostHeader = req.headers.host ?? '';
   const hostname = hostnameOf(hostHeader);
   if (!hostname) return { allowed: false, status: 403, reason: 'missing Host header' };
@@ -53,18 +78,44 @@ export function checkAccess(req: IncomingMessage, policy: AccessPolicy): AccessD
     return { allowed: false, status: 403, reason: `Host "${hostHeader}" is not loopback` };
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${hostHeader}` && origin !== `https://${hostHeader}`) {
+  if (origin !== undefined && !sameOrigin(origin, hostHeader)) {
     return { allowed: false, status: 403, reason: `Origin "${origin}" does not match host "${hostHeader}"` };
   }
-  const url = parseRequestUrl(req.url);
-  if (!url) return { allowed: false, status: 400, reason: 'malformed request target' };
+  if (!parseRequestUrl(req.url)) return { allowed: false, status: 400, reason: 'malformed request target' };
+  return { allowed: true, via: 'public' };
+}
+
+/**
+ * Access to the API (the WebSocket, the session exchange). Two credentials open it:
+ * - the master token, as `Authorization: Bearer` or `?token=` (scripts; never stored by a browser);
+ * - a browser session, only as a WebSocket subprotocol on an upgrade whose Origin is this host.
+ *   A session given as a bearer header or in the query is refused like any wrong token.
+ */
+export function checkApiAccess(req: IncomingMessage, policy: AccessPolicy): AccessDecision {
+  const origin = checkOrigin(req, policy);
+  if (!origin.allowed) return origin;
+  const url = parseRequestUrl(req.url)!;
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null && tokensEqual(fromQuery, policy.token)) return { allowed: true, via: 'query' };
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ') && tokensEqual(auth.slice(7).trim(), policy.token)) return { allowed: true, via: 'bearer' };
-  const cookie = readCookie(req.headers.cookie, cookieName(policy.port));
-  if (cookie !== null && tokensEqual(cookie, policy.token)) return { allowed: true, via: 'cookie' };
-  return { allowed: false, status: 401, reason: fromQuery !== null || auth || cookie ? 'wrong token' : 'no token' };
+  const session = sessionOffered(req);
+  if (session !== null && req.headers.origin !== undefined && sessionValid(session, policy.token)) return { allowed: true, via: 'session' };
+  return { allowed: false, status: 401, reason: fromQuery !== null || auth || session !== null ? 'wrong token' : 'no token' };
+}
+
+function sessionOffered(req: IncomingMessage): string | null {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return null;
+  for (const p of header.split(',')) {
+    const name = p.trim();
+    if (name.startsWith(SESSION_PROTOCOL_PREFIX)) return name.slice(SESSION_PROTOCOL_PREFIX.length);
+  }
+  return null;
+}
+
+function sameOrigin(origin: string, hostHeader: string): boolean {
+  return origin === `http://${hostHeader}` || origin === `https://${hostHeader}`;
 }
 
 function hostnameOf(hostHeader: string): string | null {
@@ -75,17 +126,30 @@ function hostnameOf(hostHeader: string): string | null {
   }
 }
 
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== name) continue;
-    try {
-      return decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      return null; // a malformed cookie is no token, not a crash
-    }
-  }
-  return null;
+/** A request target fit for a log line: every query value is replaced, whatever its key spells. */
+export function redactTarget(raw: string | undefined): string {
+  const target = (raw ?? '').slice(0, 2048);
+  const q = target.indexOf('?');
+  if (q < 0) return target;
+  const params = target
+    .slice(q + 1)
+    .split(/[&;]/)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? '…' : `${part.slice(0, Math.min(eq, 64))}=…`;
+    });
+  return `${target.slice(0, q)}?${params.join('&')}`;
+}
+
+/**
+ * Where a page request that carried `?token=` is sent: the same path on this host, with the
+ * token moved into the fragment (which browsers never send). Leading slashes and backslashes
+ * collapse to one, so `//evil.example/` can never become a network-path reference.
+ */
+export function tokenRedirect(url: URL, token: string): string {
+  const rest = new URLSearchParams(url.search);
+  rest.delete('token');
+  const search = rest.size ? `?${rest.toString()}` : '';
+  const pathname = '/' + url.pathname.replace(/^[/\\]+/, '');
+  return `${pathname}${search}#token=${encodeURIComponent(token)}`;
 }

@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '../../shared/rpc/wire';
 import type { Hub } from '../hub';
 import type { Logger } from '../log';
-import { checkAccess, cookieName, isLoopbackHost, newToken, parseRequestUrl } from './access';
+import { checkApiAccess, checkOrigin, isLoopbackHost, mintSession, newToken, parseRequestUrl, redactTarget, tokenRedirect, tokensEqual, WS_PROTOCOL } from './access';
 import { securityHeaders, serveStatic } from './static-files';
 import { serveWebSocketClient } from './ws-transport';
 
@@ -21,7 +21,7 @@ export interface HostOptions {
 
 export interface RunningHost {
   url: string;
-  /** The URL with the token in it: the one to print and open. */
+  /** The URL with the token in its fragment (never sent over the network): the one to print and open. */
   openUrl: string;
   port: number;
   token: string;
@@ -30,6 +30,8 @@ export interface RunningHost {
 
 export const DEFAULT_PORT = 7420;
 export const WEBSOCKET_PATH = '/ws';
+/** Where the page trades the master token (from its URL fragment) for a browser session. */
+export const SESSION_PATH = '/session';
 
 /**
  * The headless host: the built renderer over HTTP and the contract over WebSocket, behind a
@@ -43,7 +45,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let port = options.port ?? DEFAULT_PORT;
 
   const refuse = (req: http.IncomingMessage, status: number, reason: string): string => {
-    log.warn(`refused ${req.method} ${(req.url ?? '').replace(/token=[^&]*/, 'token=…')} from ${req.socket.remoteAddress}: ${reason}`);
+    log.warn(`refused ${req.method} ${redactTarget(req.url)} from ${req.socket.remoteAddress}: ${reason}`);
     return status === 401
       ? 'Printdeck: this page needs the access token. Open the URL the Printdeck host printed when it started.'
       : 'Printdeck: forbidden.';
@@ -61,24 +63,36 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     securityHeaders(res);
-    const decision = checkAccess(req, { token, port, loopbackOnly });
-    if (!decision.allowed) {
-      res.writeHead(decision.status, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(refuse(req, decision.status, decision.reason));
-      return;
-    }
+    const policy = { token, loopbackOnly };
     const url = parseRequestUrl(req.url);
-    if (!url) {
-      res.writeHead(400).end();
+    const decision = url?.pathname === SESSION_PATH ? checkApiAccess(req, policy) : checkOrigin(req, policy);
+    if (!decision.allowed || !url) {
+      const status = decision.allowed ? 400 : decision.status;
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(refuse(req, status, decision.allowed ? 'malformed request target' : decision.reason));
       return;
     }
-    if (decision.via === 'query') {
-      // Trade the token in the address bar for a cookie, so it does not linger in history or get shared.
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        'Set-Cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
-      });
+    if (url.pathname === SESSION_PATH) {
+      // Only the page itself trades the token: a browser always sends Origin on a POST, and the
+      // answer is readable by this origin alone. Nothing is set that a browser would keep or resend.
+      if (req.method !== 'POST' || req.headers.origin === undefined || decision.via !== 'bearer') {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(refuse(req, 403, 'a session is only given to the page, by POST with a bearer token'));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ session: mintSession(token) }));
+      return;
+    }
+    const fromQuery = url.searchParams.get('token');
+    if (fromQuery !== null) {
+      if (!tokensEqual(fromQuery, token)) {
+        res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(refuse(req, 401, 'wrong token'));
+        return;
+      }
+      // An old-style URL: move the token into the fragment, where the page picks it up and no server sees it again.
+      res.writeHead(303, { Location: tokenRedirect(url, token) });
       res.end();
       return;
     }
@@ -86,16 +100,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
+    // The UI files are public: they hold no secret, and the page asks for the token itself.
     void serveStatic(options.rendererDir, url.pathname, res).catch((err: unknown) => {
       log.error('static file failed', err);
       if (!res.headersSent) res.writeHead(500).end();
     });
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // Never echo the session back; a browser that offered subprotocols needs one chosen.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket: net.Socket, head) => {
     const url = parseRequestUrl(req.url);
-    const decision = url?.pathname === WEBSOCKET_PATH ? checkAccess(req, { token, port, loopbackOnly }) : null;
+    const decision = url?.pathname === WEBSOCKET_PATH ? checkApiAccess(req, { token, loopbackOnly }) : null;
     if (!decision || !decision.allowed) {
       const status = decision ? decision.status : 404;
       refuse(req, status, decision && !decision.allowed ? decision.reason : 'unknown path');
@@ -121,7 +141,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   return {
     url,
-    openUrl: `${url}?token=${token}`,
+    openUrl: `${url}#token=${encodeURIComponent(token)}`,
     port,
     token,
     async close() {

@@ -9,6 +9,8 @@ const MAX_PROTOCOL_ERRORS = 20;
 /** A client this far behind on events is closed; it reconnects and re-reads state instead of lagging forever. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/** How long a client being closed for not reading gets to take its close frame before the socket is cut. */
+const CLOSE_GRACE_MS = 2_000;
 
 let nextClient = 1;
 
@@ -18,25 +20,37 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
   let inFlight = 0;
   let protocolErrors = 0;
   let alive = true;
+  let closing = false;
+  // Aborted once this client is being closed or is gone: its in-flight calls stop, what it staged is freed.
+  const gone = new AbortController();
+  let removeSink = (): void => undefined;
+
+  /**
+   * Stops all work for this client at once: no more frames read, no replies queued, calls
+   * aborted, events no longer delivered; a client that does not take its close frame is cut off.
+   */
+  const shutDown = (code: number, reason: string): void => {
+    if (closing) return;
+    closing = true;
+    gone.abort();
+    removeSink();
+    ws.pause();
+    ws.close(code, reason);
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  };
 
   const send = (frame: ServerFrame): void => {
-    if (ws.readyState !== ws.OPEN) return;
+    if (closing || ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      log.warn(`${clientId} (${remote}) does not read its replies; closing it`);
-      ws.close(4008, 'too slow');
+      log.warn(`${clientId} (${remote}) does not read what it is sent; closing it`);
+      shutDown(4008, 'too slow');
       return;
     }
     ws.send(JSON.stringify(frame));
   };
 
-  const removeSink = events.addSink({
+  removeSink = events.addSink({
     deliver(batch) {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        log.warn(`${clientId} (${remote}) is too slow to read events; closing it`);
-        ws.close(4008, 'too slow');
-        return;
-      }
       send({ t: 'events', events: [...batch] });
     },
   });
@@ -56,7 +70,7 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
     send({ t: 'error', error: { code: 'BAD_REQUEST', message } });
     if (protocolErrors >= MAX_PROTOCOL_ERRORS) {
       log.warn(`${clientId} (${remote}) sent ${protocolErrors} malformed frames; closing it`);
-      ws.close(1008, 'too many malformed frames');
+      shutDown(1008, 'too many malformed frames');
     }
   };
 
@@ -65,6 +79,7 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
   });
 
   ws.on('message', (data, isBinary) => {
+    if (closing) return;
     if (isBinary) {
       protocolError('Frames must be JSON text.');
       return;
@@ -88,7 +103,7 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
     }
     inFlight += 1;
     void registrar
-      .dispatch(method, payload, { transport: 'websocket', clientId })
+      .dispatch(method, payload, { transport: 'websocket', clientId, signal: gone.signal })
       .then((result) => send({ t: 'result', id, result }))
       .finally(() => {
         inFlight -= 1;
@@ -97,6 +112,8 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
 
   ws.on('close', () => {
     clearInterval(heartbeat);
+    closing = true;
+    gone.abort();
     removeSink();
   });
   ws.on('error', (err) => log.debug(`${clientId} socket error`, err.message));

@@ -62,9 +62,13 @@ export function createPrintersModule(
       },
       'printers.transfers': () => transfers.list(),
       'discovery.list': () => discovery.list(),
-      'files.stageBegin': (req) => staging.begin(req.name, req.size),
+      'files.stageBegin': (req, call) => staging.begin(req.name, req.size, call),
       'files.stageChunk': async (req) => ({ received: await staging.chunk(req.stagedId, req.offset, req.dataBase64) }),
       'files.stageFinish': (req) => staging.finish(req.stagedId),
+      'files.stageCancel': async (req) => {
+        await staging.cancel(req.stagedId);
+        return ACK;
+      },
     },
     start: () => discovery.start(),
     stop: () => {

@@ -26,7 +26,13 @@ export class TransferService {
     private readonly log: Logger,
   ) {}
 
-  async start(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+  /** Starts sending a file; a staged file named by a call that fails is released, not left holding its slot. */
+  start(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+    const staged = source.kind === 'staged' ? [source.stagedId] : [];
+    return this.staging.releaseOnFailure(staged, () => this.startNow(deviceId, source, name, viaBrowser));
+  }
+
+  private async startNow(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
     const driver = this.fleet.driver(deviceId);
     const status = driver.status();
     if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);

@@ -7,6 +7,8 @@ import type { Logger } from '../log';
 export interface CallContext {
   transport: 'ipc' | 'websocket' | 'memory';
   clientId: string;
+  /** Aborted when the caller is gone (its socket closed or is being closed): stop its work, free what it held. */
+  signal?: AbortSignal;
 }
 
 export type Handler<M extends MethodName> = (
@@ -39,13 +41,17 @@ export function createRegistrar(handlers: Handlers, log: Logger): Registrar {
       const parsed = spec.request.safeParse(payload ?? {});
       if (!parsed.success) return fail('BAD_REQUEST', describeIssues(method, parsed.error), issuePath(parsed.error));
       const handler = handlers[method] as Handler<MethodName>;
+      if (ctx.signal?.aborted) return fail('CANCELLED', 'The caller went away.');
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       try {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new AppError('TIMEOUT', `${method} did not finish within ${spec.timeoutMs / 1000} s.`)),
             spec.timeoutMs,
           );
+          onAbort = () => reject(new AppError('CANCELLED', 'The caller went away.'));
+          ctx.signal?.addEventListener('abort', onAbort, { once: true });
         });
         const value = await Promise.race([Promise.resolve().then(() => handler(parsed.data as never, ctx)), timeout]);
         return { ok: true, value };
@@ -55,6 +61,7 @@ export function createRegistrar(handlers: Handlers, log: Logger): Registrar {
         return fail('INTERNAL', `${method} failed unexpectedly; the details are in the Printdeck log.`);
       } finally {
         clearTimeout(timer);
+        if (onAbort) ctx.signal?.removeEventListener('abort', onAbort);
       }
     },
   };

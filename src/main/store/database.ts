@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../../shared/rpc/result';
+import { makePrivate } from './private-files';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
 /** Raised before anything is written when the data folder cannot be used; the message says what to do. */
@@ -22,6 +23,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** For tests of future versions; defaults to this build's migrations. */
   migrations?: readonly Migration[];
+  /** Told when the folder or the database files were open to others and have been tightened. */
+  warn?: (message: string) => void;
 }
 
 /** Opens (creating if needed) the one database file, in WAL mode, migrated to this build's schema. */
@@ -34,6 +37,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseSync {
   const file = path.join(options.dataDir, DATABASE_FILE);
   let db: DatabaseSync;
   try {
+    makePrivate(options.dataDir, file, options.warn ?? (() => undefined));
     db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new StoreOpenError(`Cannot open the Printdeck database ${file}: ${(err as Error).message}`, 'unreadable');

@@ -143,7 +143,13 @@ export class SessionImages {
   // ---------- images ----------
 
   /** Resolves what the UI sent (paths, folders, staged files) into files to add. */
-  async addSources(connectionId: string, sessionId: string, files: FileSource[], viaBrowser: boolean): Promise<AddImagesResult> {
+  addSources(connectionId: string, sessionId: string, files: FileSource[], viaBrowser: boolean): Promise<AddImagesResult> {
+    // A refused call (a completed session, a path over the network) must not keep the files it staged.
+    const staged = files.flatMap((f) => (f.kind === 'staged' ? [f.stagedId] : []));
+    return this.staging.releaseOnFailure(staged, () => this.addSourcesNow(connectionId, sessionId, files, viaBrowser));
+  }
+
+  private async addSourcesNow(connectionId: string, sessionId: string, files: FileSource[], viaBrowser: boolean): Promise<AddImagesResult> {
     this.requireOpenSession(connectionId, sessionId);
     const result: AddImagesResult = { added: [], duplicates: 0, failed: [] };
     for (const source of files) {

@@ -3,6 +3,8 @@ import { ServerFrame, type EventItem } from '../../shared/rpc/wire';
 
 export interface WebSocketTransportOptions {
   url: string;
+  /** Subprotocols to offer: a browser's session travels here, never in a cookie or the URL. */
+  protocols?: string[];
   /** How long a call may wait for its answer before it fails locally. */
   callTimeoutMs?: number;
   WebSocketImpl?: typeof WebSocket;
@@ -44,7 +46,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
   const connect = (): void => {
     if (closed) return;
     setStatus('connecting');
-    const ws = new Impl(options.url);
+    const ws = options.protocols ? new Impl(options.url, options.protocols) : new Impl(options.url);
     socket = ws;
     ws.onmessage = (msg) => {
       let frame;

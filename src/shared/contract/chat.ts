@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Ack, Empty } from './app';
+import { base64Field } from './base64';
 import { call, event } from './define';
 
 /**
@@ -128,7 +129,7 @@ export const chatCalls = {
         ...WithConnection,
         uploadId: z.string().max(64).optional(),
         offset: z.number().int().nonnegative().max(CHAT_MAX_IMAGE_BYTES),
-        dataBase64: z.string().min(1).max(Math.ceil(CHAT_IMAGE_CHUNK_BYTES / 3) * 4 + 4),
+        dataBase64: base64Field(Math.ceil(CHAT_IMAGE_CHUNK_BYTES / 3) * 4 + 4),
       })
       .strict(),
     z.object({ uploadId: z.string(), received: z.number().int() }),

@@ -70,6 +70,20 @@ const Secret = z
   .max(8192)
   .regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain control characters or line breaks');
 
+/** Kinds whose secret travels in an HTTP header or gRPC metadata, where only visible ASCII can go. */
+const HEADER_SECRET_KINDS: ReadonlySet<ConnectionKind> = new Set(['octoprint', 'imss']);
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Refuses at input a secret that could never be sent: a key with an emoji or U+2028 would
+ * otherwise be stored and fail every request later as "cannot reach". Cloud passwords travel in
+ * the message body and may hold any character.
+ */
+export function secretProblem(kind: ConnectionKind, secret: string | null | undefined): string | null {
+  if (secret === null || secret === undefined || !HEADER_SECRET_KINDS.has(kind) || VISIBLE_ASCII.test(secret)) return null;
+  return `A ${kind} key or token may hold only visible ASCII characters (letters, digits and punctuation, no spaces); this one has other characters. Copy it again from its source.`;
+}
+
 export const ConnectionInput = z
   .object({
     kind: ConnectionKind,
@@ -81,6 +95,8 @@ export const ConnectionInput = z
   .superRefine((c, ctx) => {
     const problem = addressProblem(c.kind, c.address);
     if (problem) ctx.addIssue({ code: 'custom', path: ['address'], message: problem });
+    const secret = secretProblem(c.kind, c.secret);
+    if (secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: secret });
   });
 export type ConnectionInput = z.input<typeof ConnectionInput>;
 

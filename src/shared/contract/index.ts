@@ -56,6 +56,7 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 export * from './app';
+export * from './base64';
 export * from './connections';
 export * from './demo';
 export * from './printers';

@@ -108,7 +108,7 @@ export const octoprintCalls = {
   'octoprint.pairCancel': call(z.object({ connectionId: ConnectionId }).strict(), Ack),
   /** The fallback: a user API key pasted by hand, checked against the server, then stored as the connection's secret. */
   'octoprint.pairPasteKey': call(
-    z.object({ connectionId: ConnectionId, apiKey: z.string().min(8).max(256) }).strict(),
+    z.object({ connectionId: ConnectionId, apiKey: z.string().min(8).max(256).regex(/^[\x21-\x7e]+$/, 'An API key holds only visible ASCII characters (no spaces); copy it again from OctoPrint.') }).strict(),
     PairingUpdate,
     { timeoutMs: 30_000 },
   ),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeviceStatus } from '../domain/device';
 import { Ack, Empty } from './app';
+import { base64Field } from './base64';
 import { call, event } from './define';
 
 const DeviceId = z.string().min(1).max(128);
@@ -96,7 +97,7 @@ export const printerCalls = {
       .object({
         stagedId: z.string().uuid(),
         offset: z.number().int().nonnegative(),
-        dataBase64: z.string().min(1).max(Math.ceil(STAGE_CHUNK_BYTES / 3) * 4 + 4),
+        dataBase64: base64Field(Math.ceil(STAGE_CHUNK_BYTES / 3) * 4 + 4),
       })
       .strict(),
     z.object({ received: z.number().int() }),
@@ -105,6 +106,8 @@ export const printerCalls = {
     z.object({ stagedId: z.string().uuid() }).strict(),
     z.object({ stagedId: z.string(), size: z.number().int(), sha256: z.string() }),
   ),
+  /** Gives up a staged file no call has used yet, freeing its slot at once. */
+  'files.stageCancel': call(z.object({ stagedId: z.string().uuid() }).strict(), Ack),
 };
 
 export const printerEvents = {

@@ -40,12 +40,15 @@ describe('printdeck serve', () => {
     const r = run(['serve', '--port', '0', '--data-dir', tempDir()]);
     running.push(r);
     await until(() => /Open http/.test(r.stdout));
-    const url = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,})/.exec(r.stdout)?.[1];
-    expect(url).toBeDefined();
-    const res = await fetch(url!, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    const bare = await fetch(url!.replace(/\?token=.*/, ''));
-    expect(bare.status).toBe(401);
+    const printed = /Open (http:\/\/127\.0\.0\.1:\d+\/)#token=([\w-]{20,})/.exec(r.stdout);
+    expect(printed).not.toBeNull();
+    const [, base, token] = printed!;
+    // The token rides in the fragment, which no browser sends; the page trades it for a session.
+    const page = await fetch(base!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    const session = await fetch(`${base}session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: base!.slice(0, -1) } });
+    expect(session.status).toBe(200);
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
   });
@@ -55,8 +58,8 @@ describe('printdeck serve', () => {
     for (let i = 0; i < 2; i++) {
       const r = run(['serve', '--port', '0', '--data-dir', tempDir()]);
       running.push(r);
-      await until(() => /token=/.test(r.stdout));
-      tokens.push(/token=([\w-]+)/.exec(r.stdout)![1]!);
+      await until(() => /#token=/.test(r.stdout));
+      tokens.push(/#token=([\w-]+)/.exec(r.stdout)![1]!);
       r.child.kill('SIGTERM');
       await r.exit;
     }

@@ -10,23 +10,60 @@ describe('headless host HTTP access', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses the UI without the token (401), with a helpful message', async () => {
+  it('serves the UI without a credential (it holds none) and never sets a cookie', async () => {
     const res = await fetch(`${base}/`);
-    expect(res.status).toBe(401);
-    expect(await res.text()).toMatch(/URL the Printdeck host printed/);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toBeNull();
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const legacy = await fetch(`${base}/?token=${TEST_TOKEN}`, { redirect: 'manual' });
+    expect(legacy.headers.get('set-cookie')).toBeNull();
+    const session = await fetch(`${base}/session`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, origin: base } });
+    expect(session.headers.get('set-cookie')).toBeNull();
   });
 
-  it('trades a token in the URL for an HttpOnly cookie and a clean address', async () => {
+  it('moves a token in the query into the fragment, on this host only (no open redirect)', async () => {
     const res = await fetch(`${base}/?token=${TEST_TOKEN}`, { redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
-    const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const page = await fetch(`${base}/`, { headers: { cookie: cookie.split(';')[0]! } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<title>Printdeck</title>');
+    expect(res.headers.get('location')).toBe(`/#token=${TEST_TOKEN}`);
+    for (const evil of ['/.//evil.example/', '//evil.example/', '/%2F/evil.example/', '/\\evil.example/', '/./\\/evil.example/']) {
+      const { request } = await import('node:http');
+      const location = await new Promise<string>((resolve) => {
+        request({ host: '127.0.0.1', port: t.host.port, path: `${evil}?token=${TEST_TOKEN}` }, (r) => resolve(r.headers.location ?? '')).end();
+      });
+      expect(location, evil).toMatch(/^\/[^/\\]/);
+      expect(new URL(location, base).host, evil).toBe(`127.0.0.1:${t.host.port}`);
+    }
+    expect((await fetch(`${base}/?token=wrong-token`, { redirect: 'manual' })).status).toBe(401);
+  });
+
+  it('trades the token for a browser session only by POST from the page itself', async () => {
+    const post = (headers: Record<string, string>, method = 'POST') => fetch(`${base}/session`, { method, headers });
+    const ok = await post({ authorization: `Bearer ${TEST_TOKEN}`, origin: base });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    const { session } = (await ok.json()) as { session: string };
+    expect(session).not.toContain(TEST_TOKEN);
+    expect((await post({ authorization: `Bearer ${TEST_TOKEN}` })).status).toBe(403); // no Origin: not a page
+    expect((await post({ authorization: `Bearer ${TEST_TOKEN}`, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post({ origin: base })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${session}`, origin: base })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${TEST_TOKEN}`, origin: base }, 'GET')).status).toBe(403);
+  });
+
+  it('keeps tokens out of refusal logs, however the key is spelled and however often it comes', async () => {
+    const { request } = await import('node:http');
+    await new Promise<void>((resolve) => {
+      request(
+        { host: '127.0.0.1', port: t.host.port, path: '/?token=SECRET-ONE&token=SECRET-TWO&tok%65n=SECRET-THREE;token=SECRET-FOUR', headers: { Host: 'attacker.example' } },
+        (r) => {
+          r.resume();
+          r.on('end', () => resolve());
+        },
+      ).end();
+    });
+    const log = t.hostLog.join('\n');
+    expect(log).toMatch(/refused GET/);
+    expect(log).not.toMatch(/SECRET/);
   });
 
   it('never serves files outside the UI folder', async () => {
@@ -64,11 +101,16 @@ describe('headless host against hostile requests', () => {
     });
   }
 
-  it('survives a malformed cookie (no token, no crash)', async () => {
+  it('takes no cookie as a credential, and survives a malformed one', async () => {
     const res = await fetch(`http://127.0.0.1:${t.host.port}/`, { headers: { cookie: `printdeck_token_${t.host.port}=%E0%A4%A` } });
-    expect(res.status).toBe(401);
-    const ok = await fetch(`http://127.0.0.1:${t.host.port}/?token=${TEST_TOKEN}`, { redirect: 'manual' });
-    expect(ok.status).toBe(303);
+    expect(res.status).toBe(200);
+    const { WebSocket } = await import('ws');
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${t.host.port}/ws`, { headers: { cookie: `printdeck_token_${t.host.port}=${TEST_TOKEN}` } });
+      ws.on('unexpected-response', (_req, r) => resolve(r.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(status).toBe(401);
   });
 
   it('answers 400 to an unparseable request target, on pages and upgrades, and keeps serving', async () => {

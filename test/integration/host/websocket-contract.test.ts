@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type PrintdeckClient } from '../../../src/shared/rpc/client';
+import { sessionProtocols } from '../../../src/renderer/transport/browser-session';
 import { createWebSocketTransport } from '../../../src/renderer/transport/websocket-transport';
 import { startTestHost, TEST_TOKEN, type TestHost } from '../../support/test-host';
 
@@ -103,6 +104,30 @@ describe('contract over the headless host WebSocket', () => {
     ws.send(JSON.stringify({ t: 'call', id: 1, method: 'connections.list', payload: {} }));
     await vi.waitFor(() => expect(frames).toContainEqual(expect.objectContaining({ t: 'result', id: 1 })));
     ws.close();
+  });
+
+  it('opens for a browser session only as a subprotocol from this origin; the session is no bearer token', async () => {
+    const origin = `http://127.0.0.1:${t.host.port}`;
+    const bare = `ws://127.0.0.1:${t.host.port}/ws`;
+    const res = await fetch(`${origin}/session`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, origin } });
+    const { session } = (await res.json()) as { session: string };
+    const protocols = sessionProtocols(session);
+
+    const browser = new WebSocket(bare, protocols, { headers: { Origin: origin } });
+    await new Promise<void>((resolve, reject) => {
+      browser.once('open', () => resolve());
+      browser.once('error', reject);
+    });
+    expect(browser.protocol).toBe('printdeck.v1'); // the session is never echoed back
+    browser.close();
+
+    const refusedStatus = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0)));
+    expect(await refusedStatus(new WebSocket(bare, { headers: { Authorization: `Bearer ${session}` } }))).toBe(401);
+    expect(await refusedStatus(new WebSocket(t.wsUrl(session)))).toBe(401);
+    expect(await refusedStatus(new WebSocket(bare, protocols))).toBe(401); // no Origin: not a page
+    expect(await refusedStatus(new WebSocket(bare, protocols, { headers: { Origin: 'http://127.0.0.1:1' } }))).toBe(403);
+    const forged = `${session.split('.')[0]}.${'A'.repeat(43)}`;
+    expect(await refusedStatus(new WebSocket(bare, sessionProtocols(forged), { headers: { Origin: origin } }))).toBe(401);
   });
 
   it('does not leak sinks when a client reconnects over and over', async () => {

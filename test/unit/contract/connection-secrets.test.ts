@@ -45,3 +45,36 @@ describe('connection secrets stay with their server', () => {
     expect(updated).toMatchObject({ ok: true, value: { options: { demoOutbox: '/tmp/outbox', y: 2 } } });
   });
 });
+
+describe('secrets that cannot travel in a header', () => {
+  it('are refused at input for header-borne kinds, in words; cloud passwords may hold any character', async () => {
+    const { calls } = await import('../../../src/shared/contract');
+    const add = (kind: string, address: string, secret: string) => calls['connections.add'].request.safeParse({ kind, name: 'X', address, secret });
+    for (const bad of ['key\u2028more', 'key🔑', 'key with space', 'kéy']) {
+      const r = add('octoprint', 'http://octopi.local', bad);
+      expect(r.success, bad).toBe(false);
+      expect(r.error?.issues[0]).toMatchObject({ path: ['secret'], message: expect.stringMatching(/visible ASCII/) });
+      expect(add('imss', 'grpc://imss.local:1', bad).success, bad).toBe(false);
+    }
+    expect(add('octoprint', 'http://octopi.local', 'ABCDEF0123456789abcdef').success).toBe(true);
+    expect(add('armory', 'grpcs://armory.example.com:443', 'pässwörd 🔑').success).toBe(true);
+    expect(calls['octoprint.pairPasteKey'].request.safeParse({ connectionId: 'c', apiKey: 'ABCDEFGH\u2028' }).success).toBe(false);
+  });
+
+  it('are refused on update too, where the kind comes from the stored connection', async () => {
+    const { createTestHub } = await import('../../support/test-hub');
+    const t = await createTestHub();
+    try {
+      const c = t.hub.connections.add({ kind: 'octoprint', name: 'O', address: 'http://127.0.0.1:9', options: {} });
+      const ctx = { transport: 'websocket' as const, clientId: 't' };
+      expect(await t.hub.registrar.dispatch('connections.update', { id: c.id, secret: 'emoji🔑key' }, ctx)).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST', detail: 'secret' },
+      });
+      expect(t.hub.connections.secretOf(c.id)).toBeNull();
+      expect(await t.hub.registrar.dispatch('connections.update', { id: c.id, secret: 'GOODKEY123' }, ctx)).toMatchObject({ ok: true });
+    } finally {
+      await t.close();
+    }
+  });
+});

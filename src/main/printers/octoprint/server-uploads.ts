@@ -11,6 +11,8 @@ import type { OctoPrintDriver } from './octoprint-driver';
 /** What OctoPrint stores without a slicer [verified: others are 415]. */
 const ACCEPTED = new Set(['.gcode', '.gco', '.g']);
 
+type UploadOptions = { name?: string | undefined; select?: boolean | undefined; print?: boolean | undefined };
+
 /**
  * Uploads to an OctoPrint's file list (without necessarily printing): one per device at a time,
  * progress as coalesced `octoprint.upload` events, cancellable. Files come from the staging area
@@ -25,12 +27,13 @@ export class ServerUploads {
     private readonly log: Logger,
   ) {}
 
-  async start(
-    driver: OctoPrintDriver,
-    source: FileSource,
-    options: { name?: string | undefined; select?: boolean | undefined; print?: boolean | undefined },
-    viaBrowser: boolean,
-  ): Promise<string> {
+  /** Starts an upload; a staged file named by a call that fails is released, not left holding its slot. */
+  start(driver: OctoPrintDriver, source: FileSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
+    const staged = source.kind === 'staged' ? [source.stagedId] : [];
+    return this.staging.releaseOnFailure(staged, () => this.startNow(driver, source, options, viaBrowser));
+  }
+
+  private async startNow(driver: OctoPrintDriver, source: FileSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
     const deviceId = driver.deviceId;
     const running = this.current.get(deviceId);
     if (running && running.progress.phase === 'uploading') {
