@@ -14,7 +14,8 @@ import {
   type XyzStatus,
   type XyzV2Line,
 } from '../protocol';
-import { Listeners, type XyzByteTransport, type XyzTransportError } from '../transport';
+import { Listeners } from '../../../../shared/async';
+import type { XyzByteTransport, XyzTransportError } from '../transport';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError, type XyzBackend } from './backend';
 import type { UploadSource } from './upload-source';
 import { V2Uploader } from './v2-upload';
