@@ -49,10 +49,12 @@ const BASE = ['src/main/log.ts', 'src/main/version.ts', 'src/main/gen/**', SHARE
 const SERVICES = 'src/main/{connections,events,files,notifications,store,rpc}/**';
 /** The device abstraction (PrinterDriver, Fleet): below the domains, so every family can register. */
 const DEVICES = 'src/main/devices/**';
+/** Network client layers every domain may share (one gRPC client layer for Armory, Skiserver and IMSS). */
+const NET = 'src/main/net/**';
 /** Domains never import each other; what two of them share lives below them. */
 export const DOMAINS = ['printers', 'cloud', 'chat', 'uploads'];
 const DOMAIN_FOLDERS = DOMAINS.map((d) => `src/main/${d}/**`);
-const BELOW_DOMAINS = ['src/main/domain.ts', DEVICES, SERVICES, ...BASE];
+const BELOW_DOMAINS = ['src/main/domain.ts', DEVICES, NET, SERVICES, ...BASE];
 /** The seam through which the entry points hand the demo fleet (sim/) to the hub. */
 const DEMO_PORT = 'src/main/demo-fleet-port.ts';
 
@@ -133,6 +135,12 @@ export const LAYERS = [
     layer: 'devices',
     allow: [DEVICES, SERVICES, ...BASE, ...NODE],
     why: 'devices sit below the domains: a family registers with the fleet, the fleet never imports a family.',
+  },
+  {
+    target: NET,
+    layer: 'network client layers',
+    allow: [NET, ...BASE, ...NODE, '@grpc/grpc-js'],
+    why: 'the gRPC client layer sits below the domains and knows none of them: each domain brings its own error table.',
   },
   {
     target: SERVICES,

@@ -1,3 +1,4 @@
+import { Listeners } from '../../shared/async';
 import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
 import type { CameraFrame, PrinterDriver } from '../devices/driver';
@@ -12,7 +13,7 @@ const NOT_VIA_ARMORY = 'Armory only reports cloud printers; it cannot send files
  */
 export class CloudPrinterDriver implements PrinterDriver {
   private current: DeviceStatus;
-  private readonly listeners = new Set<(s: DeviceStatus) => void>();
+  private readonly listeners = new Listeners<[DeviceStatus]>();
 
   constructor(initial: DeviceStatus) {
     this.current = initial;
@@ -35,13 +36,12 @@ export class CloudPrinterDriver implements PrinterDriver {
   update(next: DeviceStatus): boolean {
     if (!statusChanged(this.current, next)) return false;
     this.current = next;
-    for (const l of this.listeners) l(next);
+    this.listeners.emit(next);
     return true;
   }
 
   onStatus(listener: (s: DeviceStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   print(): Promise<void> {

@@ -1,9 +1,9 @@
+import { backoffDelay, Listeners, Poller } from '../../shared/async';
 import type { DeviceChange, DeviceProvider } from '../devices/fleet';
 import type { Device, PrintDeviceStatus, PrintTask } from '../gen/armory/v1/armory';
 import type { Logger } from '../log';
 import type { ArmoryApi } from './armory/armory-api';
 import { ArmoryError } from './armory/errors';
-import { backoffDelay } from './armory/retry';
 import type { CloudSession } from './cloud-session';
 import { CloudPrinterDriver } from './cloud-printer';
 import { cloudPrinterStatus, isUsableDevId, type CloudDeviceFacts, type CloudJobFacts, type CloudOutcome } from './printer-status';
@@ -25,7 +25,8 @@ export const DEFAULT_INTERVALS: PollIntervals = { printingMs: 5_000, idleMs: 30_
 export function nextPollDelay(anyPrinting: boolean, failures: number, intervals: PollIntervals, random: () => number = Math.random): number {
   const normal = anyPrinting ? intervals.printingMs : intervals.idleMs;
   if (failures === 0) return normal;
-  return Math.max(normal, backoffDelay(failures - 1, { baseMs: intervals.printingMs, maxMs: intervals.maxBackoffMs }, random));
+  // Equal jitter: accounts that failed together spread out, yet none polls again at once.
+  return Math.max(normal, backoffDelay(failures - 1, { baseMs: intervals.printingMs, maxMs: intervals.maxBackoffMs, jitter: 'equal' }, random));
 }
 
 /** A task whose end we saw in the print status but whose outcome the history has not told yet. */
@@ -57,10 +58,13 @@ export class CloudPrinters {
   private readonly taskFacts = new Map<string, { title: string; status: number }>();
   private readonly titleTries = new Map<string, number>();
   private readonly announcedTasks = new Set<string>();
-  private readonly listeners = new Set<(c: DeviceChange) => void>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly listeners: Listeners<[DeviceChange]>;
+  private readonly poller = new Poller({
+    poll: (force) => this.step(force),
+    next: () => (this.deps.session.state === 'signed-in' ? nextPollDelay(this.anyPrinting(), this.failures, this.intervals) : null),
+    settled: () => this.onPolled?.(),
+    unref: true,
+  });
   private failures = 0;
   private devicesReadAt = 0;
   syncedAt: number | null = null;
@@ -77,7 +81,9 @@ export class CloudPrinters {
       intervals?: PollIntervals;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.listeners = new Listeners((err) => deps.log.error('cloud printer change listener failed', err));
+  }
 
   private get intervals(): PollIntervals {
     return this.deps.intervals ?? DEFAULT_INTERVALS;
@@ -99,64 +105,36 @@ export class CloudPrinters {
       start: () => this.start(),
       stop: async () => this.stop(),
       drivers: () => [...this.entries.values()].flatMap((e) => (e.driver ? [e.driver] : [])),
-      onChange: (listener) => {
-        this.listeners.add(listener);
-        return () => this.listeners.delete(listener);
-      },
+      onChange: (listener) => this.listeners.add(listener),
     };
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.poller.running) return;
+    this.poller.start();
     this.sessionChanged();
   }
 
   stop(): void {
-    this.running = false;
-    this.clearTimer();
+    this.poller.stop();
   }
 
   /** React to sign-in, sign-out and expiry. */
   sessionChanged(): void {
     const state = this.deps.session.state;
     if (state === 'signed-in') {
-      if (this.running) this.schedule(0);
+      this.poller.schedule(0);
       return;
     }
-    this.clearTimer();
+    this.poller.cancel();
     if (state === 'expired') this.publish(this.deps.session.message ?? 'Sign in again.');
     else if (state === 'signed-out') this.removeAll();
   }
 
   /** A manual refresh: device list and print status with `force`, now. */
   async refresh(): Promise<void> {
-    if (this.inFlight) await this.inFlight.catch(() => undefined);
-    await this.poll(true);
-  }
-
-  private schedule(delay: number): void {
-    this.clearTimer();
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.poll(false);
-    }, delay);
-    this.timer.unref?.();
-  }
-
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private poll(force: boolean): Promise<void> {
-    const run = (this.inFlight ??= this.step(force).finally(() => {
-      this.inFlight = null;
-      if (this.deps.session.state === 'signed-in') this.schedule(nextPollDelay(this.anyPrinting(), this.failures, this.intervals));
-      this.onPolled?.();
-    }));
-    return run;
+    await this.poller.idle();
+    await this.poller.poll(true);
   }
 
   private async step(force: boolean): Promise<void> {
@@ -317,6 +295,6 @@ export class CloudPrinters {
   }
 
   private emit(change: DeviceChange): void {
-    for (const l of this.listeners) l(change);
+    this.listeners.emit(change);
   }
 }

@@ -1,3 +1,4 @@
+import { Listeners } from '../../shared/async';
 import type { CloudAccountState } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { SecretStore } from '../store/secrets';
@@ -32,11 +33,12 @@ export class CloudSession {
   private refreshing: Promise<void> | null = null;
   private refreshAttempts = 0;
   private disposed = false;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners: Listeners<[]>;
   private readonly now: () => number;
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? Date.now;
+    this.listeners = new Listeners((err) => deps.log.error('cloud session listener failed', err));
   }
 
   get state(): CloudAccountState {
@@ -53,8 +55,7 @@ export class CloudSession {
   }
 
   onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Restores the stored sign-in, if any. A token already past its expiry gets one refresh attempt. */
@@ -227,6 +228,6 @@ export class CloudSession {
     if (this.disposed) return;
     this.stateValue = state;
     this.messageValue = message;
-    for (const l of this.listeners) l();
+    this.listeners.emit();
   }
 }

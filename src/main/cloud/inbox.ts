@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { Poller } from '../../shared/async';
 import type { CloudMessage } from '../../shared/contract';
 import type { EventHub } from '../events/event-hub';
 import type { Logger } from '../log';
@@ -32,9 +33,11 @@ export function newerThan<T extends { id: string }>(messages: readonly T[], last
  * announced (finished/failed) is not announced twice.
  */
 export class CloudInbox {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly poller = new Poller({
+    poll: () => this.step(),
+    next: () => (this.deps.session.state === 'signed-in' ? (this.deps.intervalMs ?? INBOX_INTERVAL_MS) : null),
+    unref: true,
+  });
 
   constructor(
     private readonly deps: {
@@ -52,44 +55,28 @@ export class CloudInbox {
   ) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.poller.running) return;
+    this.poller.start();
     this.sessionChanged();
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.poller.stop();
   }
 
   sessionChanged(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running && this.deps.session.state === 'signed-in') this.schedule(1_000);
+    this.poller.cancel();
+    if (this.deps.session.state === 'signed-in') this.poller.schedule(1_000);
   }
 
   poll(): Promise<void> {
-    this.inFlight ??= this.step().finally(() => {
-      this.inFlight = null;
-      if (this.running && this.deps.session.state === 'signed-in') this.schedule(this.deps.intervalMs ?? INBOX_INTERVAL_MS);
-    });
-    return this.inFlight;
+    return this.poller.poll();
   }
 
   forget(): void {
     guardedWrite(this.deps.db, () => {
       this.deps.db.prepare('DELETE FROM cloud_inbox_seen WHERE connection_id = ?').run(this.deps.connectionId);
     });
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.poll();
-    }, ms);
-    this.timer.unref?.();
   }
 
   private async step(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backoffDelay } from '../../shared/async';
 
 /** The longest delay setTimeout honours; longer ones fire at once, so timers are chained. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -62,7 +63,8 @@ export function timerDelay(ms: number): number {
 
 /** After a refresh that failed for a reason other than a refusal (the cloud is down), when to try again. */
 export function refreshRetryDelayMs(tokens: Pick<StoredTokens, 'expiresAt'>, now: number, attempt: number): number {
-  const backoff = Math.min(300_000, 5_000 * 2 ** Math.min(Math.max(attempt - 1, 0), 8));
+  // No jitter: one account refreshes one token, there is no crowd to spread out.
+  const backoff = backoffDelay(attempt - 1, { baseMs: 5_000, maxMs: 300_000, jitter: 'none' });
   const left = tokens.expiresAt - now;
   return left > 10_000 ? Math.max(5_000, Math.min(left / 2, backoff)) : backoff;
 }

@@ -1,7 +1,11 @@
-/** Back-off with full jitter: a random delay up to base·2^attempt, capped. */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+import { backoffDelay, type BackoffPolicy } from '../../shared/async';
+
+/**
+ * The queue's retry and probe waits: base·2^attempt, capped, with equal jitter (half fixed, half
+ * random), so uploads that failed together spread out but none is retried at once.
+ */
+export function retryPolicy(baseMs: number, maxMs: number): BackoffPolicy {
+  return { baseMs, maxMs, jitter: 'equal' };
 }
 
 export interface CircuitOptions {
@@ -82,7 +86,7 @@ export class Circuit {
 
   private scheduleProbe(): void {
     if (this.timer || this.probing) return;
-    const wait = backoffMs(this.probes, this.options.probeBaseMs, this.options.probeCapMs, this.options.random);
+    const wait = backoffDelay(this.probes, retryPolicy(this.options.probeBaseMs, this.options.probeCapMs), this.options.random);
     this.probes += 1;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { credentials, Metadata, status, type CallOptions, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
+import { status, type ClientWritableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { UploadStatus } from '../gen/imss/imss';
 import {
   DeliveryState,
@@ -8,6 +8,7 @@ import {
   type UploadImageDataResponse,
   type WatchUploadJobResponse,
 } from '../gen/imss/imss_service';
+import { authMetadata, callUnary, grpcEndpoint, grpcFailure, type UnaryMethod } from '../net/grpc';
 import { ImssCallError, type ImssApi, type JobSnapshot, type OffsetInfo, type UploadResult } from './imss-api';
 
 /** 256 KiB, the size the proto recommends; memory per upload stays a few chunks. */
@@ -37,10 +38,8 @@ export class GrpcImssClient implements ImssApi {
   private readonly secret: string | null;
 
   constructor(options: GrpcImssOptions) {
-    const url = new URL(options.address);
-    const target = `${url.hostname}:${url.port || (url.protocol === 'grpcs:' ? '443' : '80')}`;
-    const creds = url.protocol === 'grpcs:' ? credentials.createSsl() : credentials.createInsecure();
-    this.client = new ImssServiceClient(target, creds, {
+    const endpoint = grpcEndpoint(options.address, 'IMSS');
+    this.client = new ImssServiceClient(endpoint.target, endpoint.credentials, {
       // Reconnect soon after a server comes back; the queue's own circuit paces the retries.
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 2000,
@@ -56,24 +55,15 @@ export class GrpcImssClient implements ImssApi {
   }
 
   private metadata(): Metadata {
-    const md = new Metadata();
-    if (this.secret) md.set('authorization', `Bearer ${this.secret}`);
-    return md;
+    return authMetadata(this.secret);
   }
 
-  private options(): Partial<CallOptions> {
-    return { deadline: Date.now() + UNARY_DEADLINE_MS };
-  }
-
-  private unary<Req, Res>(
-    method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: (err: ServiceError | null, res: Res) => void) => unknown,
-    req: Req,
-  ): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      method.call(this.client, req, this.metadata(), this.options(), (err: ServiceError | null, res: Res) =>
-        err ? reject(toCallError(err)) : resolve(res),
-      );
-    });
+  private async unary<Req, Res>(method: UnaryMethod<Req, Res>, req: Req): Promise<Res> {
+    try {
+      return await callUnary(this.client, method, req, { metadata: this.metadata(), deadlineMs: UNARY_DEADLINE_MS });
+    } catch (err) {
+      throw toCallError(err as ServiceError);
+    }
   }
 
   async createSession(name: string) {
@@ -239,8 +229,6 @@ function toCount(value: string): number {
 }
 
 function toCallError(err: ServiceError): ImssCallError {
-  const trailers: Record<string, string> = {};
-  const map = err.metadata?.getMap() ?? {};
-  for (const [k, v] of Object.entries(map)) if (k.startsWith('imss-') && typeof v === 'string') trailers[k] = v.slice(0, 200);
-  return new ImssCallError(err.code ?? status.UNKNOWN, (err.details || err.message || 'IMSS call failed').slice(0, 500), trailers);
+  const failure = grpcFailure(err, 500, 'IMSS call failed');
+  return new ImssCallError(err.code ?? status.UNKNOWN, failure.details, failure.trailers('imss-'));
 }

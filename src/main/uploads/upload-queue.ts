@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { backoffDelay, Pump } from '../../shared/async';
 import type { JobImage, JobImageState, UploadJobSummary } from '../../shared/contract';
 import { UploadStatus } from '../gen/imss/imss';
 import { DeliveryState, ErrorCode } from '../gen/imss/imss_service';
 import type { Logger } from '../log';
-import { backoffMs, Circuit, type CircuitState } from './circuit';
+import { Circuit, retryPolicy, type CircuitState } from './circuit';
 import { ImssCallError, type ImssApi, type JobSnapshot } from './imss-api';
 import { FileChangedError } from './imss-grpc-client';
 import type { JobImageWithFile, JobRow, UploadStore } from './upload-store';
@@ -97,8 +98,8 @@ export class UploadQueue {
   private readonly circuits = new Map<string, Circuit>();
   private inFlight = 0;
   private stopped = false;
-  private pumping = false;
-  private pumpAgain = false;
+  /** Scheduling runs synchronously, once more if asked again while it runs (a task it started may finish at once). */
+  private readonly pumper = new Pump({ drain: () => this.pumpOnce(), halted: () => this.stopped });
   readonly options: QueueOptions;
 
   constructor(
@@ -217,20 +218,7 @@ export class UploadQueue {
   // ---------- scheduling ----------
 
   private pump(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        this.pumpOnce();
-      } while (this.pumpAgain && !this.stopped);
-    } finally {
-      this.pumping = false;
-    }
+    void this.pumper.request();
   }
 
   private pumpOnce(): void {
@@ -267,7 +255,7 @@ export class UploadQueue {
       this.store.updateJob(job.row.id, { state: 'delivering' });
       job.row.state = 'delivering';
       this.emitJob(job);
-      this.pumpAgain = true;
+      this.pump();
       return;
     }
     const waiting = job.images.some((i) => i.row.state === 'pending');
@@ -288,7 +276,7 @@ export class UploadQueue {
       if (failure.transient) {
         this.circuit(job.row.connection_id).failure(failure.message);
         job.jobAttempts += 1;
-        this.wakeLater(job, backoffMs(job.jobAttempts, this.options.retryBaseMs, this.options.retryCapMs, this.options.random));
+        this.wakeLater(job, backoffDelay(job.jobAttempts, retryPolicy(this.options.retryBaseMs, this.options.retryCapMs), this.options.random));
       } else if (kind === 'cancel') {
         // Already finished on the server: it cannot be cancelled, so follow it to delivery instead.
         this.store.updateJob(job.row.id, { state: 'delivering', error: failure.message });
@@ -496,7 +484,7 @@ export class UploadQueue {
       return this.failImage(job, img, `Gave up after ${img.attempts} attempts: ${failure.message}`, true);
     }
     img.row.state = 'pending';
-    const wait = backoffMs(img.attempts, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+    const wait = backoffDelay(img.attempts, retryPolicy(this.options.retryBaseMs, this.options.retryCapMs), this.options.random);
     img.retryTimer = setTimeout(() => {
       img.retryTimer = null;
       if (img.row.state === 'pending') job.ready.unshift(img);

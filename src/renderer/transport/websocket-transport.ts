@@ -1,3 +1,4 @@
+import { Listeners, stepDelay } from '../../shared/async';
 import type { ClientTransport, LinkStatus } from '../../shared/rpc/client';
 import { ServerFrame, type EventItem } from '../../shared/rpc/wire';
 
@@ -20,8 +21,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
   const Impl = options.WebSocketImpl ?? WebSocket;
   const callTimeoutMs = options.callTimeoutMs ?? 65_000;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
-  const eventListeners = new Set<(batch: readonly EventItem[]) => void>();
-  const statusListeners = new Set<(s: LinkStatus) => void>();
+  const reportListenerError = (err: unknown): void => console.error('a Printdeck listener failed:', err);
+  const eventListeners = new Listeners<[readonly EventItem[]]>(reportListenerError);
+  const statusListeners = new Listeners<[LinkStatus]>(reportListenerError);
   let status: LinkStatus = 'connecting';
   let socket: WebSocket | null = null;
   let nextId = 1;
@@ -32,7 +34,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
   const setStatus = (s: LinkStatus): void => {
     if (s === status) return;
     status = s;
-    for (const l of statusListeners) l(s);
+    statusListeners.emit(s);
   };
 
   const failPending = (message: string): void => {
@@ -67,7 +69,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
         clearTimeout(p.timer);
         p.resolve(f.result);
       } else if (f.t === 'events') {
-        for (const l of eventListeners) l(f.events);
+        eventListeners.emit(f.events);
       } else if (f.t === 'error') {
         console.warn('printdeck host refused a frame:', f.error.message);
       }
@@ -78,7 +80,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
       failPending('The connection to the Printdeck host was lost.');
       setStatus('closed');
       if (closed) return;
-      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 5000;
+      const delay = stepDelay(BACKOFF_MS, attempt, 5000);
       attempt += 1;
       reconnectTimer = setTimeout(connect, delay);
     };
@@ -103,12 +105,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Cl
       });
     },
     onEvents(listener) {
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
+      return eventListeners.add(listener);
     },
     onStatus(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
+      return statusListeners.add(listener);
     },
     status: () => status,
     close() {

@@ -1,8 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { toArmoryError } from '../../../src/main/cloud/armory/errors';
-import { parseEndpoint } from '../../../src/main/cloud/armory/endpoint';
-import { backoffDelay } from '../../../src/main/cloud/armory/retry';
+import { grpcEndpoint } from '../../../src/main/net/grpc';
+import { backoffDelay } from '../../../src/shared/async';
 import { durationSec, nextCursor, taskStatus, toCloudMessage, toCloudTask, toUpdates } from '../../../src/main/cloud/mapping';
 import { coverIdOf, sniffImage } from '../../../src/main/cloud/covers';
 import { newerThan } from '../../../src/main/cloud/inbox';
@@ -88,13 +88,13 @@ describe('cloud mapping', () => {
 
 describe('Armory client pieces', () => {
   it('reads TLS or plaintext from the address', () => {
-    expect(parseEndpoint('grpcs://armory.example.com')).toEqual({ target: 'armory.example.com:443', tls: true });
-    expect(parseEndpoint('grpc://127.0.0.1:5051')).toEqual({ target: '127.0.0.1:5051', tls: false });
-    expect(() => parseEndpoint('https://x')).toThrow(/grpcs:\/\//);
+    expect(grpcEndpoint('grpcs://armory.example.com', 'Armory')).toMatchObject({ target: 'armory.example.com:443', tls: true });
+    expect(grpcEndpoint('grpc://127.0.0.1:5051', 'Armory')).toMatchObject({ target: '127.0.0.1:5051', tls: false });
+    expect(() => grpcEndpoint('https://x', 'Armory')).toThrow(/Armory addresses start with grpcs:\/\//);
   });
 
   it('backs off exponentially with jitter, within bounds', () => {
-    const policy = { baseMs: 100, maxMs: 1000 };
+    const policy = { baseMs: 100, maxMs: 1000, jitter: 'equal' } as const;
     expect(backoffDelay(0, policy, () => 0)).toBe(50);
     expect(backoffDelay(0, policy, () => 1)).toBe(100);
     expect(backoffDelay(3, policy, () => 0)).toBe(400);

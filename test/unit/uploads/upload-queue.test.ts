@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UploadJobSummary } from '../../../src/shared/contract';
 import { openDatabase } from '../../../src/main/store/database';
-import { backoffMs } from '../../../src/main/uploads/circuit';
+import { backoffDelay } from '../../../src/shared/async';
+import { retryPolicy } from '../../../src/main/uploads/circuit';
 import { UploadQueue, type QueueOptions } from '../../../src/main/uploads/upload-queue';
 import { UploadStore } from '../../../src/main/uploads/upload-store';
 import { FakeImss } from '../../support/uploads-fake-imss';
@@ -221,12 +222,13 @@ describe('UploadQueue', () => {
   });
 });
 
-describe('backoffMs', () => {
-  it('grows exponentially with jitter and is capped', () => {
-    expect(backoffMs(0, 100, 10_000, () => 0)).toBe(50);
-    expect(backoffMs(3, 100, 10_000, () => 1)).toBe(800);
-    expect(backoffMs(20, 100, 10_000, () => 1)).toBe(10_000);
-    const spread = new Set(Array.from({ length: 20 }, () => backoffMs(4, 100, 10_000)));
+describe('upload retry waits', () => {
+  it('grow exponentially with equal jitter and are capped', () => {
+    const policy = retryPolicy(100, 10_000);
+    expect(backoffDelay(0, policy, () => 0)).toBe(50);
+    expect(backoffDelay(3, policy, () => 1)).toBe(800);
+    expect(backoffDelay(20, policy, () => 1)).toBe(10_000);
+    const spread = new Set(Array.from({ length: 20 }, () => backoffDelay(4, policy)));
     expect(spread.size).toBeGreaterThan(5);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Listeners } from '../../../src/shared/async';
 import { findModel } from '../../../src/main/printers/xyz/models';
 import { parseXyzAddress, printerFileName, readSettings } from '../../../src/main/printers/xyz/driver';
 import { capabilitiesFor } from '../../../src/main/printers/xyz/driver/device-status';
@@ -8,7 +9,6 @@ import { asciiBytes, queryRequest } from '../../../src/main/printers/xyz/protoco
 import {
   isXyzPort,
   findPortBySerialNumber,
-  Listeners,
   serialError,
   XyzTransportError,
   type XyzByteTransport,

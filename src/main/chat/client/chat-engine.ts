@@ -1,3 +1,4 @@
+import { Pump } from '../../../shared/async';
 import { ResponseCode } from '../../gen/skissm/common';
 import { ProtoMsg } from '../../gen/skissm/proto_msg';
 import { Plaintext } from '../../gen/skissm/plaintext';
@@ -55,8 +56,12 @@ export class ChatEngine implements EngineCore {
   keys: AccountKeys;
   serverKey: Uint8Array;
   private inbox: Promise<void> = Promise.resolve();
-  private pumping = false;
-  private pumpAgain = false;
+  /** The outbox worker: one drain at a time, once more if kicked meanwhile. */
+  private readonly outbox = new Pump({
+    drain: () => this.drainOutbox(),
+    halted: () => this.stopped,
+    settled: () => this.scheduleNextPump(),
+  });
   private pumpTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
@@ -212,8 +217,7 @@ export class ChatEngine implements EngineCore {
 
   // ── EngineCore hooks ──────────────────────────────────────────────────────────────────────────────
   kick(): void {
-    if (this.stopped) return;
-    void this.pump();
+    void this.outbox.request();
   }
 
   messagesChanged(rows: MessageRow[]): void {
@@ -389,25 +393,12 @@ export class ChatEngine implements EngineCore {
   }
 
   // ── the outbox worker ────────────────────────────────────────────────────────────────────────────
-  private async pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        for (;;) {
-          if (this.stopped) return;
-          const item = this.store.nextOutbox(Date.now());
-          if (!item) break;
-          await this.execute(item.id, item.body as OutboxBody, item.messageId, item.attempts);
-        }
-      } while (this.pumpAgain);
-    } finally {
-      this.pumping = false;
-      this.scheduleNextPump();
+  private async drainOutbox(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const item = this.store.nextOutbox(Date.now());
+      if (!item) return;
+      await this.execute(item.id, item.body as OutboxBody, item.messageId, item.attempts);
     }
   }
 

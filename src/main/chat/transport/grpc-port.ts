@@ -1,4 +1,5 @@
-import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { status, type ChannelCredentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { authMetadata, byStatus, callUnary, grpcEndpoint, type StatusTable, type UnaryMethod as GrpcUnaryMethod } from '../../net/grpc';
 import { E2eeBidiServiceClient, E2eeUnaryServiceClient } from '../../gen/skiserver/skiserver_service';
 import { PortError, type RequestOf, type ResponseOf, type SkiserverPort, type UnaryMethod } from '../protocol/skiserver-port';
 
@@ -20,30 +21,16 @@ const CHANNEL_OPTIONS = {
   'grpc.keepalive_timeout_ms': 10_000,
 };
 
-export function target(address: string): { host: string; creds: ChannelCredentials } {
-  const url = new URL(address);
-  const port = url.port || (url.protocol === 'grpcs:' ? '443' : '80');
-  return { host: `${url.hostname}:${port}`, creds: url.protocol === 'grpcs:' ? credentials.createSsl() : credentials.createInsecure() };
-}
-
-function kindOf(err: ServiceError): PortError['kind'] {
-  switch (err.code) {
-    case status.UNAVAILABLE:
-    case status.CANCELLED:
-    case status.RESOURCE_EXHAUSTED:
-    case status.ABORTED:
-      return 'unavailable';
-    case status.DEADLINE_EXCEEDED:
-      return 'deadline';
-    case status.UNAUTHENTICATED:
-      return 'unauthenticated';
-    case status.INTERNAL:
-    case status.UNKNOWN:
-      return 'internal';
-    default:
-      return 'rejected';
-  }
-}
+const KIND_BY_STATUS: StatusTable<PortError['kind']> = {
+  [status.UNAVAILABLE]: 'unavailable',
+  [status.CANCELLED]: 'unavailable',
+  [status.RESOURCE_EXHAUSTED]: 'unavailable',
+  [status.ABORTED]: 'unavailable',
+  [status.DEADLINE_EXCEEDED]: 'deadline',
+  [status.UNAUTHENTICATED]: 'unauthenticated',
+  [status.INTERNAL]: 'internal',
+  [status.UNKNOWN]: 'internal',
+};
 
 /**
  * SkiserverPort over grpc-js: every call has a deadline and carries `authorization: Bearer <auth>` once a
@@ -57,10 +44,10 @@ export class GrpcSkiserverPort implements SkiserverPort {
   reauthenticate: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: GrpcPortOptions) {
-    const { host, creds } = target(options.address);
-    this.host = host;
-    this.creds = creds;
-    this.unary = new E2eeUnaryServiceClient(host, creds, CHANNEL_OPTIONS);
+    const endpoint = grpcEndpoint(options.address, 'Skiserver');
+    this.host = endpoint.target;
+    this.creds = endpoint.credentials;
+    this.unary = new E2eeUnaryServiceClient(this.host, this.creds, CHANNEL_OPTIONS);
   }
 
   setToken(token: string | null): void {
@@ -68,9 +55,7 @@ export class GrpcSkiserverPort implements SkiserverPort {
   }
 
   metadata(): Metadata {
-    const md = new Metadata();
-    if (this.token) md.set(this.options.authHeader ?? 'authorization', `${this.options.authScheme ?? 'Bearer '}${this.token}`);
-    return md;
+    return authMetadata(this.token, { header: this.options.authHeader, scheme: this.options.authScheme });
   }
 
   /** A fresh bidi client on its own channel, so a stuck stream never blocks unary calls. */
@@ -90,16 +75,16 @@ export class GrpcSkiserverPort implements SkiserverPort {
     }
   }
 
-  private once<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: { timeoutMs?: number }): Promise<ResponseOf<M>> {
-    const deadline = Date.now() + (options.timeoutMs ?? this.options.defaultTimeoutMs ?? 15_000);
-    const fn = (this.unary as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
-    if (typeof fn !== 'function') return Promise.reject(new PortError('internal', `no such method ${method}`));
-    return new Promise((resolve, reject) => {
-      fn.call(this.unary, request, this.metadata(), { deadline }, (err: ServiceError | null, response: ResponseOf<M>) => {
-        if (err) reject(new PortError(kindOf(err), `${method}: ${err.details || err.message}`));
-        else resolve(response);
-      });
-    });
+  private async once<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: { timeoutMs?: number }): Promise<ResponseOf<M>> {
+    const fn = (this.unary as unknown as Record<string, GrpcUnaryMethod<RequestOf<M>, ResponseOf<M>> | undefined>)[method];
+    if (typeof fn !== 'function') throw new PortError('internal', `no such method ${method}`);
+    const deadlineMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 15_000;
+    try {
+      return await callUnary(this.unary, fn, request, { metadata: this.metadata(), deadlineMs });
+    } catch (err) {
+      const e = err as ServiceError;
+      throw new PortError(byStatus(e.code, KIND_BY_STATUS, 'rejected'), `${method}: ${e.details || e.message}`);
+    }
   }
 
   close(): void {

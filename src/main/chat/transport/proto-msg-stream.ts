@@ -1,4 +1,5 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { backoffDelay } from '../../../shared/async';
 import type { E2eeBidiServiceClient } from '../../gen/skiserver/skiserver_service';
 import type { ProtoMsg } from '../../gen/skissm/proto_msg';
 import type { Logger } from '../../log';
@@ -89,9 +90,9 @@ export class ProtoMsgStream {
   private scheduleReconnect(why: string): void {
     if (!this.running) return;
     this.setStatus('offline');
-    const delay = Math.min(this.options.maxBackoffMs ?? 30_000, (this.options.minBackoffMs ?? 500) * 2 ** this.attempt);
+    // ±25 %: streams dropped together (a server restart) do not all come back in the same instant.
+    const jittered = backoffDelay(this.attempt, { baseMs: this.options.minBackoffMs ?? 500, maxMs: this.options.maxBackoffMs ?? 30_000, jitter: { spread: 0.25 } });
     this.attempt = Math.min(this.attempt + 1, 10);
-    const jittered = Math.round(delay * (0.75 + Math.random() * 0.5));
     this.log.info(`stream closed (${why}); reconnecting in ${jittered} ms`);
     this.reconnectTimer = setTimeout(() => this.open(), jittered);
   }

@@ -1,4 +1,4 @@
-import { Metadata, status, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import {
   ArmoryClient,
   type GetPrintStatusResponse,
@@ -12,25 +12,18 @@ import {
   type LoginResponse,
   type RefreshTokenResponse,
 } from '../../gen/armory/v1/armory';
-import { channelCredentials, parseEndpoint } from './endpoint';
-import { isServiceError, toArmoryError } from './errors';
-import { backoffDelay, sleep, type BackoffPolicy } from './retry';
+import type { BackoffPolicy } from '../../../shared/async';
+import { authMetadata, callUnary, grpcEndpoint, isServiceError, withRetries, type UnaryMethod } from '../../net/grpc';
+import { toArmoryError } from './errors';
 
 export interface ArmoryApiOptions {
   /** Per-attempt deadline. */
   deadlineMs?: number;
   /** Extra attempts after an UNAVAILABLE answer. */
   retries?: number;
-  backoff?: BackoffPolicy;
+  backoff?: Omit<BackoffPolicy, 'jitter'>;
   random?: () => number;
 }
-
-type Unary<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
 
 /** Counts per RPC, for the benchmark and the log. */
 export type CallCounter = (rpc: string) => void;
@@ -50,8 +43,8 @@ export class ArmoryApi {
   onCall: CallCounter | null = null;
 
   constructor(address: string, options: ArmoryApiOptions = {}) {
-    const endpoint = parseEndpoint(address);
-    this.client = new ArmoryClient(endpoint.target, channelCredentials(endpoint), {
+    const endpoint = grpcEndpoint(address, 'Armory');
+    this.client = new ArmoryClient(endpoint.target, endpoint.credentials, {
       'grpc.initial_reconnect_backoff_ms': 300,
       'grpc.max_reconnect_backoff_ms': 5_000,
       'grpc.keepalive_time_ms': 60_000,
@@ -59,7 +52,8 @@ export class ArmoryApi {
     });
     this.deadlineMs = options.deadlineMs ?? 10_000;
     this.retries = options.retries ?? 3;
-    this.backoff = options.backoff ?? { baseMs: 250, maxMs: 4_000 };
+    // Equal jitter: the retries of many clients spread out, but none comes at once.
+    this.backoff = { ...(options.backoff ?? { baseMs: 250, maxMs: 4_000 }), jitter: 'equal' };
     this.random = options.random ?? Math.random;
   }
 
@@ -70,70 +64,58 @@ export class ArmoryApi {
 
   login(account: string, secret: { password: string } | { code: string }): Promise<LoginResponse> {
     const req = { account, password: 'password' in secret ? secret.password : '', code: 'code' in secret ? secret.code : '' };
-    return this.unary('Login', this.client.login.bind(this.client), req, null, {
+    return this.unary('Login', this.client.login, req, null, {
       passwordLogin: 'password' in secret,
       codeLogin: 'code' in secret,
     });
   }
 
   refreshToken(refreshToken: string): Promise<RefreshTokenResponse> {
-    return this.unary('RefreshToken', this.client.refreshToken.bind(this.client), { refreshToken }, null);
+    return this.unary('RefreshToken', this.client.refreshToken, { refreshToken }, null);
   }
 
   listMyMessages(token: string, req: ListMyMessagesRequest): Promise<ListMyMessagesResponse> {
-    return this.unary('ListMyMessages', this.client.listMyMessages.bind(this.client), req, token);
+    return this.unary('ListMyMessages', this.client.listMyMessages, req, token);
   }
 
   listMyTasks(token: string, req: ListMyTasksRequest): Promise<ListMyTasksResponse> {
-    return this.unary('ListMyTasks', this.client.listMyTasks.bind(this.client), req, token);
+    return this.unary('ListMyTasks', this.client.listMyTasks, req, token);
   }
 
   getSlicerResources(token: string, type: string): Promise<GetSlicerResourcesResponse> {
-    return this.unary('GetSlicerResources', this.client.getSlicerResources.bind(this.client), { type }, token);
+    return this.unary('GetSlicerResources', this.client.getSlicerResources, { type }, token);
   }
 
   listUserDevices(token: string): Promise<ListUserDevicesResponse> {
-    return this.unary('ListUserDevices', this.client.listUserDevices.bind(this.client), {}, token);
+    return this.unary('ListUserDevices', this.client.listUserDevices, {}, token);
   }
 
   getPrintStatus(token: string, force: boolean): Promise<GetPrintStatusResponse> {
-    return this.unary('GetPrintStatus', this.client.getPrintStatus.bind(this.client), { force }, token);
+    return this.unary('GetPrintStatus', this.client.getPrintStatus, { force }, token);
   }
 
   getTtCode(token: string, devId: string): Promise<GetTTCodeResponse> {
-    return this.unary('GetTTCode', this.client.getTtCode.bind(this.client), { devId }, token);
+    return this.unary('GetTTCode', this.client.getTtCode, { devId }, token);
   }
 
   private async unary<Req, Res>(
     rpc: string,
-    fn: Unary<Req, Res>,
+    fn: UnaryMethod<Req, Res>,
     request: Req,
     token: string | null,
     loginKind: { passwordLogin?: boolean; codeLogin?: boolean } = {},
   ): Promise<Res> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.attempt(rpc, fn, request, token);
-      } catch (err) {
-        const retryable = isServiceError(err) && err.code === status.UNAVAILABLE && attempt < this.retries && !this.controller.signal.aborted;
-        if (!retryable) throw toArmoryError(err, rpc, loginKind);
-        await sleep(backoffDelay(attempt, this.backoff, this.random), this.controller.signal).catch(() => undefined);
-      }
+    const signal = this.controller.signal;
+    try {
+      return await withRetries(
+        () => {
+          this.onCall?.(rpc);
+          return callUnary(this.client, fn, request, { metadata: authMetadata(token), deadlineMs: this.deadlineMs, signal });
+        },
+        { retries: this.retries, retryOn: (err) => isServiceError(err) && err.code === status.UNAVAILABLE, backoff: this.backoff, random: this.random, signal },
+      );
+    } catch (err) {
+      throw toArmoryError(err, rpc, loginKind);
     }
-  }
-
-  private attempt<Req, Res>(rpc: string, fn: Unary<Req, Res>, request: Req, token: string | null): Promise<Res> {
-    this.onCall?.(rpc);
-    const metadata = new Metadata();
-    if (token) metadata.set('authorization', `Bearer ${token}`);
-    return new Promise<Res>((resolve, reject) => {
-      const call = fn(request, metadata, { deadline: Date.now() + this.deadlineMs }, (err, res) => {
-        this.controller.signal.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(res);
-      });
-      const onAbort = () => call.cancel();
-      this.controller.signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 }

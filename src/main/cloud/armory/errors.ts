@@ -1,5 +1,6 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { AppError } from '../../../shared/rpc/result';
+import { byStatus, grpcFailure, isServiceError, type StatusTable } from '../../net/grpc';
 
 /** What went wrong on an Armory call, in the terms the account logic branches on. */
 export type ArmoryFailure =
@@ -25,9 +26,20 @@ export class ArmoryError extends AppError {
   }
 }
 
-export function isServiceError(err: unknown): err is ServiceError {
-  return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number';
-}
+type Mapper = (rpc: string, details: string, name: string) => ArmoryError;
+
+/** Every call but sign-in: status → the Armory failure and its words. */
+const BY_STATUS: StatusTable<Mapper> = {
+  [status.UNAUTHENTICATED]: () => new ArmoryError('unauthenticated', 'AUTH_REQUIRED', 'The cloud no longer accepts this sign-in; sign in again.'),
+  [status.INVALID_ARGUMENT]: (rpc, details) => new ArmoryError('refused', 'BAD_REQUEST', `Armory refused ${rpc}: ${details}`),
+  [status.FAILED_PRECONDITION]: (rpc, details) => new ArmoryError('refused', 'BAD_REQUEST', `Armory refused ${rpc}: ${details}`),
+  [status.PERMISSION_DENIED]: (rpc, details) => new ArmoryError('refused', 'FORBIDDEN', `Armory refused ${rpc}: ${details}`),
+  [status.UNAVAILABLE]: (_rpc, details) => new ArmoryError('unavailable', 'UNAVAILABLE', `The Armory cloud cannot be reached right now (${details}).`),
+  [status.DEADLINE_EXCEEDED]: (rpc) => new ArmoryError('timeout', 'TIMEOUT', `The Armory cloud did not answer ${rpc} in time.`),
+  [status.NOT_FOUND]: (_rpc, details) => new ArmoryError('not-found', 'NOT_FOUND', `Armory: ${details}`),
+  [status.RESOURCE_EXHAUSTED]: () => new ArmoryError('unavailable', 'UNAVAILABLE', 'The Armory cloud is rate-limiting this account; try again in a minute.'),
+};
+const OTHERWISE: Mapper = (rpc, details, name) => new ArmoryError('other', 'UNAVAILABLE', `Armory ${rpc} failed (${name}): ${details}`);
 
 /**
  * Maps a gRPC failure to a clear error. Login is special: UNAUTHENTICATED there means the
@@ -40,31 +52,16 @@ export function toArmoryError(err: unknown, rpc: string, opts: { codeLogin?: boo
     const text = err instanceof Error ? err.message : String(err);
     return new ArmoryError('other', 'INTERNAL', `Armory ${rpc} failed: ${text}`);
   }
-  const details = (err.details || err.message || '').slice(0, 300);
+  const { details, name } = grpcFailure(err, 300);
   const armoryCode = err.metadata?.get('armory-error-code')[0];
-  switch (err.code) {
-    case status.UNAUTHENTICATED:
-      if (opts.passwordLogin) return new ArmoryError('bad-credentials', 'AUTH_REQUIRED', 'The account or password is wrong.');
-      if (opts.codeLogin) return codeError(armoryCode, details);
-      return new ArmoryError('unauthenticated', 'AUTH_REQUIRED', 'The cloud no longer accepts this sign-in; sign in again.');
-    case status.INVALID_ARGUMENT:
-    case status.FAILED_PRECONDITION:
-      if (opts.codeLogin) return codeError(armoryCode, details);
-      if (opts.passwordLogin) return new ArmoryError('bad-credentials', 'AUTH_REQUIRED', `The cloud refused the sign-in: ${details}`);
-      return new ArmoryError('refused', 'BAD_REQUEST', `Armory refused ${rpc}: ${details}`);
-    case status.PERMISSION_DENIED:
-      return new ArmoryError('refused', 'FORBIDDEN', `Armory refused ${rpc}: ${details}`);
-    case status.UNAVAILABLE:
-      return new ArmoryError('unavailable', 'UNAVAILABLE', `The Armory cloud cannot be reached right now (${details}).`);
-    case status.DEADLINE_EXCEEDED:
-      return new ArmoryError('timeout', 'TIMEOUT', `The Armory cloud did not answer ${rpc} in time.`);
-    case status.NOT_FOUND:
-      return new ArmoryError('not-found', 'NOT_FOUND', `Armory: ${details}`);
-    case status.RESOURCE_EXHAUSTED:
-      return new ArmoryError('unavailable', 'UNAVAILABLE', 'The Armory cloud is rate-limiting this account; try again in a minute.');
-    default:
-      return new ArmoryError('other', 'UNAVAILABLE', `Armory ${rpc} failed (${status[err.code] ?? err.code}): ${details}`);
+  const refusedSignIn = err.code === status.INVALID_ARGUMENT || err.code === status.FAILED_PRECONDITION;
+  if (err.code === status.UNAUTHENTICATED || refusedSignIn) {
+    if (opts.codeLogin) return codeError(armoryCode, details);
+    if (opts.passwordLogin) {
+      return new ArmoryError('bad-credentials', 'AUTH_REQUIRED', refusedSignIn ? `The cloud refused the sign-in: ${details}` : 'The account or password is wrong.');
+    }
   }
+  return byStatus(err.code, BY_STATUS, OTHERWISE)(rpc, details, name);
 }
 
 function codeError(armoryCode: unknown, details: string): ArmoryError {

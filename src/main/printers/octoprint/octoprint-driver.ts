@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { Listeners } from '../../../shared/async';
 import type { TemperatureSample } from '../../../shared/contract';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
@@ -47,9 +48,9 @@ export class OctoPrintDriver implements PrinterDriver {
   private readonly session: PushSession | null;
   private readonly log: Logger;
   private current: DeviceStatus;
-  private readonly statusListeners = new Set<(s: DeviceStatus) => void>();
-  private readonly logListeners = new Set<(lines: string[]) => void>();
-  private readonly filesListeners = new Set<() => void>();
+  private readonly statusListeners: Listeners<[DeviceStatus]>;
+  private readonly logListeners: Listeners<[string[]]>;
+  private readonly filesListeners: Listeners<[]>;
   private readonly logBacklog: string[] = [];
   readonly temperatures = new TemperatureRing(TEMPERATURE_RING);
   private lastPayload: CurrentPayload | null = null;
@@ -69,6 +70,9 @@ export class OctoPrintDriver implements PrinterDriver {
     this.deviceId = this.current.deviceId;
     this.baseUrl = ctx.connection.address.replace(/\/+$/, '');
     this.log = ctx.log;
+    this.statusListeners = new Listeners((err) => this.log.error('status listener failed', err));
+    this.logListeners = new Listeners((err) => this.log.error('log listener failed', err));
+    this.filesListeners = new Listeners((err) => this.log.error('files listener failed', err));
     this.api = new OctoPrintApi(this.baseUrl, ctx.secret);
     this.statusIntervalMs = options.statusIntervalMs ?? 500;
     this.keyRecheckMs = options.keyRecheckMs ?? 5 * 60_000;
@@ -121,18 +125,15 @@ export class OctoPrintDriver implements PrinterDriver {
   }
 
   onStatus(listener: (status: DeviceStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   onLogs(listener: (lines: string[]) => void): () => void {
-    this.logListeners.add(listener);
-    return () => this.logListeners.delete(listener);
+    return this.logListeners.add(listener);
   }
 
   onFilesChanged(listener: () => void): () => void {
-    this.filesListeners.add(listener);
-    return () => this.filesListeners.delete(listener);
+    return this.filesListeners.add(listener);
   }
 
   terminalBacklog(): string[] {
@@ -345,7 +346,7 @@ export class OctoPrintDriver implements PrinterDriver {
       case 'FileAdded':
       case 'FileRemoved':
       case 'UpdatedFiles':
-        for (const listener of this.filesListeners) listener();
+        this.filesListeners.emit();
         return;
       case 'Error':
         this.log.warn(`OctoPrint reported an error: ${event.payload.error.slice(0, 300)}`);
@@ -367,7 +368,7 @@ export class OctoPrintDriver implements PrinterDriver {
     const bounded = lines.slice(-LOG_BACKLOG).map((l) => l.slice(0, 1000));
     this.logBacklog.push(...bounded);
     if (this.logBacklog.length > LOG_BACKLOG) this.logBacklog.splice(0, this.logBacklog.length - LOG_BACKLOG);
-    for (const listener of this.logListeners) listener(bounded);
+    this.logListeners.emit(bounded);
   }
 
   /** Keeps the newest status and sends it at most every `statusIntervalMs`. */
@@ -387,13 +388,7 @@ export class OctoPrintDriver implements PrinterDriver {
   private emitNow(): void {
     this.lastEmitAt = Date.now();
     this.current = { ...this.current, updatedAt: this.lastEmitAt };
-    for (const listener of this.statusListeners) {
-      try {
-        listener(this.current);
-      } catch (err) {
-        this.log.error('status listener failed', err);
-      }
-    }
+    this.statusListeners.emit(this.current);
   }
 }
 

@@ -1,3 +1,4 @@
+import { backoffDelay, jittered } from '../../../shared/async';
 import type { Logger } from '../../log';
 import type { OctoPrintApi } from './octoprint-api';
 import { authMessage, decodePushMessage, throttleMessage, type PushMessage } from './protocol';
@@ -64,8 +65,9 @@ export class PushSession {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const jitter = Math.round(Math.random() * (this.options.startJitterMs ?? 500));
-    this.retryTimer = setTimeout(() => void this.connect(), jitter);
+    // Full jitter: servers added together (a restart of Printdeck) do not all connect at once.
+    const wait = jittered(this.options.startJitterMs ?? 500, 'full');
+    this.retryTimer = setTimeout(() => void this.connect(), wait);
   }
 
   stop(): void {
@@ -173,9 +175,9 @@ export class PushSession {
     if (gen !== this.generation || !this.running) return;
     this.tearDown();
     this.failures++;
-    const backoff = Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** Math.min(this.failures - 1, 10));
-    const jittered = Math.round(backoff * (0.8 + Math.random() * 0.4));
-    const wait = delayMs ?? jittered;
+    // ±20 %: a server's clients that lost it together come back spread out.
+    const policy = { baseMs: this.backoffInitialMs, maxMs: this.backoffMaxMs, jitter: { spread: 0.2 } } as const;
+    const wait = delayMs ?? backoffDelay(Math.min(this.failures - 1, 10), policy);
     this.events.offline(reason, wait);
     this.retryTimer = setTimeout(() => void this.connect(), wait);
     this.retryTimer.unref?.();

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { stepDelay } from '../../../../shared/async';
 import { AppError } from '../../../../shared/rpc/result';
 import { isXyzProtocolError } from '../protocol';
 import { XyzTransportError } from '../transport';
@@ -16,22 +18,18 @@ export function toAppError(name: string, err: unknown): AppError {
   return new AppError('INTERNAL', `${name}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new XyzCancelledError());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new XyzCancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`; an abort ends the wait with XyzCancelledError, the driver's word for "stopped". */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch {
+    throw new XyzCancelledError();
+  }
+}
+
+/** The wait before busy retry number `attempt` (from 1), from the timings' table. */
+export function busyWait(backoffMs: readonly number[], attempt: number): number {
+  return stepDelay(backoffMs, attempt - 1, 1_000);
 }
 
 /** Retries `fn` while the printer says it is busy, waiting longer each time (spec §7 item 3). */
@@ -46,7 +44,7 @@ export async function withBusyRetry<T>(
       return await fn();
     } catch (err) {
       if (!(err instanceof XyzRejectedError && err.busy) || attempt >= maxTries) throw err;
-      await sleep(backoffMs[Math.min(attempt - 1, backoffMs.length - 1)] ?? 1_000, signal);
+      await sleep(busyWait(backoffMs, attempt), signal);
     }
   }
 }

@@ -18,7 +18,8 @@ import {
   type XyzJsonResponse,
   type XyzStatus,
 } from '../protocol';
-import { Listeners, TcpCommandChannel, TcpTransport, XyzTransportError, type TcpTarget } from '../transport';
+import { Listeners } from '../../../../shared/async';
+import { TcpCommandChannel, TcpTransport, XyzTransportError, type TcpTarget } from '../transport';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError, type XyzBackend } from './backend';
 import type { UploadSource } from './upload-source';
 

@@ -3,7 +3,7 @@ import { AppError } from '../../../../shared/rpc/result';
 import type { XyzContainer, XyzModel } from '../models';
 import { normaliseStateCode, XYZ_ERROR_UNSUPPORTED_FILE_VERSION, type XyzStatus } from '../protocol';
 import { XyzCancelledError, type XyzBackend } from './backend';
-import { sleep, withBusyRetry } from './errors';
+import { busyWait, sleep, withBusyRetry } from './errors';
 import type { XyzDriverTimings } from './options';
 import { prepareUpload, type UploadSource } from './upload-source';
 
@@ -50,7 +50,7 @@ async function preflight(host: PrintHost, signal: AbortSignal): Promise<XyzStatu
     }
     if (isBusy(status)) {
       if (attempt >= busyMaxTries) throw new AppError('DEVICE_ERROR', `${host.name} stayed busy; try again later.`);
-      await sleep(busyBackoffMs[Math.min(attempt - 1, busyBackoffMs.length - 1)] ?? 1_000, signal);
+      await sleep(busyWait(busyBackoffMs, attempt), signal);
       continue;
     }
     const errors = realErrors(status);

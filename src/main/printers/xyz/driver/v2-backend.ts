@@ -9,7 +9,8 @@ import {
   type XyzField,
   type XyzStatus,
 } from '../protocol';
-import { Listeners, type XyzByteTransport, type XyzTransportError } from '../transport';
+import { Listeners } from '../../../../shared/async';
+import type { XyzByteTransport, XyzTransportError } from '../transport';
 import { XyzCancelledError, XyzNoAnswerError, XyzRejectedError, type XyzBackend } from './backend';
 import type { UploadSource } from './upload-source';
 import { V2_TIMEOUTS, type V2Line, type V2Reply, type V2Timeouts } from './v2-line';

@@ -8,7 +8,8 @@ import {
   type XyzReplyEvent,
   type XyzRequest,
 } from '../protocol';
-import { Listeners, XyzTransportError, type XyzByteTransport } from '../transport';
+import { Listeners } from '../../../../shared/async';
+import { XyzTransportError, type XyzByteTransport } from '../transport';
 
 export interface SendOptions {
   /** Settle-mode requests (TCP config/action, uploadDidFinish): how long to listen for optional replies. */

@@ -1,3 +1,4 @@
+import { Listeners, SingleFlight, stepDelay } from '../../../../shared/async';
 import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../../devices/driver';
 import type { DriverContext } from '../../../devices/fleet';
 import type { DeviceProblem, DeviceStatus, LinkState } from '../../../../shared/domain/device';
@@ -31,7 +32,7 @@ export class XyzDriver implements PrinterDriver {
   private readonly name: string;
   private readonly address: XyzAddress | null;
   private readonly settings: XyzConnectionSettings;
-  private readonly listeners = new Set<(status: DeviceStatus) => void>();
+  private readonly listeners: Listeners<[DeviceStatus]>;
   private snapshot: DeviceStatus;
   private link: LinkState = 'connecting';
   private linkProblem: DeviceProblem | null = null;
@@ -43,7 +44,8 @@ export class XyzDriver implements PrinterDriver {
   private timer: NodeJS.Timeout | null = null;
   private reconnectAttempt = 0;
   private failures = 0;
-  private inFlight: Promise<void> | null = null;
+  /** Status polls: at most one at a time (the timer's and a command's share one). */
+  private readonly statusPoll = new SingleFlight(() => this.fetchStatus());
   private printing = false;
   private readonly log: Logger;
 
@@ -54,6 +56,7 @@ export class XyzDriver implements PrinterDriver {
     this.deviceId = `xyz:${ctx.connection.id}`;
     this.name = ctx.connection.name;
     this.log = ctx.log;
+    this.listeners = new Listeners((err) => this.log.error('status listener failed', err));
     this.settings = readSettings(ctx.connection.options, deps.timings);
     let address: XyzAddress | null = null;
     try {
@@ -89,8 +92,7 @@ export class XyzDriver implements PrinterDriver {
   }
 
   onStatus(listener: (status: DeviceStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async print(request: PrintRequest, onProgress: (p: TransferProgress) => void, signal: AbortSignal): Promise<void> {
@@ -258,8 +260,7 @@ export class XyzDriver implements PrinterDriver {
   }
 
   private scheduleReconnect(): void {
-    const delays = this.timings.reconnectMs;
-    const delay = delays[Math.min(this.reconnectAttempt, delays.length - 1)] ?? 5_000;
+    const delay = stepDelay(this.timings.reconnectMs, this.reconnectAttempt, 5_000);
     this.reconnectAttempt++;
     this.schedule(delay, () => this.connect());
   }
@@ -288,7 +289,7 @@ export class XyzDriver implements PrinterDriver {
 
   /** Polls now (after a command, during a print) and returns the fresh status. */
   private async refreshNow(): Promise<XyzStatus> {
-    if (this.inFlight) await this.inFlight;
+    await this.statusPoll.idle();
     await this.refresh();
     this.backend(); // throws UNAVAILABLE when that poll found the printer gone
     if (!this.xyz) throw new AppError('UNAVAILABLE', `${this.name} has not reported its status.`);
@@ -297,10 +298,7 @@ export class XyzDriver implements PrinterDriver {
 
   /** One status poll; at most one at a time. Never throws. */
   private refresh(): Promise<void> {
-    this.inFlight ??= this.fetchStatus().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    return this.statusPoll.run();
   }
 
   private async fetchStatus(): Promise<void> {
@@ -345,12 +343,6 @@ export class XyzDriver implements PrinterDriver {
 
   private publish(): void {
     this.snapshot = this.build();
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.snapshot);
-      } catch (err) {
-        this.log.error('status listener failed', err);
-      }
-    }
+    this.listeners.emit(this.snapshot);
   }
 }

@@ -1,6 +1,7 @@
 import { SerialPort } from 'serialport';
 import { serialError } from './os-errors';
-import { Listeners, XyzTransportError, type XyzByteTransport } from './transport';
+import { Listeners } from '../../../../shared/async';
+import { XyzTransportError, type XyzByteTransport } from './transport';
 
 /** Line settings of every da Vinci port (spec §2.2): 115200 8N1, no flow control. */
 export const XYZ_SERIAL_SETTINGS = {

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { XYZ_TCP_CONNECT_TIMEOUT_MS } from '../protocol';
 import { socketError } from './os-errors';
-import { Listeners, XyzTransportError, type XyzByteTransport } from './transport';
+import { Listeners } from '../../../../shared/async';
+import { XyzTransportError, type XyzByteTransport } from './transport';
 
 export interface TcpTarget {
   host: string;

@@ -44,24 +44,3 @@ export class XyzTransportError extends Error {
 export function isTransportError(value: unknown): value is XyzTransportError {
   return value instanceof XyzTransportError;
 }
-
-/** Listener set with isolation: one throwing listener does not stop the others. */
-export class Listeners<A extends unknown[]> {
-  private readonly set = new Set<(...args: A) => void>();
-  add(listener: (...args: A) => void): () => void {
-    this.set.add(listener);
-    return () => this.set.delete(listener);
-  }
-  emit(...args: A): void {
-    for (const l of [...this.set]) {
-      try {
-        l(...args);
-      } catch {
-        // A listener's failure is its own; the transport keeps going.
-      }
-    }
-  }
-  clear(): void {
-    this.set.clear();
-  }
-}
