@@ -19,7 +19,8 @@ import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import type { ListPorts } from './printers/discovery/usb-discovery';
 import { createPrintersModule } from './printers/printers-module';
 import { deviceProviders } from './printers/registry';
-import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
+import { localPortOf } from './printers/discovery/usb-discovery';
+import { createRegistrar, type CallContext, type Handlers, type Registrar } from './rpc/registrar';
 import { openDatabase } from './store/database';
 import { SecretStore, type KeyProvider } from './store/secrets';
 import { createUploadsModule } from './uploads/uploads-module';
@@ -55,6 +56,7 @@ export class Hub {
   private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
   private readonly unsubscribeConnections: () => void;
+  private readonly offersPort: (address: string) => boolean;
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -86,6 +88,7 @@ export class Hub {
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
     this.modules = [printers, octoprint, cloud, chat, uploads];
+    this.offersPort = printers.offersPort;
     const handlers: Handlers = {
       ...this.coreHandlers(),
       ...printers.handlers,
@@ -176,6 +179,16 @@ export class Hub {
     for (const c of this.connections.stored()) if (c.origin === 'demo') this.connections.remove(c.id);
   }
 
+  /**
+   * Over the network, a da Vinci connection may reach a local serial port only if discovery
+   * offers it (a da Vinci is plugged in there); otherwise a browser could make the host write
+   * printer queries to any terminal. The desktop window and in-process callers name ports freely.
+   */
+  private refuseUnofferedPort(kind: ConnectionKind, address: string, call: CallContext): void {
+    if (call.transport !== 'websocket' || kind !== 'xyz' || !localPortOf(address) || this.offersPort(address)) return;
+    throw new AppError('FORBIDDEN', 'Over the network, add a USB printer from the printers Printdeck found (discovery), not by naming a port.', 'address');
+  }
+
   private demoState() {
     return this.demo.state((sim) => this.demoConnectionIds.get(sim.id) ?? null);
   }
@@ -185,8 +198,17 @@ export class Hub {
       'app.info': (_req: unknown, call: { transport: string }) => this.info(call.transport === 'websocket' ? 'websocket' : 'ipc'),
       'notifications.list': () => this.notifications.list(),
       'connections.list': () => this.connections.list(),
-      'connections.add': (req: Parameters<ConnectionService['add']>[0]) => this.connections.add(req),
-      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => this.connections.update(req),
+      'connections.add': (req: Parameters<ConnectionService['add']>[0], call: CallContext) => {
+        this.refuseUnofferedPort(req.kind, req.address, call);
+        return this.connections.add(req);
+      },
+      'connections.update': (req: Parameters<ConnectionService['update']>[0], call: CallContext) => {
+        if (req.address !== undefined) {
+          const current = this.connections.get(req.id);
+          if (req.address !== current.address) this.refuseUnofferedPort(current.kind, req.address, call);
+        }
+        return this.connections.update(req);
+      },
       'connections.remove': (req: { id: string }) => {
         this.connections.remove(req.id);
         return ACK;

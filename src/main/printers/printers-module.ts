@@ -12,7 +12,7 @@ const ACK = { done: true as const };
 export function createPrintersModule(
   ctx: DomainContext,
   options: { listPorts?: ListPorts } = {},
-): DomainModule<HandlersOf<typeof printerCalls>> {
+): DomainModule<HandlersOf<typeof printerCalls>> & { offersPort(address: string): boolean } {
   const staging = ctx.staging;
   const discovery = new UsbDiscovery(options.listPorts ?? listSerialPorts, ctx.connections, ctx.events, ctx.log.child('discovery'));
   const unsubscribeConnections = ctx.connections.onChange(() => discovery.connectionsChanged());
@@ -32,6 +32,7 @@ export function createPrintersModule(
   const driver = (deviceId: string) => ctx.fleet.driver(deviceId);
 
   return {
+    offersPort: (address) => discovery.offers(address),
     handlers: {
       'devices.list': () => ctx.fleet.list(),
       'printers.print': async (req, call) => ({
