@@ -11,6 +11,7 @@ import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionService } from './connections/connection-service';
 import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
+import { PickedFiles } from './files/picked-files';
 import { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
@@ -51,6 +52,8 @@ export class Hub {
   readonly notifications: NotificationCenter;
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
+  /** Paths the desktop preload registered for dropped and picked files (see src/main/electron/ipc.ts). */
+  readonly picked = new PickedFiles();
   private readonly modules: DomainModule<unknown>[];
   private readonly demo: DemoFleet;
   private readonly staging: FileStaging;
@@ -80,6 +83,7 @@ export class Hub {
       secrets,
       fleet: this.fleet,
       staging: this.staging,
+      picked: this.picked,
       log,
     };
     const printers = createPrintersModule({ ...ctx, log: log.child('printers') }, options.listPorts ? { listPorts: options.listPorts } : {});

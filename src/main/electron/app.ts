@@ -25,7 +25,7 @@ export function runDesktopApp(): void {
   const open = (): void => {
     if (!hub) return;
     window = createMainWindow(path.join(__dirname, '../preload/index.js'));
-    const stopServing = serveWindow(window, hub.registrar, hub.events, log.child('ipc'));
+    const stopServing = serveWindow(window, hub.registrar, hub.events, log.child('ipc'), hub.picked);
     window.on('closed', () => {
       stopServing();
       window = null;

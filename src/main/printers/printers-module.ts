@@ -36,7 +36,7 @@ export function createPrintersModule(
     handlers: {
       'devices.list': () => ctx.fleet.list(),
       'printers.print': async (req, call) => ({
-        transferId: await transfers.start(req.deviceId, req.file, req.name, call.transport === 'websocket'),
+        transferId: await transfers.start(req.deviceId, await ctx.picked.admitSource(req.file, call, 'file'), req.name, call.transport === 'websocket'),
       }),
       'printers.cancelTransfer': (req) => {
         transfers.cancel(req.deviceId);

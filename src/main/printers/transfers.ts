@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileSource, TransferProgress } from '../../shared/contract';
+import type { TransferProgress } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import type { EventHub } from '../events/event-hub';
 import type { FileStaging } from '../files/staging';
 import type { Logger } from '../log';
 import type { NotificationCenter } from '../notifications/notification-center';
 import type { Fleet } from './fleet';
+import type { AdmittedSource } from '../files/picked-files';
 
 const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
 
@@ -26,7 +27,7 @@ export class TransferService {
     private readonly log: Logger,
   ) {}
 
-  async start(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+  async start(deviceId: string, source: AdmittedSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
     const driver = this.fleet.driver(deviceId);
     const status = driver.status();
     if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
@@ -35,7 +36,9 @@ export class TransferService {
 
     const file = await this.resolve(source, viaBrowser);
     const fileName = name ?? file.name;
-    if (!PRINTABLE.has(path.extname(fileName).toLowerCase())) {
+    // A local file is judged by its real name, not by the label the caller gives it.
+    const realName = source.kind === 'path' ? file.path : fileName;
+    if (!PRINTABLE.has(path.extname(fileName).toLowerCase()) || !PRINTABLE.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `Printdeck prints .gcode and .3w files; "${fileName}" is neither.`, 'file');
     }
     const transferId = randomUUID();
@@ -87,7 +90,7 @@ export class TransferService {
     this.current.delete(deviceId);
   }
 
-  private async resolve(source: FileSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+  private async resolve(source: AdmittedSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
     if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
     // A browser must not name files on the host's disk; it sends them with files.stage*.
     if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');

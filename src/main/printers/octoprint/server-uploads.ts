@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileSource, OctoprintUploadProgress } from '../../../shared/contract';
+import type { OctoprintUploadProgress } from '../../../shared/contract';
 import { AppError } from '../../../shared/rpc/result';
 import type { EventHub } from '../../events/event-hub';
 import type { FileStaging } from '../../files/staging';
 import type { Logger } from '../../log';
 import type { OctoPrintDriver } from './octoprint-driver';
+import type { AdmittedSource } from '../../files/picked-files';
 
 /** What OctoPrint stores without a slicer [verified: others are 415]. */
 const ACCEPTED = new Set(['.gcode', '.gco', '.g']);
@@ -27,7 +28,7 @@ export class ServerUploads {
 
   async start(
     driver: OctoPrintDriver,
-    source: FileSource,
+    source: AdmittedSource,
     options: { name?: string | undefined; select?: boolean | undefined; print?: boolean | undefined },
     viaBrowser: boolean,
   ): Promise<string> {
@@ -38,7 +39,9 @@ export class ServerUploads {
     }
     const file = await this.resolve(source, viaBrowser);
     const fileName = options.name ?? file.name;
-    if (!ACCEPTED.has(path.extname(fileName).toLowerCase())) {
+    // A local file is judged by its real name, not by the label the caller gives it.
+    const realName = source.kind === 'path' ? file.path : fileName;
+    if (!ACCEPTED.has(path.extname(fileName).toLowerCase()) || !ACCEPTED.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `OctoPrint stores G-code (.gcode, .gco, .g); "${fileName}" is not.`, 'name');
     }
     const uploadId = randomUUID();
@@ -102,7 +105,7 @@ export class ServerUploads {
     for (const id of [...this.current.keys()]) this.forget(id);
   }
 
-  private async resolve(source: FileSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+  private async resolve(source: AdmittedSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
     if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
     if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');
     if (!path.isAbsolute(source.path)) throw new AppError('BAD_REQUEST', 'The file path must be absolute.', 'file');
