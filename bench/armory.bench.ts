@@ -51,6 +51,7 @@ function context(): DomainContext {
     connections: null as never,
     fleet: null as never,
     staging: null as never,
+    picked: null as never,
     secrets: {
       get: (id: string) => secrets.get(id) ?? null,
       set: (id: string, v: string) => void secrets.set(id, v),

@@ -11,6 +11,20 @@ export function hasSocat(): boolean {
   }
 }
 
+let pdeathsig: boolean | null = null;
+
+/**
+ * The command line that runs `command` so that it dies with this process, even on `kill -9`
+ * (which runs no exit handler): on Linux, `setpriv --pdeathsig KILL` (util-linux) asks the kernel
+ * to kill the child when its parent goes, then execs the command in place (same pid). Where
+ * setpriv is missing the command runs as it is, and a hard kill can leave it behind.
+ */
+export function diesWithParent(command: string, args: string[], platform: NodeJS.Platform = process.platform): [string, string[]] {
+  if (platform !== 'linux') return [command, args];
+  pdeathsig ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' }).status === 0;
+  return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+}
+
 /**
  * A pty pair made by `socat -d -d pty,raw,echo=0,link=HOST pty,raw,echo=0,link=SIM`: the driver
  * opens HOST as if it were the printer's USB port, the simulator reads SIM. Killing socat is
@@ -35,9 +49,9 @@ export class PtyLink {
   async plug(): Promise<void> {
     await this.unplugging;
     if (this.socat) return;
-    const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.hostPath}`, `pty,raw,echo=0,link=${this.simPath}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // socat must not outlive the host (a `kill -9` of `printdeck serve --demo` would leave it running).
+    const [command, args] = diesWithParent('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.hostPath}`, `pty,raw,echo=0,link=${this.simPath}`]);
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.socat = child;
     child.stderr?.resume();
     child.once('exit', () => {

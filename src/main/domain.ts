@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { ConnectionService } from './connections/connection-service';
 import type { Fleet } from './devices/fleet';
 import type { EventHub } from './events/event-hub';
+import type { PickedFiles } from './files/picked-files';
 import type { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import type { NotificationCenter } from './notifications/notification-center';
@@ -21,6 +22,8 @@ export interface DomainContext {
   fleet: Fleet;
   /** Files browsers sent over the API (files.stage*), shared by the domains that take files. */
   staging: FileStaging;
+  /** Files the desktop user dropped or picked (tokens), and who may name host paths. */
+  picked: PickedFiles;
   log: Logger;
 }
 

@@ -10,13 +10,15 @@ import type { DemoFleetPort, DemoSimulator } from './demo-fleet-port';
 import { Fleet, type ProviderFactory } from './devices/fleet';
 import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
+import { PickedFiles } from './files/picked-files';
 import { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import { NotificationCenter } from './notifications/notification-center';
 import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import type { ListPorts } from './printers/discovery/usb-discovery';
 import { createPrintersModule } from './printers/printers-module';
-import { createRegistrar, type Handlers, type Registrar } from './rpc/registrar';
+import { localPortOf } from './printers/discovery/usb-discovery';
+import { createRegistrar, type CallContext, type Handlers, type Registrar } from './rpc/registrar';
 import { openDatabase } from './store/database';
 import { SecretStore, type KeyProvider } from './store/secrets';
 import { createUploadsModule } from './uploads/uploads-module';
@@ -50,12 +52,15 @@ export class Hub {
   readonly notifications: NotificationCenter;
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
+  /** Paths the desktop preload registered for dropped and picked files (see src/main/electron/ipc.ts). */
+  readonly picked = new PickedFiles();
   private readonly modules: DomainModule<unknown>[];
   private readonly demo: DemoFleetPort | null;
   private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
   /** The fleet's providers follow the connections of every kind it has a family for. */
   private readonly deviceConnections: ConnectionRuntimes<void>;
+  private readonly offersPort: (address: string) => boolean;
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -79,6 +84,7 @@ export class Hub {
       secrets,
       fleet: this.fleet,
       staging: this.staging,
+      picked: this.picked,
       log,
     };
     const printers = createPrintersModule(
@@ -90,6 +96,7 @@ export class Hub {
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
     this.modules = [printers, octoprint, cloud, chat, uploads];
+    this.offersPort = printers.offersPort;
     const handlers: Handlers = {
       ...this.coreHandlers(),
       ...printers.handlers,
@@ -183,6 +190,16 @@ export class Hub {
     for (const c of this.connections.stored()) if (c.origin === 'demo') this.connections.remove(c.id);
   }
 
+  /**
+   * Over the network, a da Vinci connection may reach a local serial port only if discovery
+   * offers it (a da Vinci is plugged in there); otherwise a browser could make the host write
+   * printer queries to any terminal. The desktop window and in-process callers name ports freely.
+   */
+  private refuseUnofferedPort(kind: ConnectionKind, address: string, call: CallContext): void {
+    if (call.transport !== 'websocket' || kind !== 'xyz' || !localPortOf(address) || this.offersPort(address)) return;
+    throw new AppError('FORBIDDEN', 'Over the network, add a USB printer from the printers Printdeck found (discovery), not by naming a port.', 'address');
+  }
+
   private demoState(): DemoState {
     return this.demo?.state((sim) => this.demoConnectionIds.get(sim.id) ?? null) ?? { running: false, simulators: [] };
   }
@@ -192,10 +209,17 @@ export class Hub {
       'app.info': (_req: unknown, call: { transport: string }) => this.info(call.transport === 'websocket' ? 'websocket' : 'ipc'),
       'notifications.list': () => this.notifications.list(),
       'connections.list': () => this.connections.list(),
-      'connections.add': (req: Parameters<ConnectionService['add']>[0]) => this.connections.add(req),
-      'connections.update': (req: Parameters<ConnectionService['update']>[0]) => {
+      'connections.add': (req: Parameters<ConnectionService['add']>[0], call: CallContext) => {
+        this.refuseUnofferedPort(req.kind, req.address, call);
+        return this.connections.add(req);
+      },
+      'connections.update': (req: Parameters<ConnectionService['update']>[0], call: CallContext) => {
         const secretRefused = secretProblem(this.connections.get(req.id).kind, req.secret);
         if (secretRefused) throw new AppError('BAD_REQUEST', secretRefused, 'secret');
+        if (req.address !== undefined) {
+          const current = this.connections.get(req.id);
+          if (req.address !== current.address) this.refuseUnofferedPort(current.kind, req.address, call);
+        }
         return this.connections.update(req);
       },
       'connections.remove': (req: { id: string }) => {

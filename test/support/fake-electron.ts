@@ -61,5 +61,7 @@ export class FakeElectronBus {
   };
 
   readonly ipcMain = { handle: () => {} };
-  readonly webUtils = { getPathForFile: () => '/tmp/x' };
+  /** Paths of the Files the "user" dropped; any other File (one the page built) has none, as in Electron. */
+  readonly droppedFiles = new Map<unknown, string>();
+  readonly webUtils = { getPathForFile: (file: unknown): string => this.droppedFiles.get(file) ?? '' };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { defaultDemoFleet } from '../../../sim/demo/plan';
 import { Hub } from '../hub';
 import { createLogger } from '../log';
@@ -9,6 +9,7 @@ import { refuseGlobalIpc, serveWindow } from './ipc';
 import { nativeNotifier } from './notifier';
 import { SafeStorageKeyProvider } from './safe-storage-key';
 import { hardenWebContents } from './security';
+import { notificationTarget, shellPolicy } from './shell-policy';
 import { createMainWindow } from './window';
 
 /** The desktop app: one window over the same Hub the headless host serves. */
@@ -25,7 +26,7 @@ export function runDesktopApp(): void {
   const open = (): void => {
     if (!hub) return;
     window = createMainWindow(path.join(__dirname, '../preload/index.js'));
-    const stopServing = serveWindow(window, hub.registrar, hub.events, log.child('ipc'));
+    const stopServing = serveWindow(window, hub.registrar, hub.events, log.child('ipc'), hub.picked);
     window.on('closed', () => {
       stopServing();
       window = null;
@@ -40,6 +41,8 @@ export function runDesktopApp(): void {
   });
 
   app.whenReady().then(async () => {
+    const { menu } = shellPolicy(app.isPackaged, process.platform);
+    if (menu !== 'electron-default') Menu.setApplicationMenu(menu && Menu.buildFromTemplate(menu));
     hardenWebContents(log);
     refuseGlobalIpc(log);
     serveAppProtocol(path.join(__dirname, '../renderer'));
@@ -53,9 +56,13 @@ export function runDesktopApp(): void {
       return;
     }
     hub.notifications.setDesktopNotifier(
-      nativeNotifier(() => {
-        window?.show();
-        window?.focus();
+      nativeNotifier((route) => {
+        if (!window) return;
+        const target = notificationTarget(route);
+        // Same document, new hash: the renderer's router follows it (no will-navigate, no reload).
+        if (target) void window.loadURL(target);
+        window.show();
+        window.focus();
       }),
     );
     if (process.argv.includes('--demo')) await hub.startDemo().catch((err: unknown) => log.error('demo fleet failed', err));

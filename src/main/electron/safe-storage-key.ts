@@ -4,13 +4,16 @@ import path from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretsBackend } from '../../shared/contract';
 import type { Logger } from '../log';
+import { KeyFileProvider } from '../store/key-file';
 import type { KeyProvider } from '../store/secrets';
+import { planSecretsKey } from './safe-storage-policy';
 
 const WRAPPED_KEY_FILE = 'secrets.key.safe';
 
 /**
  * The data key lives on disk only wrapped by the OS keychain through safeStorage (async API).
  * On Linux without a keyring the backend is `basic_text`: it still works, but the UI warns.
+ * With no keychain at all the key goes to a 0600 file and the UI warns (see planSecretsKey).
  */
 export class SafeStorageKeyProvider implements KeyProvider {
   backend: SecretsBackend = { kind: 'safeStorage', warning: null };
@@ -21,20 +24,12 @@ export class SafeStorageKeyProvider implements KeyProvider {
   ) {}
 
   async getKey(): Promise<Buffer> {
-    if (!(await safeStorage.isAsyncEncryptionAvailable())) {
-      throw new Error('The system keychain is not available, so Printdeck cannot protect its secrets.');
-    }
-    if (process.platform === 'linux') {
-      const backend = safeStorage.getSelectedStorageBackend();
-      if (backend === 'basic_text' || backend === 'unknown') {
-        this.backend = {
-          kind: 'safeStorage',
-          warning:
-            'No desktop keyring was found (GNOME Keyring or KWallet), so saved API keys and passwords are protected only by a fixed key. Install and unlock a keyring, then restart Printdeck.',
-        };
-        this.log.warn(`safeStorage backend is ${backend}: secrets are weakly protected`);
-      }
-    }
+    const available = await safeStorage.isAsyncEncryptionAvailable();
+    const linuxBackend = process.platform === 'linux' && available ? safeStorage.getSelectedStorageBackend() : null;
+    const plan = planSecretsKey({ platform: process.platform, available, linuxBackend });
+    this.backend = plan.backend;
+    if (plan.backend.warning) this.log.warn(`secrets are weakly protected (${available ? `safeStorage backend ${linuxBackend}` : 'no keychain'})`);
+    if (plan.use === 'keyFile') return new KeyFileProvider(this.dataDir, this.log).getKey();
     const file = path.join(this.dataDir, WRAPPED_KEY_FILE);
     if (existsSync(file)) {
       const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(readFileSync(file));

@@ -1,6 +1,7 @@
 import { app, session, shell } from 'electron';
 import { isAppUrl } from '../../shared/rpc/ipc-channels';
 import type { Logger } from '../log';
+import { allowPermission } from './shell-policy';
 
 const EXTERNAL_PROTOCOLS = new Set(['https:', 'http:', 'mailto:']);
 
@@ -18,9 +19,11 @@ export function openExternalSafely(raw: string, log: Logger): void {
 /** Deny-by-default hardening applied to every webContents the app ever creates. */
 export function hardenWebContents(log: Logger): void {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
-    callback(permission === 'notifications');
+    const allowed = allowPermission(permission);
+    if (!allowed) log.warn(`denied a ${permission} permission request`);
+    callback(allowed);
   });
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'notifications');
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { BrowserWindow, nativeTheme } from 'electron';
+import { app, BrowserWindow, nativeTheme } from 'electron';
 import { APP_ORIGIN } from '../../shared/rpc/ipc-channels';
+import { shellPolicy } from './shell-policy';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
   const window = new BrowserWindow({
@@ -22,6 +23,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: shellPolicy(app.isPackaged, process.platform).devTools,
     },
   });
   window.once('ready-to-show', () => window.show());

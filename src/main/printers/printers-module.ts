@@ -16,7 +16,7 @@ const ACK = { done: true as const };
 export function createPrintersModule(
   ctx: DomainContext,
   options: { listPorts?: ListPorts; families?: DeviceFamilies } = {},
-): DomainModule<HandlersOf<typeof printerCalls>> {
+): DomainModule<HandlersOf<typeof printerCalls>> & { offersPort(address: string): boolean } {
   for (const [kind, factory] of Object.entries(options.families ?? printerFamilies())) {
     if (factory) ctx.fleet.registerProvider(kind as ConnectionKind, factory);
   }
@@ -39,10 +39,11 @@ export function createPrintersModule(
   const driver = (deviceId: string) => ctx.fleet.driver(deviceId);
 
   return {
+    offersPort: (address) => discovery.offers(address),
     handlers: {
       'devices.list': () => ctx.fleet.list(),
       'printers.print': async (req, call) => ({
-        transferId: await transfers.start(req.deviceId, req.file, req.name, call.transport === 'websocket'),
+        transferId: await transfers.start(req.deviceId, await ctx.picked.admitSource(req.file, call, 'file'), req.name, call.transport === 'websocket'),
       }),
       'printers.cancelTransfer': (req) => {
         transfers.cancel(req.deviceId);

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileSource, TransferProgress } from '../../shared/contract';
+import type { TransferProgress } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import type { Fleet } from '../devices/fleet';
 import type { EventHub } from '../events/event-hub';
 import type { FileStaging } from '../files/staging';
 import type { Logger } from '../log';
 import type { NotificationCenter } from '../notifications/notification-center';
+import type { AdmittedSource } from '../files/picked-files';
 
 const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
 
@@ -27,12 +28,12 @@ export class TransferService {
   ) {}
 
   /** Starts sending a file; a staged file named by a call that fails is released, not left holding its slot. */
-  start(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+  start(deviceId: string, source: AdmittedSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
     const staged = source.kind === 'staged' ? [source.stagedId] : [];
     return this.staging.releaseOnFailure(staged, () => this.startNow(deviceId, source, name, viaBrowser));
   }
 
-  private async startNow(deviceId: string, source: FileSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+  private async startNow(deviceId: string, source: AdmittedSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
     const driver = this.fleet.driver(deviceId);
     const status = driver.status();
     if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
@@ -41,7 +42,9 @@ export class TransferService {
 
     const file = await this.resolve(source, viaBrowser);
     const fileName = name ?? file.name;
-    if (!PRINTABLE.has(path.extname(fileName).toLowerCase())) {
+    // A local file is judged by its real name, not by the label the caller gives it.
+    const realName = source.kind === 'path' ? file.path : fileName;
+    if (!PRINTABLE.has(path.extname(fileName).toLowerCase()) || !PRINTABLE.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `Printdeck prints .gcode and .3w files; "${fileName}" is neither.`, 'file');
     }
     const transferId = randomUUID();
@@ -93,7 +96,7 @@ export class TransferService {
     this.current.delete(deviceId);
   }
 
-  private async resolve(source: FileSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+  private async resolve(source: AdmittedSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
     if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
     // A browser must not name files on the host's disk; it sends them with files.stage*.
     if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');

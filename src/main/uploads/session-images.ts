@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AddImagesResult, FileSource, SessionImage, UploadSession } from '../../shared/contract';
+import type { AddImagesResult, SessionImage, UploadSession } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import type { Session } from '../gen/imss/imss';
 import type { EventHub } from '../events/event-hub';
@@ -11,6 +11,7 @@ import { fileFacts, imagesInFolder, isImageName, type OwnedFiles } from './file-
 import { appErrorOf, type ImssConnections } from './imss-connections';
 import { makeThumbnail, type ThumbnailStore } from './thumbnails';
 import type { ImageRow, SessionRow, UploadStore } from './upload-store';
+import type { AdmittedSource } from '../files/picked-files';
 
 const MAX_FILES_PER_ADD = 1000;
 
@@ -143,13 +144,13 @@ export class SessionImages {
   // ---------- images ----------
 
   /** Resolves what the UI sent (paths, folders, staged files) into files to add. */
-  addSources(connectionId: string, sessionId: string, files: FileSource[], viaBrowser: boolean): Promise<AddImagesResult> {
+  addSources(connectionId: string, sessionId: string, files: AdmittedSource[], viaBrowser: boolean): Promise<AddImagesResult> {
     // A refused call (a completed session, a path over the network) must not keep the files it staged.
     const staged = files.flatMap((f) => (f.kind === 'staged' ? [f.stagedId] : []));
     return this.staging.releaseOnFailure(staged, () => this.addSourcesNow(connectionId, sessionId, files, viaBrowser));
   }
 
-  private async addSourcesNow(connectionId: string, sessionId: string, files: FileSource[], viaBrowser: boolean): Promise<AddImagesResult> {
+  private async addSourcesNow(connectionId: string, sessionId: string, files: AdmittedSource[], viaBrowser: boolean): Promise<AddImagesResult> {
     this.requireOpenSession(connectionId, sessionId);
     const result: AddImagesResult = { added: [], duplicates: 0, failed: [] };
     for (const source of files) {

@@ -135,7 +135,18 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
         emitStatus();
         return s;
       },
-      'uploads.addImages': (req, call) => sessions.addSources(req.connectionId, req.sessionId, req.files, call.transport === 'websocket'),
+      'uploads.addImages': async (req, call) => {
+        const files = await Promise.all(
+          req.files.map((f) =>
+            // A missing in-process path is reported per file by addSources, as before; a bad token fails the call.
+            ctx.picked.admitSource(f, call, 'either').catch((err: unknown) => {
+              if (f.kind === 'path' && err instanceof AppError && err.code === 'NOT_FOUND') return f;
+              throw err;
+            }),
+          ),
+        );
+        return sessions.addSources(req.connectionId, req.sessionId, files, call.transport === 'websocket');
+      },
       'uploads.listImages': (req) => sessions.listImages(req.connectionId, req.sessionId, req.offset, req.limit),
       'uploads.thumbnail': (req) => sessions.thumbnail(req.imageId),
       'uploads.watchFolder': async (req, call) => {
@@ -143,7 +154,7 @@ export function createUploadsModule(ctx: DomainContext, options: UploadsModuleOp
         if (call.transport === 'websocket' && req.folder !== null) {
           throw new AppError('FORBIDDEN', 'Folder watch is set up in the desktop app; over the network, send the files themselves.');
         }
-        await sources.watch(req.connectionId, req.folder);
+        await sources.watch(req.connectionId, req.folder === null ? null : await ctx.picked.admit(req.folder, call, 'folder'));
         return status();
       },
       'uploads.capture': (req) => sources.capture(req.connectionId, req.sessionId, req.deviceId),

@@ -11,17 +11,16 @@ export function isPrintable(file: File): boolean {
 }
 
 /**
- * Sends a file the user picked or dropped to a printer. The desktop app passes its path (main
- * streams it from disk); a browser cannot name host paths, so it stages the bytes first.
+ * Sends a file the user picked or dropped to a printer. The desktop app passes a token for it
+ * (main streams it from disk); a browser cannot name host paths, so it stages the bytes first.
  */
 export async function sendToPrinter(deviceId: string, file: File): Promise<SendOutcome> {
   if (!isPrintable(file)) {
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Printdeck prints .gcode and .3w files; "${file.name}" is neither.` } };
   }
-  const pathOf = window.printdeckFiles?.pathOf;
-  const localPath = pathOf ? pathOf(file) : '';
-  if (localPath) {
-    const r = await api().call('printers.print', { deviceId, file: { kind: 'path', path: localPath }, name: file.name });
+  const picked = (await window.printdeckFiles?.refOf(file)) ?? null;
+  if (picked) {
+    const r = await api().call('printers.print', { deviceId, file: picked, name: file.name });
     return r.ok ? { ok: true } : r;
   }
   const staged = await stage(deviceId, file);

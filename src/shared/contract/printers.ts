@@ -6,9 +6,17 @@ import { call, event } from './define';
 
 const DeviceId = z.string().min(1).max(128);
 
-/** Where the file to print comes from: a local path (desktop app) or a file staged over the API (browser). */
+/** A file or folder the user dropped or picked in the desktop app; the preload registered its path with main. */
+export const PickedFile = z.object({ kind: z.literal('picked'), token: z.string().uuid() });
+export type PickedFile = z.infer<typeof PickedFile>;
+
+/**
+ * Where a file comes from: one the user dropped or picked (desktop app), a file staged over the API
+ * (browser), or a host path, which only in-process callers (the CLI, tests) may name.
+ */
 export const FileSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+  PickedFile,
   z.object({ kind: z.literal('staged'), stagedId: z.string().uuid() }),
 ]);
 export type FileSource = z.infer<typeof FileSource>;

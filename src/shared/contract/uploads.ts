@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Empty } from './app';
 import { call, event } from './define';
-import { FileSource } from './printers';
+import { FileSource, PickedFile } from './printers';
 
 /**
  * The uploads surface of the contract: IMSS image sessions, image sources (files, folder watch,
@@ -171,7 +171,8 @@ export const uploadCalls = {
     z.object({ mime: z.enum(['image/jpeg', 'image/png']), dataBase64: z.string().max(400_000) }).nullable(),
   ),
   /** Watches a folder and adds new images to the server's active session; `folder: null` stops. Desktop app only. */
-  'uploads.watchFolder': call(z.object({ connectionId: ConnectionId, folder: z.string().min(1).max(4096).nullable() }).strict(), UploadsStatus),
+  // A folder the user picked in the desktop app; a host path string only from in-process callers.
+  'uploads.watchFolder': call(z.object({ connectionId: ConnectionId, folder: z.union([PickedFile, z.string().min(1).max(4096)]).nullable() }).strict(), UploadsStatus),
   'uploads.capture': call(z.object({ connectionId: ConnectionId, sessionId: SessionId, deviceId: DeviceId }).strict(), SessionImage, {
     timeoutMs: 30_000,
   }),

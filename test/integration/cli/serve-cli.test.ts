@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hasSocat } from '../../../sim/xyz/pty-link';
 import { tempDir } from '../../support/test-hub';
 
 const BIN = path.resolve(__dirname, '../../../bin/printdeck.js');
@@ -27,6 +29,35 @@ async function until(check: () => boolean, ms = 15_000): Promise<void> {
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Pids of the processes named `name` whose parent is `parent` (Linux /proc). */
+function childrenNamed(parent: number, name: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid …"; comm may hold spaces and parentheses, so split at the last ')'.
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      if (comm === name && ppid === parent) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** True while a process exists and is not a zombie (killed, waiting for its new parent to reap it). */
+function isLive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -93,6 +124,22 @@ describe('printdeck serve', () => {
     expect(await r.exit).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`port ${port} is in use`));
     blocker.close();
+  });
+
+  it.skipIf(process.platform !== 'linux' || !hasSocat())('leaves no socat behind when a --demo host is killed with SIGKILL', async () => {
+    const r = run(['serve', '--port', '0', '--demo', '--data-dir', tempDir()]);
+    running.push(r);
+    const host = r.child.pid!;
+    // The demo's two USB printers are socat pty pairs, children of the host.
+    await until(() => childrenNamed(host, 'socat').length === 2, 60_000);
+    const socats = childrenNamed(host, 'socat');
+    r.child.kill('SIGKILL');
+    await r.exit;
+    // The kernel kills them as the host goes; give a loaded machine time to deliver it.
+    await until(() => !socats.some(isLive), 10_000).catch(() => undefined);
+    const survivors = socats.filter(isLive);
+    for (const pid of survivors) process.kill(pid, 'SIGKILL');
+    expect(survivors, 'socat processes that outlived the host').toEqual([]);
   });
 
   it('rejects bad options with usage help (exit 2)', async () => {

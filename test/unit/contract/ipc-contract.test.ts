@@ -33,7 +33,7 @@ describe('contract over Electron IPC (in-memory bus)', () => {
     bus.current = new FakeElectronBus();
     testHub = await createTestHub();
     const { serveWindow } = await import('../../../src/main/electron/ipc');
-    stopServing = serveWindow(bus.current.window as never, testHub.hub.registrar, testHub.hub.events, testHub.hub.events && (await import('../../support/test-hub')).silentLogger());
+    stopServing = serveWindow(bus.current.window as never, testHub.hub.registrar, testHub.hub.events, (await import('../../support/test-hub')).silentLogger(), testHub.hub.picked);
     await import('../../../src/preload/index');
     client = bus.current.exposed.printdeck as PrintdeckClient;
   });

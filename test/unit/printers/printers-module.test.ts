@@ -6,7 +6,8 @@ import type { CallContext } from '../../../src/main/rpc/registrar';
 import { createTestHub, tempDir, type TestHub } from '../../support/test-hub';
 import { ScriptedDriver, scriptedProvider } from '../../support/scripted-driver';
 
-const ipc: CallContext = { transport: 'ipc', clientId: 't' };
+// In-process callers (the CLI) may name host paths; the desktop window passes tokens (test/unit/contract/ipc-files.test.ts).
+const ipc: CallContext = { transport: 'memory', clientId: 't' };
 const ws: CallContext = { transport: 'websocket', clientId: 't' };
 
 describe('printers module', () => {
@@ -26,7 +27,7 @@ describe('printers module', () => {
     return { driver, transfers, call: (m: string, p: unknown, c = ipc) => t.hub.registrar.dispatch(m, p, c) };
   }
 
-  it('prints a local file over IPC and reports progress to done', async () => {
+  it('prints a local file for an in-process caller and reports progress to done', async () => {
     const { driver, transfers, call } = await setup();
     const file = path.join(tempDir(), 'benchy.gcode');
     writeFileSync(file, 'G28\nG1 X10\n'.repeat(1000));

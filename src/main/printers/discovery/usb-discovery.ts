@@ -2,6 +2,7 @@ import type { DiscoveredPrinter } from '../../../shared/contract';
 import type { ConnectionService } from '../../connections/connection-service';
 import type { EventHub } from '../../events/event-hub';
 import type { Logger } from '../../log';
+import { parseXyzAddress } from '../xyz/driver/address';
 import { findModelBySerial } from '../xyz/models';
 
 /** What the OS says about a serial port (the fields of serialport's `SerialPort.list()`). */
@@ -82,6 +83,17 @@ export class UsbDiscovery {
     return this.current;
   }
 
+  /**
+   * True when a da Vinci address names a serial port or USB printer this discovery offers now.
+   * Network clients may only reach local ports through an offer: a raw `serial://` path could be
+   * any terminal on the host.
+   */
+  offers(address: string): boolean {
+    const target = localPortOf(address);
+    if (!target) return false;
+    return this.current.some((o) => (target.kind === 'serial' ? o.portPath === target.path : o.serialNumber === target.serialNumber));
+  }
+
   /** Lists ports once and publishes what changed. */
   async scan(): Promise<void> {
     try {
@@ -118,6 +130,16 @@ export class UsbDiscovery {
       this.lastKey = key;
       this.events.emit('discovery.changed', { printers: this.current });
     }
+  }
+}
+
+/** The local port a da Vinci address reaches (`serial://`, `usb://`), or null for network and bad addresses. */
+export function localPortOf(address: string): { kind: 'serial'; path: string } | { kind: 'usb'; serialNumber: string } | null {
+  try {
+    const parsed = parseXyzAddress(address);
+    return parsed.kind === 'tcp' ? null : parsed;
+  } catch {
+    return null;
   }
 }
 

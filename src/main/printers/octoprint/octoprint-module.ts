@@ -136,7 +136,7 @@ export function createOctoprintModule(ctx: DomainContext): DomainModule<Handlers
         return toFileList(list, busy);
       },
       'octoprint.upload': async (req, call) => ({
-        uploadId: await uploads.start(octoprint(req.deviceId), req.file, req, call.transport === 'websocket'),
+        uploadId: await uploads.start(octoprint(req.deviceId), await ctx.picked.admitSource(req.file, call, 'file'), req, call.transport === 'websocket'),
       }),
       'octoprint.cancelUpload': (req) => {
         uploads.cancel(req.deviceId);

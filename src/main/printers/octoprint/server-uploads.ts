@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileSource, OctoprintUploadProgress } from '../../../shared/contract';
+import type { OctoprintUploadProgress } from '../../../shared/contract';
 import { AppError } from '../../../shared/rpc/result';
 import type { EventHub } from '../../events/event-hub';
 import type { FileStaging } from '../../files/staging';
 import type { Logger } from '../../log';
 import type { OctoPrintDriver } from './octoprint-driver';
+import type { AdmittedSource } from '../../files/picked-files';
 
 /** What OctoPrint stores without a slicer [verified: others are 415]. */
 const ACCEPTED = new Set(['.gcode', '.gco', '.g']);
@@ -28,12 +29,12 @@ export class ServerUploads {
   ) {}
 
   /** Starts an upload; a staged file named by a call that fails is released, not left holding its slot. */
-  start(driver: OctoPrintDriver, source: FileSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
+  start(driver: OctoPrintDriver, source: AdmittedSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
     const staged = source.kind === 'staged' ? [source.stagedId] : [];
     return this.staging.releaseOnFailure(staged, () => this.startNow(driver, source, options, viaBrowser));
   }
 
-  private async startNow(driver: OctoPrintDriver, source: FileSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
+  private async startNow(driver: OctoPrintDriver, source: AdmittedSource, options: UploadOptions, viaBrowser: boolean): Promise<string> {
     const deviceId = driver.deviceId;
     const running = this.current.get(deviceId);
     if (running && running.progress.phase === 'uploading') {
@@ -41,7 +42,9 @@ export class ServerUploads {
     }
     const file = await this.resolve(source, viaBrowser);
     const fileName = options.name ?? file.name;
-    if (!ACCEPTED.has(path.extname(fileName).toLowerCase())) {
+    // A local file is judged by its real name, not by the label the caller gives it.
+    const realName = source.kind === 'path' ? file.path : fileName;
+    if (!ACCEPTED.has(path.extname(fileName).toLowerCase()) || !ACCEPTED.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `OctoPrint stores G-code (.gcode, .gco, .g); "${fileName}" is not.`, 'name');
     }
     const uploadId = randomUUID();
@@ -105,7 +108,7 @@ export class ServerUploads {
     for (const id of [...this.current.keys()]) this.forget(id);
   }
 
-  private async resolve(source: FileSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+  private async resolve(source: AdmittedSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
     if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
     if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');
     if (!path.isAbsolute(source.path)) throw new AppError('BAD_REQUEST', 'The file path must be absolute.', 'file');

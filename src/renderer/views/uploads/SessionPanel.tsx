@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SessionImage } from '../../../shared/contract';
+import type { PickedFile, SessionImage } from '../../../shared/contract';
 import { api } from '../../api';
 import { useAppStore } from '../../stores/app-store';
 import { formatBytes } from '../format';
@@ -133,10 +133,9 @@ function Thumb({ image }: { image: SessionImage }) {
 function FolderWatchControl({ connectionId }: { connectionId: string }) {
   const watch = useUploadsStore((s) => s.status?.watches.find((w) => w.connectionId === connectionId) ?? null);
   const errorToast = useAppStore((s) => s.errorToast);
-  const [folder, setFolder] = useState('');
-  const desktop = Boolean(window.printdeckFiles);
 
-  async function set(next: string | null) {
+  // The folder comes from the system's picker as a token: the page never names a host path.
+  async function set(next: PickedFile | null) {
     const r = await api().call('uploads.watchFolder', { connectionId, folder: next });
     if (!r.ok) return errorToast('Folder watch', r.error);
     useUploadsStore.getState().setStatus(r.value);
@@ -160,20 +159,22 @@ function FolderWatchControl({ connectionId }: { connectionId: string }) {
       </div>
     );
   }
-  if (!desktop) return <p className="muted small">Folder watch is available in the desktop app.</p>;
+  const files = window.printdeckFiles;
+  if (!files) return <p className="muted small">Folder watch is available in the desktop app.</p>;
   return (
-    <form
-      className="uploads-source"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (folder.trim()) void set(folder.trim());
-      }}
-    >
-      <label htmlFor="uploads-watch-folder">Watch a folder for new images</label>
-      <input id="uploads-watch-folder" className="mono" value={folder} placeholder="/home/me/Pictures/camera" onChange={(e) => setFolder(e.target.value)} />
-      <button type="submit" className="small-button">
-        Watch
+    <div className="uploads-source">
+      <span>Watch a folder for new images</span>
+      <button
+        type="button"
+        className="small-button"
+        onClick={() =>
+          void files.pickFolder().then((picked) => {
+            if (picked) void set(picked.ref);
+          })
+        }
+      >
+        Choose folder…
       </button>
-    </form>
+    </div>
   );
 }

@@ -8,19 +8,19 @@ export type AddOutcome = { ok: true; value: AddImagesResult } | { ok: false; err
 const STAGE_BATCH = 8;
 
 /**
- * Adds picked or dropped files to a session. The desktop app passes paths (main streams them
- * from disk); a browser cannot name host paths, so it sends the bytes in chunks first.
+ * Adds picked or dropped files to a session. The desktop app passes tokens for them (main streams
+ * them from disk); a browser cannot name host paths, so it sends the bytes in chunks first.
  */
 export async function addFiles(connectionId: string, sessionId: string, files: File[], onProgress: (done: number, total: number) => void): Promise<AddOutcome> {
   const total: AddImagesResult = { added: [], duplicates: 0, failed: [] };
-  const pathOf = window.printdeckFiles?.pathOf;
+  const refOf = window.printdeckFiles?.refOf;
   for (let i = 0; i < files.length; i += STAGE_BATCH) {
     const batch = files.slice(i, i + STAGE_BATCH);
     const sources: FileSource[] = [];
     for (const file of batch) {
-      const localPath = pathOf ? pathOf(file) : '';
-      if (localPath) {
-        sources.push({ kind: 'path', path: localPath });
+      const picked = refOf ? await refOf(file) : null;
+      if (picked) {
+        sources.push(picked);
         continue;
       }
       const staged = await stage(file);

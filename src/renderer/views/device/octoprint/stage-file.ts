@@ -1,15 +1,16 @@
+import type { PickedFile } from '../../../../shared/contract';
 import type { RpcErrorShape } from '../../../../shared/rpc/result';
 import { api } from '../../../api';
 
-export type Staged = { ok: true; source: { kind: 'path'; path: string } | { kind: 'staged'; stagedId: string } } | { ok: false; error: RpcErrorShape };
+export type Staged = { ok: true; source: PickedFile | { kind: 'staged'; stagedId: string } } | { ok: false; error: RpcErrorShape };
 
 /**
- * Where main can read a picked or dropped file: its path in the desktop app, or the bytes staged
+ * Where main can read a picked or dropped file: a token for it in the desktop app, or the bytes staged
  * through files.stage* in a browser (which cannot name host paths).
  */
 export async function fileSourceFor(file: File, onProgress: (sent: number) => void): Promise<Staged> {
-  const localPath = window.printdeckFiles?.pathOf(file) ?? '';
-  if (localPath) return { ok: true, source: { kind: 'path', path: localPath } };
+  const picked = (await window.printdeckFiles?.refOf(file)) ?? null;
+  if (picked) return { ok: true, source: picked };
   const begin = await api().call('files.stageBegin', { name: file.name, size: file.size });
   if (!begin.ok) return begin;
   const { stagedId, chunkBytes } = begin.value;
