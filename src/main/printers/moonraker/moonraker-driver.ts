@@ -150,6 +150,12 @@ export class MoonrakerDriver implements PrinterDriver {
   async maintenance(action: MaintenanceAction): Promise<void> {
     const script = maintenanceScript(action);
     if (script === null) throw new AppError('UNSUPPORTED', 'Klipper has no generic command for this; use a macro from Mainsail or Fluidd.');
+    // Klipper refuses moves on unhomed axes and stops the script there, which would leave the
+    // jog's relative mode set; asking first keeps the printer's state as it was.
+    const homed = this.session.current().objects.toolhead?.homed_axes;
+    if (action.type === 'jog' && homed !== undefined && !homed.includes(action.axis)) {
+      throw new AppError('CONFLICT', `Home the printer first: Klipper does not know where ${action.axis.toUpperCase()} is.`);
+    }
     await this.gcode(script);
   }
 
