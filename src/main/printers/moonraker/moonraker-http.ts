@@ -74,8 +74,8 @@ function httpError(reply: HttpResult, what: string): AppError {
   const message = HttpErrorBody.safeParse(parseJson(reply.body)).data?.error.message.slice(0, 300) ?? '';
   switch (reply.status) {
     case 401:
+      return new AppError('AUTH_REQUIRED', `Moonraker refused the API key for the ${what}. Check the key in Settings → Connections.`);
     case 403:
-      if (reply.status === 401) return new AppError('AUTH_REQUIRED', `Moonraker refused the API key for the ${what}. Check the key in Settings → Connections.`);
       return new AppError('CONFLICT', `Moonraker refused the ${what}: ${message || 'forbidden'} (a file that is printing cannot be replaced).`);
     case 413:
       return new AppError('DEVICE_ERROR', 'The file is too large for the server (a web server in front of Moonraker may limit uploads; connect to port 7125 directly).');
