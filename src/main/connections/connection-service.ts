@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   addressProblem,
+  normalizeAddress,
   type Connection,
   type ConnectionKind,
   type ConnectionOptions,
@@ -104,7 +105,7 @@ export class ConnectionService {
       id: randomUUID(),
       kind: input.kind,
       name: input.name,
-      address: input.address,
+      address: normalizeAddress(input.kind, input.address),
       options,
       origin: input.origin ?? 'user',
       createdAt: now,
@@ -123,7 +124,7 @@ export class ConnectionService {
     const next: StoredConnection = {
       ...current,
       name: patch.name ?? current.name,
-      address: patch.address ?? current.address,
+      address: patch.address === undefined ? current.address : normalizeAddress(current.kind, patch.address),
       options: patch.options ? keepDemoOptions(current.options, patch.options) : current.options,
       updatedAt: Date.now(),
     };

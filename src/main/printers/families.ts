@@ -1,5 +1,6 @@
 import type { ConnectionKind } from '../../shared/contract';
 import type { ProviderFactory } from '../devices/fleet';
+import { moonrakerProvider } from './moonraker/provider';
 import { octoprintProvider } from './octoprint/provider';
 import { xyzProvider } from './xyz/provider';
 
@@ -13,5 +14,6 @@ export function printerFamilies(): DeviceFamilies {
   const providers: DeviceFamilies = {};
   if (xyzProvider) providers.xyz = xyzProvider;
   if (octoprintProvider) providers.octoprint = octoprintProvider;
+  providers.moonraker = moonrakerProvider;
   return providers;
 }

@@ -3,7 +3,7 @@ import { Ack, Empty } from './app';
 import { call, event } from './define';
 
 /** What a configured connection points at: a printer family or one of the cloud services. */
-export const ConnectionKind = z.enum(['xyz', 'octoprint', 'armory', 'skiserver', 'imss']);
+export const ConnectionKind = z.enum(['xyz', 'octoprint', 'moonraker', 'armory', 'skiserver', 'imss']);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
 export const ConnectionOrigin = z.enum(['user', 'demo']);
@@ -22,16 +22,26 @@ export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[
     hint: 'tcp://192.168.1.20:9100 (Wi-Fi), serial:///dev/ttyACM0 (USB or serial port) or usb://<serial number>',
   },
   octoprint: { schemes: ['http:', 'https:'], hint: 'http://octopi.local or https://printer.example.org:5000' },
+  moonraker: { schemes: ['http:', 'https:'], hint: 'http://voron.local:7125 (or just voron.local:7125)' },
   armory: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://armory.example.com:443 (grpc:// for plaintext)' },
   skiserver: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://chat.example.com:443 (grpc:// for plaintext)' },
   imss: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://imss.example.com:443 (grpc:// for plaintext)' },
 };
 
+/**
+ * The address as the driver uses it. Moonraker users type `voron.local:7125` (Mainsail and
+ * Fluidd show it that way), so a Moonraker address without a scheme means plain http.
+ */
+export function normalizeAddress(kind: ConnectionKind, address: string): string {
+  const trimmed = address.trim();
+  return kind === 'moonraker' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? `http://${trimmed}` : trimmed;
+}
+
 /** Returns a human message when `address` does not suit `kind`, else null. */
 export function addressProblem(kind: ConnectionKind, address: string): string | null {
   let url: URL;
   try {
-    url = new URL(address);
+    url = new URL(normalizeAddress(kind, address));
   } catch {
     return `"${address}" is not an address. Expected something like ${ADDRESS_SCHEMES[kind].hint}.`;
   }

@@ -57,6 +57,8 @@ export class OctoPrintHttp {
   constructor(
     baseUrl: string,
     private readonly apiKey: string | null,
+    /** Who is answering, for error messages (Moonraker uses this transport too). */
+    private readonly server = 'OctoPrint',
   ) {
     this.base = new URL(baseUrl.replace(/\/+$/, '') + '/');
   }
@@ -146,6 +148,7 @@ export class OctoPrintHttp {
     idle: boolean,
     send: (req: http.ClientRequest, fail: (err: Error) => void) => void,
   ): Promise<HttpResult> {
+    const server = this.server;
     return new Promise<HttpResult>((resolve, reject) => {
       const lib = url.protocol === 'https:' ? https : http;
       let settled = false;
@@ -164,7 +167,7 @@ export class OctoPrintHttp {
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            finish(new TransportError(`OctoPrint's reply is larger than ${maxBytes} bytes.`, 'tooLarge'));
+            finish(new TransportError(`${server}'s reply is larger than ${maxBytes} bytes.`, 'tooLarge'));
             res.destroy();
             return;
           }
@@ -178,7 +181,7 @@ export class OctoPrintHttp {
       });
       let deadline = setTimeout(onTimeout, timeoutMs);
       function onTimeout(): void {
-        finish(new TransportError(`OctoPrint did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'timeout'));
+        finish(new TransportError(`${server} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'timeout'));
       }
       const rearm = (): void => {
         clearTimeout(deadline);
@@ -186,26 +189,26 @@ export class OctoPrintHttp {
       };
       // An upload that keeps moving is not cut off however long it takes.
       if (idle) req.on('socket', (socket) => socket.on('data', rearm).on('drain', rearm));
-      req.on('error', (err) => finish(new TransportError(describeNetworkError(err), 'network')));
+      req.on('error', (err) => finish(new TransportError(describeNetworkError(err, server), 'network')));
       send(req, (err) => finish(err));
     });
   }
 }
 
-function describeNetworkError(err: Error & { code?: string }): string {
+function describeNetworkError(err: Error & { code?: string }, server: string): string {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return 'OctoPrint refused the connection (is it running?).';
+      return `${server} refused the connection (is it running?).`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'The OctoPrint host name could not be resolved.';
+      return `The ${server} host name could not be resolved.`;
     case 'ECONNRESET':
     case 'EPIPE':
-      return 'The connection to OctoPrint was reset.';
+      return `The connection to ${server} was reset.`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return 'OctoPrint cannot be reached on the network.';
+      return `${server} cannot be reached on the network.`;
     default:
-      return err.message || 'The connection to OctoPrint failed.';
+      return err.message || `The connection to ${server} failed.`;
   }
 }
