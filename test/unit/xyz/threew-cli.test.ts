@@ -16,8 +16,6 @@ function realIo(): CapturedIo {
   return {
     stdout,
     stderr,
-    readFile: async (path) => new Uint8Array(await readFile(path)),
-    writeFile: (path, data) => writeFile(path, data),
     out: (line) => stdout.push(line),
     err: (line) => stderr.push(line),
   };
@@ -112,6 +110,7 @@ describe('3w CLI', () => {
 
     expect(await runThreeWCommand(['info', join(dir, 'missing.3w')], io)).toBe(1);
     expect(io.stderr.at(-1)).toContain('ENOENT');
+    expect(io.stderr.at(-1)).toContain(join(dir, 'missing.3w'));
   });
 
   it('info exits 1 when the body CRC does not match', async () => {

@@ -29,19 +29,19 @@ export function encryptZipBody(gcode: Uint8Array): Buffer {
   return body;
 }
 
-function checkChunkedLength(body: Uint8Array): void {
-  const rest = body.length % ZIP_CIPHER_CHUNK;
-  if (body.length === 0 || rest % AES_BLOCK !== 0) {
+function checkChunkedLength(length: number): void {
+  const rest = length % ZIP_CIPHER_CHUNK;
+  if (length === 0 || rest % AES_BLOCK !== 0) {
     throw new ThreeWError(
       'BAD_BODY_LENGTH',
-      `ZIP body length ${body.length} does not match 8208-byte encrypted chunks`,
+      `ZIP body length ${length} does not match 8208-byte encrypted chunks`,
     );
   }
 }
 
 /** Decrypts the chunks back into the ZIP archive. */
 export function decryptZipChunks(body: Buffer, strictPadding: boolean): StripResult {
-  checkChunkedLength(body);
+  checkChunkedLength(body.length);
   const zip = Buffer.allocUnsafe(body.length);
   let written = 0;
   let padding: PaddingState = 'pkcs7';
@@ -74,16 +74,16 @@ export function decryptZipBody(body: Buffer, strictPadding: boolean): StripResul
   return { data: readSingleZipEntry(archive.data), padding: archive.padding };
 }
 
-/** Padding of the last chunk only (chunks decrypt independently), for `inspect`. */
-export function probeZipBody(body: Buffer): PaddingState | 'invalid' {
+/** Padding of the last chunk only (chunks decrypt independently), for `inspect`; `tail` ends a body of `length` bytes. */
+export function probeZipBody(tail: Buffer, length: number): PaddingState | 'invalid' {
   try {
-    checkChunkedLength(body);
+    checkChunkedLength(length);
   } catch {
     return 'invalid';
   }
-  const lastStart = Math.floor((body.length - 1) / ZIP_CIPHER_CHUNK) * ZIP_CIPHER_CHUNK;
+  const lastStart = Math.floor((length - 1) / ZIP_CIPHER_CHUNK) * ZIP_CIPHER_CHUNK;
   try {
-    return stripPkcs7(aes128CbcDecryptRaw(body.subarray(lastStart)), true, 'ZIP chunk').padding;
+    return stripPkcs7(aes128CbcDecryptRaw(tail.subarray(tail.length - (length - lastStart))), true, 'ZIP chunk').padding;
   } catch {
     // Might be miniMover's missing pad or corruption; only a full decode can tell.
     return 'invalid';
