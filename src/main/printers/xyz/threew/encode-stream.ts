@@ -1,8 +1,9 @@
 import { createCipheriv } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { once } from 'node:events';
+import { crc32, createDeflateRaw } from 'node:zlib';
 import type { XyzContainer } from '../models';
 import { AES256_KEY, AES_BLOCK, BODY_OFFSET, MAX_GCODE_BYTES, TAG_ECB, TAG_ZIP, V2_LAYOUT } from './layout';
-import { encryptZipBody } from './body-zip';
+import { ZIP_DEFLATE_LEVEL, ZipChunkEncryptor } from './body-zip';
 import { headerLimitOf, resolveEncoding } from './encode';
 import { ThreeWError } from './errors';
 import { chooseHeaderText, encryptV2Header } from './header-section';
@@ -10,6 +11,7 @@ import { GcodeConverter, GcodeSurveyor, planGcode } from './prepare-gcode';
 import type { GcodePlan } from './prepare-gcode';
 import { writeV2Preamble, writeV5Preamble } from './preamble-write';
 import type { EncodeThreeWOptions } from './types';
+import { zipLocalHeader, zipTrailer, type ZipEntryFacts } from './zip-write';
 
 /** Bytes that can be read from the start as often as needed (a file on disk, a decoded `.3w`). */
 export type ChunkSource = () => AsyncIterable<Uint8Array>;
@@ -38,23 +40,82 @@ async function survey(source: ChunkSource): Promise<ReturnType<GcodeSurveyor['fi
   return surveyor.finish();
 }
 
-/** Processed G-code of `plan` encrypted as a `TagEJ256` body (AES-256-ECB, PKCS#7), in pieces. */
-async function* ecbBody(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
-  const cipher = createCipheriv('aes-256-ecb', AES256_KEY, null);
+/** The processed G-code of `plan`, in pieces; `onPlain` sees each as it passes. */
+async function* processed(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
   let ready: Buffer[] = [];
   const converter = new GcodeConverter(plan, (bytes) => {
     onPlain?.(bytes);
-    ready.push(cipher.update(bytes));
+    ready.push(bytes);
   });
   for await (const chunk of source()) {
     converter.push(chunk);
     const out = ready;
     ready = [];
-    for (const piece of out) if (piece.length > 0) yield piece;
+    yield* out;
   }
   converter.finish();
-  ready.push(cipher.final());
-  for (const piece of ready) if (piece.length > 0) yield piece;
+  yield* ready;
+}
+
+/** Processed G-code encrypted as a `TagEJ256` body (AES-256-ECB, PKCS#7), in pieces. */
+async function* ecbBody(plain: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const cipher = createCipheriv('aes-256-ecb', AES256_KEY, null);
+  for await (const bytes of plain) {
+    const piece = cipher.update(bytes);
+    if (piece.length > 0) yield piece;
+  }
+  yield cipher.final();
+}
+
+/** Raw deflate of the pieces, as `deflateRawSync` of them joined would give (zlib's output does not depend on how input is cut). */
+async function* deflated(plain: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const deflate = createDeflateRaw({ level: ZIP_DEFLATE_LEVEL });
+  const out: Buffer[] = [];
+  let failure: Error | null = null;
+  deflate.on('data', (bytes: Buffer) => out.push(bytes));
+  deflate.on('error', (error) => (failure = error));
+  try {
+    for await (const bytes of plain) {
+      if (!deflate.write(bytes)) await once(deflate, 'drain');
+      if (failure) throw failure;
+      yield* out.splice(0);
+    }
+    deflate.end();
+    await once(deflate, 'end');
+    if (failure) throw failure;
+    yield* out.splice(0);
+  } finally {
+    deflate.destroy();
+  }
+}
+
+/** A `TagEa128` body: the ZIP archive around the deflated G-code, encrypted in 8192-byte chunks. */
+async function* zipBody(deflatedGcode: AsyncIterable<Buffer>, facts: ZipEntryFacts): AsyncGenerator<Buffer> {
+  let ready: Buffer[] = [];
+  const encryptor = new ZipChunkEncryptor((cipher) => ready.push(cipher));
+  encryptor.push(zipLocalHeader(facts));
+  let compressed = 0;
+  for await (const bytes of deflatedGcode) {
+    compressed += bytes.length;
+    encryptor.push(bytes);
+    const out = ready;
+    ready = [];
+    yield* out;
+  }
+  if (compressed !== facts.compressedSize) throw new ThreeWError('INPUT_CHANGED', 'the G-code changed while it was converted');
+  encryptor.push(zipTrailer(facts));
+  encryptor.finish();
+  yield* ready;
+}
+
+async function crcAndLength(pieces: AsyncIterable<Buffer>): Promise<{ crc: number; length: number }> {
+  let crc = 0;
+  let length = 0;
+  for await (const piece of pieces) {
+    crc = crc32(piece, crc);
+    length += piece.length;
+  }
+  return { crc, length };
 }
 
 function ecbBodyLength(plainLength: number): number {
@@ -90,7 +151,8 @@ function preambleFor(container: XyzContainer, headerText: Buffer, crc: number, z
  * body itself on every `body()` call. What is held at any time is a few pieces of the source.
  * The output is byte for byte what `encodeThreeW` makes of the same G-code.
  *
- * ZIP bodies (`TagEa128`) are built in memory: the archive needs the whole G-code compressed.
+ * ZIP bodies (`TagEa128`) take one more pass: the archive's local header needs the entry's CRC and
+ * compressed size before the entry.
  */
 export async function streamThreeW(source: ChunkSource, opts: EncodeThreeWOptions): Promise<ThreeWStream> {
   const { model, container } = resolveEncoding(opts);
@@ -99,29 +161,22 @@ export async function streamThreeW(source: ChunkSource, opts: EncodeThreeWOption
   const head = prefixKeeper(headerLimit);
 
   if (container === 'zip') {
-    const gcode = Buffer.allocUnsafe(plan.length);
-    let at = 0;
-    const converter = new GcodeConverter(plan, (bytes) => (at += bytes.copy(gcode, at)));
-    for await (const chunk of source()) converter.push(chunk);
-    converter.finish();
-    const body = encryptZipBody(gcode);
-    const headerText = chooseHeaderText(gcode, gcode.length, plan.leadingCommentLength, headerLimit, opts.headerLength);
-    return {
-      container,
-      size: BODY_OFFSET + body.length,
-      preamble: preambleFor(container, headerText, crc32(body), true),
-      body: async function* () {
-        yield body;
-      },
+    // The local header carries the entry's CRC and compressed size, so one pass learns them first.
+    let gcodeCrc = 0;
+    let compressedSize = 0;
+    const onPlain = (bytes: Buffer): void => {
+      head.take(bytes);
+      gcodeCrc = crc32(bytes, gcodeCrc);
     };
+    for await (const bytes of deflated(processed(source, plan, onPlain))) compressedSize += bytes.length;
+    const facts: ZipEntryFacts = { crc: gcodeCrc, compressedSize, size: plan.length };
+    const body = (): AsyncGenerator<Buffer> => zipBody(deflated(processed(source, plan)), facts);
+    const { crc, length } = await crcAndLength(body());
+    const headerText = chooseHeaderText(head.bytes(), plan.length, plan.leadingCommentLength, headerLimit, opts.headerLength);
+    return { container, size: BODY_OFFSET + length, preamble: preambleFor(container, headerText, crc, true), body };
   }
 
-  let crc = 0;
-  let bodyLength = 0;
-  for await (const piece of ecbBody(source, plan, head.take)) {
-    crc = crc32(piece, crc);
-    bodyLength += piece.length;
-  }
+  const { crc, length: bodyLength } = await crcAndLength(ecbBody(processed(source, plan, head.take)));
   if (bodyLength !== ecbBodyLength(plan.length)) {
     throw new ThreeWError('INPUT_CHANGED', 'the G-code changed while it was converted');
   }
@@ -130,6 +185,6 @@ export async function streamThreeW(source: ChunkSource, opts: EncodeThreeWOption
     container,
     size: BODY_OFFSET + bodyLength,
     preamble: preambleFor(container, headerText, crc, false),
-    body: () => ecbBody(source, plan),
+    body: () => ecbBody(processed(source, plan)),
   };
 }
