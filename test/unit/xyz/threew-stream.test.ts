@@ -88,6 +88,14 @@ describe('.3w streaming encode', () => {
     expect((await wholeFileOf(piecesOf(gcode, cuts), 'dv1MX0A000', 'v5')).equals(expected)).toBe(true);
   });
 
+  it('a ZIP body of several megabytes streams to the bytes of the in-memory encoder', async () => {
+    const noisy = Array.from({ length: 120_000 }, (_, i) => `G${i % 3 === 0 ? 0 : 1} X${(i * 7919) % 1000}.${i % 97} Y${(i * 104729) % 997} E${i}`).join('\n');
+    const gcode = Buffer.from(`;TIME:60\n${noisy}\n`);
+    const expected = Buffer.from(encodeThreeW(gcode, { model: 'dvF100B000', container: 'zip' }));
+    const cuts = Array.from({ length: 50 }, (_, i) => i * 65_537);
+    expect((await wholeFileOf(piecesOf(gcode, cuts), 'dvF100B000', 'zip')).equals(expected)).toBe(true);
+  }, 60_000);
+
   it('property: the piecewise G0 rewrite equals the rewrite of the whole text', () => {
     const textArb = fc.array(fc.constantFrom('G0', 'g0', 'G00', '0', '1', '.', ' ', '\t', '\n', 'N1', 'X', 'G', 'N'), { maxLength: 200 });
     fc.assert(
