@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -190,6 +190,18 @@ describe('3w CLI', () => {
     const lenient = realIo();
     expect(await runThreeWCommand(['decode', join(dir, 'cut.3w'), '-o', join(dir, 'y.gcode'), '--no-crc-check'], lenient)).toBe(0);
     expect(lenient.stderr.join('\n')).toMatch(/cut\.3w: warning: .*truncated/);
+  });
+
+  it('a file beyond the size limit is refused by name before it is read', async () => {
+    // Sparse: 3 GiB on paper, nothing on disk.
+    await writeFile(join(dir, 'huge.3w'), '');
+    await truncate(join(dir, 'huge.3w'), 3 * 1024 ** 3);
+    for (const args of [['info', join(dir, 'huge.3w')], ['decode', join(dir, 'huge.3w'), '-o', join(dir, 'y.gcode')], ['encode', join(dir, 'huge.3w'), '-o', join(dir, 'y.3w'), '--model', 'dv1MX0A000']]) {
+      const io = realIo();
+      expect(await runThreeWCommand(args, io)).toBe(1);
+      expect(io.stderr.at(-1)).toContain(`${join(dir, 'huge.3w')} is 3221225472 bytes, more than`);
+      expect(io.stderr.at(-1)).toContain('[TOO_LARGE]');
+    }
   });
 
   it('a directory or a file that is not regular is refused by name', async () => {

@@ -47,13 +47,22 @@ const gcodeArb = fc
     return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text)]);
   });
 
-/** Cuts `bytes` at the given points (taken modulo its length) and replays them on every call. */
+/**
+ * Cuts `bytes` at the given points (taken modulo its length) and replays them on every call. Like a
+ * file read, each piece lives in one scratch buffer that is scribbled over once the next is asked
+ * for, so a consumer that keeps a piece instead of copying it gets garbage.
+ */
 function piecesOf(bytes: Buffer, cuts: number[]): ChunkSource {
   const points = [...new Set(cuts.map((c) => (bytes.length === 0 ? 0 : c % bytes.length)))].sort((a, b) => a - b);
   return async function* () {
+    const scratch = Buffer.alloc(bytes.length);
     let at = 0;
     for (const point of [...points, bytes.length]) {
-      if (point > at) yield bytes.subarray(at, point);
+      if (point > at) {
+        const length = bytes.copy(scratch, 0, at, point);
+        yield scratch.subarray(0, length);
+        scratch.fill(0x47); // 'G': the worst thing to find in a held piece
+      }
       at = Math.max(at, point);
     }
   };

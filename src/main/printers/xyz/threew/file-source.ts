@@ -2,13 +2,20 @@ import { open, rm, stat } from 'node:fs/promises';
 import { ThreeWError } from './errors';
 import type { ChunkSource } from './encode-stream';
 
-/** Pieces read from disk at a time: large enough to be quick, small enough to never matter. */
-export const FILE_CHUNK = 1024 * 1024;
+/**
+ * Pieces read from disk at a time: large enough to be quick, small enough that the garbage a pass
+ * leaves between collections stays far below the memory budget of a print.
+ */
+export const FILE_CHUNK = 64 * 1024;
 
 /** What `openInput` found: a regular file of a known size, read in pieces from the start on each call. */
 export interface InputFile {
   path: string;
   size: number;
+  /**
+   * The file in pieces. A piece is valid only until the next one is asked for: one buffer is read
+   * into again and again, so a pass over a large file makes no garbage. Keep a copy to hold on.
+   */
   chunks: ChunkSource;
   /** The first `length` bytes (or fewer, for a shorter file). */
   head(length: number): Promise<Buffer>;
@@ -35,11 +42,13 @@ export async function openInput(path: string, maxBytes: number, what: string): P
     throw new ThreeWError('TOO_LARGE', `${path} is ${info.size} bytes, more than the ${maxBytes}-byte limit for a ${what}`);
   }
   const size = info.size;
-  const readRange = async function* (end: number): AsyncGenerator<Buffer> {
+  const readRange = async function* (end: number, reuse: boolean): AsyncGenerator<Buffer> {
     const handle = await open(path, 'r');
+    let buffer = Buffer.allocUnsafe(Math.min(FILE_CHUNK, end));
     try {
       for (let at = 0; at < end; ) {
-        const piece = Buffer.allocUnsafe(Math.min(FILE_CHUNK, end - at));
+        if (!reuse && at > 0) buffer = Buffer.allocUnsafe(Math.min(FILE_CHUNK, end - at));
+        const piece = buffer.subarray(0, Math.min(FILE_CHUNK, end - at));
         const { bytesRead } = await handle.read(piece, 0, piece.length, at);
         if (bytesRead === 0) throw new ThreeWError('INPUT_CHANGED', `${path} became shorter while it was read`);
         at += bytesRead;
@@ -52,10 +61,10 @@ export async function openInput(path: string, maxBytes: number, what: string): P
   return {
     path,
     size,
-    chunks: () => readRange(size),
+    chunks: () => readRange(size, true),
     async head(length) {
       const parts: Buffer[] = [];
-      for await (const piece of readRange(Math.min(length, size))) parts.push(piece);
+      for await (const piece of readRange(Math.min(length, size), false)) parts.push(piece);
       return Buffer.concat(parts);
     },
   };

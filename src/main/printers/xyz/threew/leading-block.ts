@@ -85,7 +85,8 @@ export class LeadingBlockSplitter {
       this.pass(piece);
       return;
     }
-    this.line.push(piece);
+    // A copy: the caller may reuse its buffer once this piece has been taken.
+    this.line.push(Buffer.from(piece));
     this.lineLength += piece.length;
     if (this.lineLength <= MAX_HEADER_LINE) return;
     // Whitespace alone cannot be judged until the line shows what it is, and is not worth holding.

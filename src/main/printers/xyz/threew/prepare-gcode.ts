@@ -41,7 +41,7 @@ class BomSkipper {
     if (this.head === null) return chunk;
     const joined = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
     if (joined.length < UTF8_BOM.length && UTF8_BOM.subarray(0, joined.length).equals(joined)) {
-      this.head = joined;
+      this.head = Buffer.from(joined);
       return Buffer.alloc(0);
     }
     this.head = null;
@@ -87,8 +87,9 @@ export class GcodeSurveyor {
   private lastByte: number | undefined;
   private head: Buffer[] = [];
   private headLength = 0;
-  private tail: Buffer[] = [];
-  private tailLength = 0;
+  /** The last `SEARCH_WINDOW` bytes so far, as a ring: `tailEnd` is where the next byte goes. */
+  private readonly tail = Buffer.alloc(SEARCH_WINDOW);
+  private tailEnd = 0;
   private layerChanges = 0;
   private markerCarry = Buffer.alloc(0);
 
@@ -100,7 +101,7 @@ export class GcodeSurveyor {
     this.take(this.bom.finish());
     this.block.finish();
     const head = Buffer.concat(this.head);
-    const tail = Buffer.concat(this.tail);
+    const tail = Buffer.concat([this.tail.subarray(this.tailEnd), this.tail.subarray(0, this.tailEnd)]);
     const windows: SearchWindow[] =
       this.length <= 2 * SEARCH_WINDOW
         ? [{ bytes: head, searchEnd: head.length }]
@@ -141,10 +142,12 @@ export class GcodeSurveyor {
       this.head.push(Buffer.from(part));
       this.headLength += part.length;
     }
-    this.tail.push(bytes.length > SEARCH_WINDOW ? Buffer.from(bytes.subarray(bytes.length - SEARCH_WINDOW)) : bytes);
-    this.tailLength += this.tail[this.tail.length - 1]!.length;
-    while (this.tail.length > 1 && this.tailLength - this.tail[0]!.length >= SEARCH_WINDOW) {
-      this.tailLength -= this.tail.shift()!.length;
+    // Copied into a fixed ring, so a pass over a large file keeps nothing of the caller's pieces.
+    let last = bytes.subarray(Math.max(0, bytes.length - SEARCH_WINDOW));
+    while (last.length > 0) {
+      const copied = last.copy(this.tail, this.tailEnd, 0, Math.min(last.length, SEARCH_WINDOW - this.tailEnd));
+      this.tailEnd = (this.tailEnd + copied) % SEARCH_WINDOW;
+      last = last.subarray(copied);
     }
   }
 
@@ -155,7 +158,7 @@ export class GcodeSurveyor {
       this.layerChanges += countLayerChanges(Buffer.concat([this.markerCarry, bytes.subarray(0, overlap)]));
     }
     this.layerChanges += countLayerChanges(bytes);
-    const carry = Buffer.concat([this.markerCarry, bytes]);
+    const carry = bytes.length >= overlap ? bytes.subarray(bytes.length - overlap) : Buffer.concat([this.markerCarry, bytes]);
     this.markerCarry = Buffer.from(carry.subarray(Math.max(0, carry.length - overlap)));
   }
 }
