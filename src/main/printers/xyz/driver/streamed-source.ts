@@ -42,6 +42,13 @@ export function streamedSource(name: string, stream: ThreeWStream): UploadSource
     while (position + current.length <= offset && want > 0) await next();
     current = current.subarray(offset - position);
     position = offset;
+    // Pieces are never written again, so a block inside one is handed out as a view.
+    if (current.length >= want) {
+      const view = current.subarray(0, want);
+      current = current.subarray(want);
+      position += want;
+      return view;
+    }
     const out = new Uint8Array(want);
     for (let filled = 0; filled < want; ) {
       if (current.length === 0) await next();

@@ -40,12 +40,22 @@ async function survey(source: ChunkSource): Promise<ReturnType<GcodeSurveyor['fi
   return surveyor.finish();
 }
 
-/** The processed G-code of `plan`, in pieces; `onPlain` sees each as it passes. */
-async function* processed(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
+/**
+ * The processed G-code of `plan`, in pieces, each passed through `take` as it is made: the
+ * converter's pieces are valid only during that call (see `G0Rewriter`), so `take` must consume or
+ * copy them. `onPlain` sees each piece too.
+ */
+async function* processed(
+  source: ChunkSource,
+  plan: GcodePlan,
+  take: (bytes: Buffer) => Buffer,
+  onPlain?: (bytes: Buffer) => void,
+): AsyncGenerator<Buffer> {
   let ready: Buffer[] = [];
   const converter = new GcodeConverter(plan, (bytes) => {
     onPlain?.(bytes);
-    ready.push(bytes);
+    const piece = take(bytes);
+    if (piece.length > 0) ready.push(piece);
   });
   for await (const chunk of source()) {
     converter.push(chunk);
@@ -58,13 +68,15 @@ async function* processed(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes
 }
 
 /** Processed G-code encrypted as a `TagEJ256` body (AES-256-ECB, PKCS#7), in pieces. */
-async function* ecbBody(plain: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* ecbBody(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
   const cipher = createCipheriv('aes-256-ecb', AES256_KEY, null);
-  for await (const bytes of plain) {
-    const piece = cipher.update(bytes);
-    if (piece.length > 0) yield piece;
-  }
+  yield* processed(source, plan, (bytes) => cipher.update(bytes), onPlain);
   yield cipher.final();
+}
+
+/** Processed G-code as plain pieces of its own (copies, since deflate holds on to what it is given). */
+function plainPieces(source: ChunkSource, plan: GcodePlan, onPlain?: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
+  return processed(source, plan, (bytes) => Buffer.from(bytes), onPlain);
 }
 
 /** Raw deflate of the pieces, as `deflateRawSync` of them joined would give (zlib's output does not depend on how input is cut). */
@@ -168,15 +180,15 @@ export async function streamThreeW(source: ChunkSource, opts: EncodeThreeWOption
       head.take(bytes);
       gcodeCrc = crc32(bytes, gcodeCrc);
     };
-    for await (const bytes of deflated(processed(source, plan, onPlain))) compressedSize += bytes.length;
+    for await (const bytes of deflated(plainPieces(source, plan, onPlain))) compressedSize += bytes.length;
     const facts: ZipEntryFacts = { crc: gcodeCrc, compressedSize, size: plan.length };
-    const body = (): AsyncGenerator<Buffer> => zipBody(deflated(processed(source, plan)), facts);
+    const body = (): AsyncGenerator<Buffer> => zipBody(deflated(plainPieces(source, plan)), facts);
     const { crc, length } = await crcAndLength(body());
     const headerText = chooseHeaderText(head.bytes(), plan.length, plan.leadingCommentLength, headerLimit, opts.headerLength);
     return { container, size: BODY_OFFSET + length, preamble: preambleFor(container, headerText, crc, true), body };
   }
 
-  const { crc, length: bodyLength } = await crcAndLength(ecbBody(processed(source, plan, head.take)));
+  const { crc, length: bodyLength } = await crcAndLength(ecbBody(source, plan, head.take));
   if (bodyLength !== ecbBodyLength(plan.length)) {
     throw new ThreeWError('INPUT_CHANGED', 'the G-code changed while it was converted');
   }
@@ -185,6 +197,6 @@ export async function streamThreeW(source: ChunkSource, opts: EncodeThreeWOption
     container,
     size: BODY_OFFSET + bodyLength,
     preamble: preambleFor(container, headerText, crc, false),
-    body: () => ecbBody(processed(source, plan)),
+    body: () => ecbBody(source, plan),
   };
 }

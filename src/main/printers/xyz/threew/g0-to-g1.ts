@@ -66,27 +66,38 @@ function isSafeCutAfter(byte: number | undefined): boolean {
 /**
  * `rewriteG0AsG1` for G-code that arrives in pieces: it cuts only where the result cannot depend on
  * what lies across the cut, so the output is the same as rewriting the whole text at once, and it
- * holds at most `MAX_G0_CONTEXT` bytes (plus the piece being added).
+ * holds at most `MAX_G0_CONTEXT` bytes (plus the piece being added). The rewrite happens in one
+ * work buffer used again for every piece, so bytes given to `out` are valid only during the call.
  */
 export class G0Rewriter {
-  private pending: Buffer = Buffer.alloc(0);
-  /** 1 when `pending[0]` is the last byte already passed on, kept so the next line start is not guessed. */
+  private work: Buffer = Buffer.alloc(0);
+  /** Bytes of `work` not passed on yet (with the context byte). */
+  private length = 0;
+  /** 1 when `work[0]` is the last byte already passed on, kept so the next line start is not guessed. */
   private context = 0;
 
   constructor(private readonly out: (bytes: Buffer) => void) {}
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    // A copy, since the rewrite is in place and the caller's bytes are only read.
-    this.pending = Buffer.concat([this.pending, chunk]);
-    const lastLineEnd = this.pending.lastIndexOf(LF);
+    // Copied, since the rewrite is in place and the caller's bytes are only read.
+    const need = this.length + chunk.length;
+    if (this.work.length < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.work.length));
+      this.work.copy(bigger, 0, 0, this.length);
+      this.work = bigger;
+    }
+    this.work.set(chunk, this.length);
+    this.length = need;
+    const pending = this.work.subarray(0, this.length);
+    const lastLineEnd = pending.lastIndexOf(LF);
     if (lastLineEnd >= this.context) {
       this.emit(lastLineEnd + 1, false);
       return;
     }
-    if (this.pending.length <= MAX_G0_CONTEXT) return;
-    let cut = this.pending.length - 1;
-    while (cut >= this.context && !isSafeCutAfter(this.pending[cut])) cut--;
+    if (pending.length <= MAX_G0_CONTEXT) return;
+    let cut = pending.length - 1;
+    while (cut >= this.context && !isSafeCutAfter(pending[cut])) cut--;
     if (cut < this.context) {
       throw new ThreeWError('BAD_GCODE', `the G-code has a run of more than ${MAX_G0_CONTEXT} bytes of digits and blanks without a line end`);
     }
@@ -94,15 +105,16 @@ export class G0Rewriter {
   }
 
   finish(): void {
-    this.emit(this.pending.length, false);
+    this.emit(this.length, false);
   }
 
   private emit(end: number, keepContext: boolean): void {
-    const part = this.pending.subarray(0, end);
+    const part = this.work.subarray(0, end);
     rewriteG0AsG1(part, this.context);
     if (end > this.context) this.out(part.subarray(this.context));
     const from = keepContext ? end - 1 : end;
-    this.pending = this.pending.subarray(from);
+    this.work.copy(this.work, 0, from, this.length);
+    this.length -= from;
     this.context = keepContext ? 1 : 0;
   }
 }
