@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { streamedSource } from '../../../src/main/printers/xyz/driver/streamed-source';
 import { prepareUpload } from '../../../src/main/printers/xyz/driver/upload-source';
 import { findModel } from '../../../src/main/printers/xyz/models';
-import { encodeThreeW } from '../../../src/main/printers/xyz/threew';
+import { decodeThreeW, encodeThreeW, type ThreeWError } from '../../../src/main/printers/xyz/threew';
+import { openThreeW } from '../../../src/main/printers/xyz/threew/decode-stream';
+import { openInput } from '../../../src/main/printers/xyz/threew/file-source';
 import { streamThreeW, type ChunkSource } from '../../../src/main/printers/xyz/threew/encode-stream';
 import { G0Rewriter, rewriteG0AsG1 } from '../../../src/main/printers/xyz/threew/g0-to-g1';
 
@@ -199,4 +201,50 @@ describe('.3w streaming encode', () => {
     const expected = Buffer.from(encodeThreeW(gcode, { model: 'dv1MX0A000' }));
     expect(Buffer.concat(first).equals(expected.subarray(0, 20_472))).toBe(true);
   });
+
+  it('property: decoding a file on disk in pieces gives what decodeThreeW gives, or the same error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'printdeck-3w-decode-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          gcodeArb,
+          fc.constantFrom('v5' as const, 'v2' as const, 'zip' as const),
+          fc.oneof(fc.constant(null), fc.record({ at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }), fc.record({ cut: fc.nat() })),
+          async (gcode, container, damage) => {
+            const file = Buffer.from(encodeThreeW(gcode, { model: 'dv1MX0A000', container }));
+            let bytes = file;
+            if (damage && 'xor' in damage) {
+              bytes = Buffer.from(file);
+              const at = damage.at % bytes.length;
+              bytes[at] = bytes[at]! ^ damage.xor;
+            } else if (damage) {
+              bytes = file.subarray(0, damage.cut % (file.length + 1));
+            }
+            const path = join(dir, 'x.3w');
+            await writeFile(path, bytes);
+            const expected = (() => {
+              try {
+                return { gcode: Buffer.from(decodeThreeW(bytes, { verifyCrc: false }).gcode) };
+              } catch (error) {
+                return { code: (error as ThreeWError).code };
+              }
+            })();
+            let actual: { gcode: Buffer } | { code: string };
+            try {
+              const opened = await openThreeW(await openInput(path, 1 << 30, '.3w file'), { verifyCrc: false });
+              const parts: Buffer[] = [];
+              for await (const piece of opened.gcode()) parts.push(Buffer.from(piece));
+              actual = { gcode: Buffer.concat(parts) };
+            } catch (error) {
+              actual = { code: (error as ThreeWError).code };
+            }
+            expect(actual).toEqual(expected);
+          },
+        ),
+        { numRuns: 120 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
