@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeThreeW, encodeThreeW } from '../src/main/printers/xyz/threew';
 import type { BenchResult, BenchSuite } from './lib/types';
@@ -7,7 +9,14 @@ import type { BenchResult, BenchSuite } from './lib/types';
 const SYNTHETIC_BYTES = 16 * 1024 * 1024;
 const ROUNDS = 5;
 const TARGET_MBPS = 100;
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/xyz');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const FIXTURES = resolve(HERE, '../test/fixtures/xyz');
+/** G-code for the memory figures: large enough that the file, not the runtime, dominates. */
+const MEMORY_GCODE_BYTES = 256 * 1024 * 1024;
+/** Peak memory growth of `3w encode|decode` per byte of input (issue 12 item 3: at most 2×). */
+const TARGET_PEAK_RATIO = 2;
+/** Host memory growth while a G-code of any size is converted and sent (issue 12 item 3). */
+const TARGET_PRINT_GROWTH_MB = 100;
 
 /** Cura-like G-code with plenty of G0 travel moves, so the G0 → G1 rewrite is exercised. */
 function syntheticGcode(bytes: number): Buffer {
@@ -56,6 +65,64 @@ function bestMbps(bytes: number, run: () => void): number {
   return bytes / 1e6 / best;
 }
 
+/** Writes `bytes` of synthetic G-code to `path` in pieces, so the bench itself stays small. */
+function writeGcodeFile(path: string, bytes: number): void {
+  const piece = syntheticGcode(8 * 1024 * 1024);
+  const body = piece.subarray(piece.indexOf('G21'));
+  const fd = openSync(path, 'w');
+  try {
+    let written = writeSync(fd, piece);
+    while (written < bytes) written += writeSync(fd, body);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Peak resident memory growth of one `threew-memory-child.ts` run, in bytes. */
+function childPeakGrowth(mode: 'encode' | 'decode' | 'print', input: string, output: string): number {
+  const tsx = resolve(HERE, '../node_modules/tsx/dist/cli.mjs');
+  const child = spawnSync(process.execPath, ['--expose-gc', tsx, resolve(HERE, 'lib/threew-memory-child.ts'), mode, input, output], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`memory child (${mode}) failed: ${child.stderr}`);
+  const { baseline, peak } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { baseline: number; peak: number };
+  return Math.max(0, peak - baseline);
+}
+
+/** Peak memory of encode, decode and print, each in its own process, against the size of the file it reads. */
+function memoryResults(): BenchResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'printdeck-3w-bench-'));
+  try {
+    const gcodePath = join(dir, 'big.gcode');
+    const threeWPath = join(dir, 'big.3w');
+    writeGcodeFile(gcodePath, MEMORY_GCODE_BYTES);
+    const gcodeSize = statSync(gcodePath).size;
+    const encodeGrowth = childPeakGrowth('encode', gcodePath, threeWPath);
+    const decodeGrowth = childPeakGrowth('decode', threeWPath, join(dir, 'back.gcode'));
+    const printGrowth = childPeakGrowth('print', gcodePath, join(dir, 'unused'));
+    const ratio = (name: string, growth: number, size: number): BenchResult => ({
+      name: `xyz.threew_${name}_peak_ratio`,
+      value: Math.round((growth / size) * 1000) / 1000,
+      unit: '× file',
+      target: TARGET_PEAK_RATIO,
+      better: 'lower',
+    });
+    return [
+      ratio('encode', encodeGrowth, gcodeSize),
+      ratio('decode', decodeGrowth, statSync(threeWPath).size),
+      {
+        name: 'xyz.print_gcode_peak_growth_mb',
+        value: Math.round((printGrowth / 1e6) * 10) / 10,
+        unit: `MB (${Math.round(gcodeSize / 2 ** 20)} MiB G-code)`,
+        target: TARGET_PRINT_GROWTH_MB,
+        better: 'lower',
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const suite: BenchSuite = {
   prefix: 'xyz',
   async run(): Promise<BenchResult[]> {
@@ -77,7 +144,7 @@ const suite: BenchSuite = {
       target: TARGET_MBPS,
       better: 'higher',
     });
-    return [result('threew_encode_mbps', encodeMbps), result('threew_decode_mbps', decodeMbps)];
+    return [result('threew_encode_mbps', encodeMbps), result('threew_decode_mbps', decodeMbps), ...memoryResults()];
   },
 };
 

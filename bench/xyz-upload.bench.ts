@@ -15,6 +15,8 @@ import type { BenchResult, BenchSuite } from './lib/types';
 
 const FILE_BYTES = 4 * 1024 * 1024;
 const ROUNDS = 3;
+/** The driver against a bare stop-and-wait loop over the same link; a pty costs a little more per write. */
+const STOP_AND_WAIT_TARGET = { tcp: 0.9, pty: 0.85 } as const;
 
 /** Raw: the same bytes written as fast as the link takes them, counted on the far side. */
 async function rawMbps(open: () => Promise<{ transport: XyzByteTransport; received: () => number; stop: () => Promise<void> }>, bytes: Uint8Array): Promise<number> {
@@ -113,12 +115,14 @@ const suite: BenchSuite = {
   async run(): Promise<BenchResult[]> {
     const bytes = new Uint8Array(randomBytes(FILE_BYTES));
     const results: BenchResult[] = [];
-    const push = (name: string, driver: number, raw: number, stopAndWait: number): void => {
+    // Only the driver's own overhead has a target: the protocol allows one block in flight, so the
+    // ratio to a raw link write measures the protocol, not the driver, and is shown for information.
+    const push = (name: 'tcp' | 'pty', driver: number, raw: number, stopAndWait: number): void => {
       results.push({ name: `xyz.upload_${name}_mbps`, value: Math.round(driver * 10) / 10, unit: 'MB/s', target: null, better: 'higher' });
       results.push({ name: `xyz.upload_${name}_raw_mbps`, value: Math.round(raw * 10) / 10, unit: 'MB/s', target: null, better: 'higher' });
-      results.push({ name: `xyz.upload_${name}_ratio`, value: Math.round((driver / raw) * 100) / 100, unit: 'ratio', target: 0.8, better: 'higher' });
+      results.push({ name: `xyz.upload_${name}_ratio`, value: Math.round((driver / raw) * 100) / 100, unit: 'ratio', target: null, better: 'higher' });
       results.push({ name: `xyz.upload_${name}_stop_and_wait_mbps`, value: Math.round(stopAndWait * 10) / 10, unit: 'MB/s', target: null, better: 'higher' });
-      results.push({ name: `xyz.upload_${name}_ratio_to_stop_and_wait`, value: Math.round((driver / stopAndWait) * 100) / 100, unit: 'ratio', target: 0.8, better: 'higher' });
+      results.push({ name: `xyz.upload_${name}_ratio_to_stop_and_wait`, value: Math.round((driver / stopAndWait) * 100) / 100, unit: 'ratio', target: STOP_AND_WAIT_TARGET[name], better: 'higher' });
     };
 
     // TCP 9100 through the fault proxy (no faults), the way the demo printers are reached.

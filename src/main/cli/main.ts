@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
 import { runThreeWCommand } from '../printers/xyz/threew/cli';
 import { runServe, SERVE_HELP } from './serve';
 
@@ -20,8 +19,6 @@ export async function main(argv: string[]): Promise<number> {
       return runServe(rest, rendererDir);
     case '3w':
       return runThreeWCommand(rest, {
-        readFile: (p) => readFile(p),
-        writeFile: (p, d) => writeFile(p, d),
         out: (line) => process.stdout.write(line + '\n'),
         err: (line) => process.stderr.write(line + '\n'),
       });

@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runThreeWCommand } from '../../../src/main/printers/xyz/threew/cli';
 import type { ThreeWCliIo } from '../../../src/main/printers/xyz/threew/cli';
@@ -16,13 +18,13 @@ function realIo(): CapturedIo {
   return {
     stdout,
     stderr,
-    readFile: async (path) => new Uint8Array(await readFile(path)),
-    writeFile: (path, data) => writeFile(path, data),
     out: (line) => stdout.push(line),
     err: (line) => stderr.push(line),
   };
 }
 
+const KEY16 = Buffer.from('@xyzprinting.com');
+const ZERO_IV = Buffer.alloc(16);
 const GCODE = ';FLAVOR:Marlin\n;TIME:90\nG28\nG0 X10 Y10\nG1 X20 E1\n';
 
 describe('3w CLI', () => {
@@ -112,6 +114,7 @@ describe('3w CLI', () => {
 
     expect(await runThreeWCommand(['info', join(dir, 'missing.3w')], io)).toBe(1);
     expect(io.stderr.at(-1)).toContain('ENOENT');
+    expect(io.stderr.at(-1)).toContain(join(dir, 'missing.3w'));
   });
 
   it('info exits 1 when the body CRC does not match', async () => {
@@ -125,4 +128,107 @@ describe('3w CLI', () => {
     expect(await runThreeWCommand(['decode', join(dir, 'bad.3w'), '-o', join(dir, 'y.gcode')], io)).toBe(1);
     expect(io.stderr.at(-1)).toContain('[CRC_MISMATCH]');
   });
+
+  it("names of Object's own members are unknown subcommands (usage, exit 2), not crashes", async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
+      const io = realIo();
+      expect(await runThreeWCommand([name, 'x'], io)).toBe(2);
+      expect(io.stderr[0]).toBe(`3w: unknown subcommand ${JSON.stringify(name)}`);
+      expect(io.stderr.join('\n')).toContain('usage: 3w encode');
+    }
+  });
+
+  /** A v5 file of the test G-code with its body replaced (the stored CRC made to match). */
+  async function withBody(name: string, edit: (body: Buffer) => Buffer, container: 'v5' | 'zip' = 'v5'): Promise<string> {
+    const io = realIo();
+    const model = container === 'zip' ? 'dvF100B000' : 'dv1MX0A000';
+    await runThreeWCommand(['encode', join(dir, 'in.gcode'), '-o', join(dir, 'base.3w'), '--model', model, '--container', container], io);
+    const file = await readFile(join(dir, 'base.3w'));
+    const body = edit(Buffer.from(file.subarray(8192)));
+    const out = Buffer.concat([file.subarray(0, 8192), body]);
+    out.writeUInt32BE(crc32(body), container === 'zip' ? 4716 : 0x30);
+    await writeFile(join(dir, name), out);
+    return join(dir, name);
+  }
+
+  it('info fails where decode fails: ragged body, empty body, a ZIP whose size lies', async () => {
+    const ragged = await withBody('ragged.3w', (body) => body.subarray(0, body.length - 5));
+    const empty = await withBody('empty.3w', () => Buffer.alloc(0));
+    const lying = await withBody(
+      'lying.3w',
+      (body) => {
+        const archive = zipArchiveOf(body);
+        const eocd = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+        const central = archive.readUInt32LE(eocd + 16);
+        archive.writeUInt32LE(archive.readUInt32LE(central + 24) + 1, central + 24);
+        return zipBodyOf(archive);
+      },
+      'zip',
+    );
+    for (const [file, code] of [
+      [ragged, 'BAD_BODY_LENGTH'],
+      [empty, 'BAD_BODY_LENGTH'],
+      [lying, 'BAD_ZIP'],
+    ] as const) {
+      const decodeIo = realIo();
+      expect(await runThreeWCommand(['decode', file, '-o', join(dir, 'out.gcode')], decodeIo)).toBe(1);
+      expect(decodeIo.stderr.at(-1)).toContain(`[${code}]`);
+      const infoIo = realIo();
+      expect(await runThreeWCommand(['info', file], infoIo)).toBe(1);
+      expect(infoIo.stderr.at(-1)).toContain(`[${code}]`);
+    }
+  });
+
+  it('decode --no-crc-check of a truncated body warns that the G-code is truncated', async () => {
+    const io = realIo();
+    await runThreeWCommand(['encode', join(dir, 'in.gcode'), '-o', join(dir, 'x.3w'), '--model', 'dv1MX0A000'], io);
+    const file = await readFile(join(dir, 'x.3w'));
+    await writeFile(join(dir, 'cut.3w'), file.subarray(0, file.length - 16));
+    expect(await runThreeWCommand(['decode', join(dir, 'cut.3w'), '-o', join(dir, 'y.gcode')], io)).toBe(1);
+    expect(io.stderr.at(-1)).toContain('[CRC_MISMATCH]');
+
+    const lenient = realIo();
+    expect(await runThreeWCommand(['decode', join(dir, 'cut.3w'), '-o', join(dir, 'y.gcode'), '--no-crc-check'], lenient)).toBe(0);
+    expect(lenient.stderr.join('\n')).toMatch(/cut\.3w: warning: .*truncated/);
+  });
+
+  it('a file beyond the size limit is refused by name before it is read', async () => {
+    // Sparse: 3 GiB on paper, nothing on disk.
+    await writeFile(join(dir, 'huge.3w'), '');
+    await truncate(join(dir, 'huge.3w'), 3 * 1024 ** 3);
+    for (const args of [['info', join(dir, 'huge.3w')], ['decode', join(dir, 'huge.3w'), '-o', join(dir, 'y.gcode')], ['encode', join(dir, 'huge.3w'), '-o', join(dir, 'y.3w'), '--model', 'dv1MX0A000']]) {
+      const io = realIo();
+      expect(await runThreeWCommand(args, io)).toBe(1);
+      expect(io.stderr.at(-1)).toContain(`${join(dir, 'huge.3w')} is 3221225472 bytes, more than`);
+      expect(io.stderr.at(-1)).toContain('[TOO_LARGE]');
+    }
+  });
+
+  it('a directory or a file that is not regular is refused by name', async () => {
+    for (const sub of [['info'], ['decode', '-o', join(dir, 'y.gcode')], ['encode', '-o', join(dir, 'y.3w'), '--model', 'dv1MX0A000']]) {
+      const io = realIo();
+      const [name, ...rest] = sub;
+      expect(await runThreeWCommand([name!, dir, ...rest], io)).toBe(1);
+      expect(io.stderr.at(-1)).toContain(`${dir} is a directory`);
+      expect(io.stderr.at(-1)).toContain('EISDIR');
+    }
+  });
 });
+
+function zipArchiveOf(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < body.length; at += 8208) {
+    const decipher = createDecipheriv('aes-128-cbc', KEY16, ZERO_IV);
+    parts.push(Buffer.concat([decipher.update(body.subarray(at, at + 8208)), decipher.final()]));
+  }
+  return Buffer.concat(parts);
+}
+
+function zipBodyOf(archive: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < archive.length; at += 8192) {
+    const cipher = createCipheriv('aes-128-cbc', KEY16, ZERO_IV);
+    parts.push(Buffer.concat([cipher.update(archive.subarray(at, at + 8192)), cipher.final()]));
+  }
+  return Buffer.concat(parts);
+}

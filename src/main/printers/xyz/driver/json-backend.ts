@@ -59,6 +59,8 @@ export class JsonBackend implements XyzBackend {
   private readonly lost = new Listeners<[XyzTransportError]>();
   /** The token of the job this app started; the printer wants it for pause/resume/stop. */
   private token: string | null = null;
+  /** Whether the printer has reported the token's job; until then "no job" means it is still checking the file. */
+  private tokenJobSeen = false;
 
   constructor(
     private readonly target: TcpTarget,
@@ -76,11 +78,12 @@ export class JsonBackend implements XyzBackend {
     // After command 2 miniMover asks command 4 for the job (spec §5.3 "Status details").
     const job = await this.call({ command: 4 });
     if (job.result === XyzJsonResult.success && job.print_percentage !== undefined) {
+      this.tokenJobSeen = true;
       status = decodeStatus(
         [{ key: 'd', value: `${Math.round(job.print_percentage)},${Math.round(job.elapsed_time ?? 0)},${Math.round(job.estimated_time ?? 0)}` }],
         status,
       );
-    } else if (job.result === XyzJsonResult.noJobOrReady) {
+    } else if (job.result === XyzJsonResult.noJobOrReady && this.tokenJobSeen) {
       this.token = null;
     }
     return status;
@@ -173,6 +176,7 @@ export class JsonBackend implements XyzBackend {
       const done = await next(XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS);
       checkResult('the file', done);
       this.token = done.token === undefined ? '' : String(done.token);
+      this.tokenJobSeen = false;
     } finally {
       await transport.close();
     }

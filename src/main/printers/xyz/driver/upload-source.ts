@@ -1,12 +1,16 @@
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../../../shared/rpc/result';
 import type { XyzContainer, XyzModel } from '../models';
-import { decodeThreeW, encodeThreeW, ThreeWError } from '../threew';
+import { ThreeWError } from '../threew';
+import { openThreeW } from '../threew/decode-stream';
+import { streamThreeW } from '../threew/encode-stream';
+import { openInput } from '../threew/file-source';
 import { readHeaderSection } from '../threew/header-section';
 import { parseHeaderKeys } from '../threew/header-keys';
-import { BODY_OFFSET, TAG_ZIP } from '../threew/layout';
+import { BODY_OFFSET, MAX_GCODE_BYTES, MAX_THREEW_BYTES, TAG_ZIP } from '../threew/layout';
 import { readPreamble } from '../threew/preamble-read';
+import { streamedSource } from './streamed-source';
 
 /** The bytes of one `.3w` to send, read block by block so a large file is never held twice. */
 export interface UploadSource {
@@ -82,6 +86,7 @@ export function isThreeWName(name: string): boolean {
 }
 
 function encodeFailure(err: unknown): never {
+  if (err instanceof ThreeWError && err.code === 'INPUT_CHANGED') throw new AppError('CONFLICT', `The file changed while it was being converted: ${err.message}.`);
   if (err instanceof ThreeWError) throw new AppError('BAD_REQUEST', `Cannot make a .3w file: ${err.message}`);
   throw err;
 }
@@ -101,15 +106,16 @@ export async function prepareUpload(
   if (!info?.isFile()) throw new AppError('NOT_FOUND', `There is no file at ${filePath}.`);
   const name = printerFileName(displayName);
   if (isThreeWName(displayName) && container === undefined) return fileSource(name, filePath, info.size);
-  const input = await readFile(filePath);
   try {
-    const gcode = isThreeWName(displayName) ? decodeThreeW(input).gcode : input;
-    const bytes = encodeThreeW(gcode, {
+    const gcode = isThreeWName(displayName)
+      ? (await openThreeW(await openInput(filePath, MAX_THREEW_BYTES, '.3w file'))).gcode
+      : (await openInput(filePath, MAX_GCODE_BYTES + 3, 'G-code file')).chunks;
+    const stream = await streamThreeW(gcode, {
       model: model.modelNumber,
       container: container ?? model.container,
       headerValues: { filename: name },
     });
-    return memorySource(name, bytes, container ?? model.container);
+    return streamedSource(name, stream);
   } catch (err) {
     return encodeFailure(err);
   }

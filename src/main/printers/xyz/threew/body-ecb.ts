@@ -34,13 +34,16 @@ export interface EcbBodyProbe {
   gcodeLength: number | null;
 }
 
-/** Checks only the last block (ECB blocks decrypt independently), so `inspect` stays cheap. */
-export function probeEcbBody(body: Buffer): EcbBodyProbe {
-  if (isPlainBody(body)) return { padding: 'none', gcodeLength: body.length };
-  if (body.length === 0 || body.length % AES_BLOCK !== 0) return { padding: 'invalid', gcodeLength: null };
+/**
+ * Checks only the last block (ECB blocks decrypt independently), so `inspect` stays cheap: `tail`
+ * is the end of a body of `length` bytes whose first byte is `first`.
+ */
+export function probeEcbBody(tail: Buffer, length: number, first: number | undefined): EcbBodyProbe {
+  if (first === SEMICOLON) return { padding: 'none', gcodeLength: length };
+  if (length === 0 || length % AES_BLOCK !== 0) return { padding: 'invalid', gcodeLength: null };
   try {
-    const last = stripPkcs7(aes256EcbDecryptRaw(body.subarray(body.length - AES_BLOCK)), false, 'body');
-    return { padding: last.padding, gcodeLength: body.length - AES_BLOCK + last.data.length };
+    const last = stripPkcs7(aes256EcbDecryptRaw(tail.subarray(tail.length - AES_BLOCK)), false, 'body');
+    return { padding: last.padding, gcodeLength: length - AES_BLOCK + last.data.length };
   } catch (error) {
     if (error instanceof ThreeWError) return { padding: 'invalid', gcodeLength: null };
     throw error;

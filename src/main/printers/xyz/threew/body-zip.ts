@@ -1,47 +1,73 @@
-import { zipSync } from 'fflate';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { aes128CbcDecryptRaw, aes128CbcEncryptPadded } from './aes';
 import { ThreeWError } from './errors';
-import { AES_BLOCK, ZIP_CIPHER_CHUNK, ZIP_ENTRY_NAME, ZIP_PLAIN_CHUNK } from './layout';
+import { AES_BLOCK, ZIP_CIPHER_CHUNK, ZIP_PLAIN_CHUNK } from './layout';
 import { stripPkcs7 } from './padding';
 import type { PaddingState, StripResult } from './padding';
 import { readSingleZipEntry } from './zip-read';
+import { zipLocalHeader, zipTrailer } from './zip-write';
 
-// A fixed timestamp keeps the output reproducible (same G-code → same file).
-const ZIP_ENTRY_TIME = new Date(2020, 0, 1, 0, 0, 0);
-
-function cipherLengthOf(plainLength: number): number {
-  const fullChunks = Math.floor(plainLength / ZIP_PLAIN_CHUNK);
-  const rest = plainLength % ZIP_PLAIN_CHUNK;
-  return fullChunks * ZIP_CIPHER_CHUNK + (rest > 0 ? (Math.floor(rest / AES_BLOCK) + 1) * AES_BLOCK : 0);
-}
+/** Deflate settings of the entry; level 6 as miniMover's zlib default. */
+export const ZIP_DEFLATE_LEVEL = 6;
 
 /**
- * Builds a `TagEa128` body (spec §4.1): ZIP with one entry, cut into 8192-byte chunks, each
- * PKCS#7 padded and AES-128-CBC encrypted with the IV reset to zero per chunk.
+ * Cuts an archive that arrives in pieces into 8192-byte chunks, each PKCS#7 padded and
+ * AES-128-CBC encrypted with the IV reset to zero (spec §4.1).
  */
-export function encryptZipBody(gcode: Uint8Array): Buffer {
-  const zip = zipSync({ [ZIP_ENTRY_NAME]: [gcode, { level: 6, mtime: ZIP_ENTRY_TIME }] });
-  const body = Buffer.allocUnsafe(cipherLengthOf(zip.length));
-  let written = 0;
-  for (let at = 0; at < zip.length; at += ZIP_PLAIN_CHUNK) {
-    written += aes128CbcEncryptPadded(zip.subarray(at, at + ZIP_PLAIN_CHUNK)).copy(body, written);
+export class ZipChunkEncryptor {
+  private held: Buffer[] = [];
+  private heldLength = 0;
+
+  constructor(private readonly out: (cipher: Buffer) => void) {}
+
+  push(bytes: Buffer): void {
+    let at = 0;
+    while (at < bytes.length) {
+      const take = Math.min(ZIP_PLAIN_CHUNK - this.heldLength, bytes.length - at);
+      this.held.push(bytes.subarray(at, at + take));
+      this.heldLength += take;
+      at += take;
+      if (this.heldLength === ZIP_PLAIN_CHUNK) this.flush();
+    }
   }
-  return body;
+
+  finish(): void {
+    if (this.heldLength > 0) this.flush();
+  }
+
+  private flush(): void {
+    this.out(aes128CbcEncryptPadded(Buffer.concat(this.held)));
+    this.held = [];
+    this.heldLength = 0;
+  }
 }
 
-function checkChunkedLength(body: Uint8Array): void {
-  const rest = body.length % ZIP_CIPHER_CHUNK;
-  if (body.length === 0 || rest % AES_BLOCK !== 0) {
+/** Builds a `TagEa128` body (spec §4.1): a ZIP with one entry, encrypted in 8192-byte chunks. */
+export function encryptZipBody(gcode: Uint8Array): Buffer {
+  const compressed = deflateRawSync(gcode, { level: ZIP_DEFLATE_LEVEL });
+  const facts = { crc: crc32(gcode), compressedSize: compressed.length, size: gcode.length };
+  const parts: Buffer[] = [];
+  const encryptor = new ZipChunkEncryptor((cipher) => parts.push(cipher));
+  encryptor.push(zipLocalHeader(facts));
+  encryptor.push(compressed);
+  encryptor.push(zipTrailer(facts));
+  encryptor.finish();
+  return Buffer.concat(parts);
+}
+
+function checkChunkedLength(length: number): void {
+  const rest = length % ZIP_CIPHER_CHUNK;
+  if (length === 0 || rest % AES_BLOCK !== 0) {
     throw new ThreeWError(
       'BAD_BODY_LENGTH',
-      `ZIP body length ${body.length} does not match 8208-byte encrypted chunks`,
+      `ZIP body length ${length} does not match 8208-byte encrypted chunks`,
     );
   }
 }
 
 /** Decrypts the chunks back into the ZIP archive. */
 export function decryptZipChunks(body: Buffer, strictPadding: boolean): StripResult {
-  checkChunkedLength(body);
+  checkChunkedLength(body.length);
   const zip = Buffer.allocUnsafe(body.length);
   let written = 0;
   let padding: PaddingState = 'pkcs7';
@@ -74,16 +100,16 @@ export function decryptZipBody(body: Buffer, strictPadding: boolean): StripResul
   return { data: readSingleZipEntry(archive.data), padding: archive.padding };
 }
 
-/** Padding of the last chunk only (chunks decrypt independently), for `inspect`. */
-export function probeZipBody(body: Buffer): PaddingState | 'invalid' {
+/** Padding of the last chunk only (chunks decrypt independently), for `inspect`; `tail` ends a body of `length` bytes. */
+export function probeZipBody(tail: Buffer, length: number): PaddingState | 'invalid' {
   try {
-    checkChunkedLength(body);
+    checkChunkedLength(length);
   } catch {
     return 'invalid';
   }
-  const lastStart = Math.floor((body.length - 1) / ZIP_CIPHER_CHUNK) * ZIP_CIPHER_CHUNK;
+  const lastStart = Math.floor((length - 1) / ZIP_CIPHER_CHUNK) * ZIP_CIPHER_CHUNK;
   try {
-    return stripPkcs7(aes128CbcDecryptRaw(body.subarray(lastStart)), true, 'ZIP chunk').padding;
+    return stripPkcs7(aes128CbcDecryptRaw(tail.subarray(tail.length - (length - lastStart))), true, 'ZIP chunk').padding;
   } catch {
     // Might be miniMover's missing pad or corruption; only a full decode can tell.
     return 'invalid';

@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
 import type { XyzContainer } from '../models';
-import { decodeThreeW } from './decode';
-import { encodeThreeW } from './encode';
+import { openThreeW } from './decode-stream';
+import { streamThreeW, type ThreeWStream } from './encode-stream';
 import { ThreeWError } from './errors';
+import { openInput, writeOutput } from './file-source';
 import { inspectThreeW } from './inspect';
+import { MAX_GCODE_BYTES, MAX_THREEW_BYTES } from './layout';
+import type { PaddingState } from './padding';
 import type { ThreeWInfo } from './types';
 
+const UTF8_BOM_LENGTH = 3;
+
+/** Where the command reports; files are read and written in pieces by the command itself. */
 export interface ThreeWCliIo {
-  readFile(path: string): Promise<Uint8Array>;
-  writeFile(path: string, data: Uint8Array): Promise<void>;
   out(line: string): void;
   err(line: string): void;
 }
@@ -86,23 +90,37 @@ async function runEncode(command: Command, io: ThreeWCliIo): Promise<number> {
   const container = parseContainer(command.values.container);
   const headerLength = parseHeaderLength(command.values['header-length']);
 
-  const gcode = await io.readFile(input);
-  const file = encodeThreeW(gcode, { model, container, headerLength });
-  await io.writeFile(output, file);
-  const info = inspectThreeW(file);
-  io.out(`wrote ${output}: ${file.length} bytes, ${info.container}, machine ${info.machine ?? '?'}`);
+  const gcode = await openInput(input, MAX_GCODE_BYTES + UTF8_BOM_LENGTH, 'G-code file');
+  const stream = await streamThreeW(gcode.chunks, { model, container, headerLength });
+  await writeOutput(output, threeWPieces(stream));
+  const info = inspectThreeW(stream.preamble);
+  io.out(`wrote ${output}: ${stream.size} bytes, ${stream.container}, machine ${info.machine ?? '?'}`);
   return EXIT_OK;
+}
+
+async function* threeWPieces(stream: ThreeWStream): AsyncGenerator<Uint8Array> {
+  yield stream.preamble;
+  yield* stream.body();
+}
+
+/** Why a damaged body decoded anyway deserves a word: the G-code may stop mid-print. */
+function damageWarning(info: ThreeWInfo, padding: PaddingState | null): string | null {
+  if (info.crcOk !== false) return null;
+  if (padding === 'missing' || padding === null) {
+    return 'warning: the body CRC-32 does not match and the body ends without padding: the G-code is truncated (a printer would stop where it ends)';
+  }
+  return 'warning: the body CRC-32 does not match: the G-code may be damaged';
 }
 
 async function runDecode(command: Command, io: ThreeWCliIo): Promise<number> {
   const input = onlyInput(command, 'decode');
   const output = requiredOutput(command, 'decode');
-  const file = await io.readFile(input);
-  const { gcode, info } = decodeThreeW(file, { verifyCrc: !command.values['no-crc-check'] });
-  await io.writeFile(output, gcode);
-  io.out(
-    `wrote ${output}: ${gcode.length} bytes of G-code from a ${info.container} file (machine ${info.machine ?? '?'})`,
-  );
+  const file = await openInput(input, MAX_THREEW_BYTES, '.3w file');
+  const opened = await openThreeW(file, { verifyCrc: !command.values['no-crc-check'] });
+  const written = await writeOutput(output, opened.gcode());
+  const warning = damageWarning(opened.info, opened.padding());
+  if (warning) io.err(`3w: ${input}: ${warning}`);
+  io.out(`wrote ${output}: ${written} bytes of G-code from a ${opened.info.container} file (machine ${opened.info.machine ?? '?'})`);
   return EXIT_OK;
 }
 
@@ -126,18 +144,25 @@ function describe(info: ThreeWInfo): string[] {
 
 async function runInfo(command: Command, io: ThreeWCliIo): Promise<number> {
   const input = onlyInput(command, 'info');
-  const info = inspectThreeW(await io.readFile(input));
+  const opened = await openThreeW(await openInput(input, MAX_THREEW_BYTES, '.3w file'), { verifyCrc: false });
+  const info = opened.info;
   if (command.values.json) io.out(JSON.stringify(info));
   else for (const line of describe(info)) io.out(line);
   // A damaged body is worth a non-zero exit so scripts notice.
-  return info.crcOk === false ? EXIT_FAILURE : EXIT_OK;
+  if (info.crcOk === false) return EXIT_FAILURE;
+  // What `decode` would refuse, `info` must not call fine: the body is decoded to nowhere.
+  for await (const piece of opened.gcode()) void piece;
+  return EXIT_OK;
 }
 
-const SUBCOMMANDS: Record<string, (command: Command, io: ThreeWCliIo) => Promise<number>> = {
-  encode: runEncode,
-  decode: runDecode,
-  info: runInfo,
-};
+type Subcommand = (command: Command, io: ThreeWCliIo) => Promise<number>;
+
+// A Map, so that names such as `constructor` or `__proto__` are unknown subcommands, not Object's.
+const SUBCOMMANDS: ReadonlyMap<string, Subcommand> = new Map([
+  ['encode', runEncode],
+  ['decode', runDecode],
+  ['info', runInfo],
+]);
 
 /** `printdeck 3w …`: `argv` starts after `3w`. Exit code 0 ok, 1 failure, 2 usage error. */
 export async function runThreeWCommand(argv: string[], io: ThreeWCliIo): Promise<number> {
@@ -146,7 +171,7 @@ export async function runThreeWCommand(argv: string[], io: ThreeWCliIo): Promise
     for (const line of THREEW_USAGE) io.out(line);
     return EXIT_OK;
   }
-  const run = name === undefined ? undefined : SUBCOMMANDS[name];
+  const run = name === undefined ? undefined : SUBCOMMANDS.get(name);
   try {
     if (!run)
       throw new UsageError(name === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(name)}`);

@@ -9,7 +9,7 @@ import { modelNumbersForFileId } from './model-lookup';
 import { hasMagic } from './preamble-read';
 import type { DecodedThreeW, DecodeThreeWOptions } from './types';
 
-function formatCrc(crc: number | null): string {
+export function formatCrc(crc: number | null): string {
   return crc === null ? '?' : crc.toString(16).padStart(8, '0');
 }
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { XyzContainer } from '../models';
+import type { XyzContainer, XyzModel } from '../models';
 import { encryptEcbBody } from './body-ecb';
 import { encryptZipBody } from './body-zip';
 import { ThreeWError } from './errors';
@@ -31,24 +31,35 @@ function bodyCrc(file: Buffer): number {
   return crc32(file.subarray(BODY_OFFSET));
 }
 
-/**
- * G-code → `.3w`. The G-code is first brought into the form the printer needs (spec §4.5): the
- * seven header keys first with `machine` set to the model's file id, and `G0` rewritten to `G1`.
- */
-export function encodeThreeW(gcode: Uint8Array | string, opts: EncodeThreeWOptions): Uint8Array {
+/** The model and container to encode for; throws `ThreeWError` for unknown ones. */
+export function resolveEncoding(opts: EncodeThreeWOptions): { model: XyzModel; container: XyzContainer } {
   const model = resolveModel(opts.model);
   const container = opts.container ?? model.container;
   if (!CONTAINERS.includes(container)) {
     throw new ThreeWError('BAD_OPTION', `unknown container ${JSON.stringify(container)} (use v5, v2 or zip)`);
   }
+  return { model, container };
+}
+
+/** Largest v5/v2 header text, given the container. */
+export function headerLimitOf(container: XyzContainer): number {
+  return container === 'v5' ? V5_LAYOUT.headerMax : V2_MAX_HEADER_TEXT;
+}
+
+/**
+ * G-code → `.3w`. The G-code is first brought into the form the printer needs (spec §4.5): the
+ * seven header keys first with `machine` set to the model's file id, and `G0` rewritten to `G1`.
+ */
+export function encodeThreeW(gcode: Uint8Array | string, opts: EncodeThreeWOptions): Uint8Array {
+  const { model, container } = resolveEncoding(opts);
   const inputLength = typeof gcode === 'string' ? Buffer.byteLength(gcode) : gcode.length;
   if (inputLength > MAX_GCODE_BYTES) {
     throw new ThreeWError('TOO_LARGE', `G-code of ${inputLength} bytes exceeds the ${MAX_GCODE_BYTES}-byte limit`);
   }
 
   const prepared = prepareGcode(gcode, model.fileId, opts.headerValues);
-  const headerLimit = container === 'v5' ? V5_LAYOUT.headerMax : V2_MAX_HEADER_TEXT;
-  const headerText = chooseHeaderText(prepared.gcode, prepared.leadingCommentLength, headerLimit, opts.headerLength);
+  const headerLimit = headerLimitOf(container);
+  const headerText = chooseHeaderText(prepared.gcode, prepared.gcode.length, prepared.leadingCommentLength, headerLimit, opts.headerLength);
 
   if (container === 'v5') {
     const file = fileWithBody(encryptEcbBody(prepared.gcode));

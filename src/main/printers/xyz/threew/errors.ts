@@ -12,7 +12,10 @@ export type ThreeWErrorCode =
   | 'TOO_LARGE'
   | 'HEADER_TOO_LONG'
   | 'UNKNOWN_MODEL'
-  | 'BAD_OPTION';
+  | 'BAD_OPTION'
+  | 'BAD_GCODE'
+  | 'INPUT_CHANGED'
+  | 'NOT_A_FILE';
 
 /** The only error the codec throws on bad input or bad options. */
 export class ThreeWError extends Error {

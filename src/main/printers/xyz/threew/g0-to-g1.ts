@@ -1,3 +1,5 @@
+import { ThreeWError } from './errors';
+
 const CHAR_0 = 0x30;
 const CHAR_1 = 0x31;
 const CHAR_9 = 0x39;
@@ -48,4 +50,71 @@ export function rewriteG0AsG1(gcode: Buffer, from = 0): number {
     }
   }
   return rewritten;
+}
+
+/** Longest stretch the streaming rewriter holds while looking for a place where it may cut. */
+export const MAX_G0_CONTEXT = 64 * 1024;
+
+// Whether a `G0` is rewritten depends on its line before it (blanks, an `N123`) and on the zeros
+// and the byte after it, so a cut is safe after a line end or after a byte that is none of those.
+function isSafeCutAfter(byte: number | undefined): boolean {
+  if (byte === undefined || byte === LF) return true;
+  if (byte === SPACE || byte === TAB || isDigit(byte) || byte === DOT) return false;
+  return byte !== 0x47 && byte !== 0x67 && byte !== 0x4e && byte !== 0x6e; // G g N n
+}
+
+/**
+ * `rewriteG0AsG1` for G-code that arrives in pieces: it cuts only where the result cannot depend on
+ * what lies across the cut, so the output is the same as rewriting the whole text at once, and it
+ * holds at most `MAX_G0_CONTEXT` bytes (plus the piece being added). The rewrite happens in one
+ * work buffer used again for every piece, so bytes given to `out` are valid only during the call.
+ */
+export class G0Rewriter {
+  private work: Buffer = Buffer.alloc(0);
+  /** Bytes of `work` not passed on yet (with the context byte). */
+  private length = 0;
+  /** 1 when `work[0]` is the last byte already passed on, kept so the next line start is not guessed. */
+  private context = 0;
+
+  constructor(private readonly out: (bytes: Buffer) => void) {}
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    // Copied, since the rewrite is in place and the caller's bytes are only read.
+    const need = this.length + chunk.length;
+    if (this.work.length < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.work.length));
+      this.work.copy(bigger, 0, 0, this.length);
+      this.work = bigger;
+    }
+    this.work.set(chunk, this.length);
+    this.length = need;
+    const pending = this.work.subarray(0, this.length);
+    const lastLineEnd = pending.lastIndexOf(LF);
+    if (lastLineEnd >= this.context) {
+      this.emit(lastLineEnd + 1, false);
+      return;
+    }
+    if (pending.length <= MAX_G0_CONTEXT) return;
+    let cut = pending.length - 1;
+    while (cut >= this.context && !isSafeCutAfter(pending[cut])) cut--;
+    if (cut < this.context) {
+      throw new ThreeWError('BAD_GCODE', `the G-code has a run of more than ${MAX_G0_CONTEXT} bytes of digits and blanks without a line end`);
+    }
+    this.emit(cut + 1, true);
+  }
+
+  finish(): void {
+    this.emit(this.length, false);
+  }
+
+  private emit(end: number, keepContext: boolean): void {
+    const part = this.work.subarray(0, end);
+    rewriteG0AsG1(part, this.context);
+    if (end > this.context) this.out(part.subarray(this.context));
+    const from = keepContext ? end - 1 : end;
+    this.work.copy(this.work, 0, from, this.length);
+    this.length -= from;
+    this.context = keepContext ? 1 : 0;
+  }
 }

@@ -9,10 +9,12 @@ const LF = 0x0a;
 /**
  * Picks the header text: a prefix of the processed G-code. By default the leading comment block
  * (XYZprint V2.0.1's rule), cut at a line end if it does not fit; `requested` reproduces other
- * writers (XYZprint V1.3.2 stored five more bytes, spec §4.5).
+ * writers (XYZprint V1.3.2 stored five more bytes, spec §4.5). `gcode` may be just the first
+ * `maxLength` bytes of processed G-code that is `totalLength` long.
  */
 export function chooseHeaderText(
   gcode: Buffer,
+  totalLength: number,
   leadingCommentLength: number,
   maxLength: number,
   requested?: number,
@@ -27,10 +29,10 @@ export function chooseHeaderText(
         `headerLength ${requested} exceeds the container's maximum of ${maxLength} bytes`,
       );
     }
-    if (requested > gcode.length) {
+    if (requested > totalLength) {
       throw new ThreeWError(
         'BAD_OPTION',
-        `headerLength ${requested} is longer than the processed G-code (${gcode.length} bytes)`,
+        `headerLength ${requested} is longer than the processed G-code (${totalLength} bytes)`,
       );
     }
     return gcode.subarray(0, requested);

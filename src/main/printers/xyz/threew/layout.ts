@@ -56,3 +56,6 @@ export const ZIP_ENTRY_NAME = 'sample.gcode';
 
 /** Upper bound on decoded G-code, so a forged ZIP size cannot make us allocate gigabytes. */
 export const MAX_GCODE_BYTES = 1024 * 1024 * 1024;
+
+/** Upper bound on a `.3w` file read from disk: the largest body the G-code limit allows, plus ZIP overhead. */
+export const MAX_THREEW_BYTES = BODY_OFFSET + MAX_GCODE_BYTES + MAX_GCODE_BYTES / 256;

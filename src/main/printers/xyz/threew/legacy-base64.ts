@@ -25,6 +25,11 @@ function startsLikeGcode(text: Buffer): boolean {
   return false;
 }
 
+/** Whether `head`, the start of a file, could begin a legacy base64 `.3w`. */
+export function looksLikeLegacyBase64(head: Uint8Array): boolean {
+  return head.length >= 4 && head.every(isBase64TextByte);
+}
+
 /** Decoded G-code if `file` is a legacy base64 `.3w`, otherwise undefined. */
 export function decodeLegacyBase64(file: Uint8Array): Buffer | undefined {
   if (file.length < 4) return undefined;

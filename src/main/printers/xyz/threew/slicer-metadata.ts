@@ -11,23 +11,44 @@ export interface SlicerMetadata {
 
 // Slicers write their summary at the top (Cura) or the bottom (Slic3r, PrusaSlicer). Searching only
 // these windows keeps a missing marker from costing a scan of the whole file.
-const SEARCH_WINDOW = 64 * 1024;
+export const SEARCH_WINDOW = 64 * 1024;
+/** Metadata values are short; bounding them keeps a pathological file from costing a big copy. */
+export const MAX_VALUE_LENGTH = 200;
 
-function searchWindows(gcode: Buffer): Buffer[] {
-  if (gcode.length <= 2 * SEARCH_WINDOW) return [gcode];
-  return [gcode.subarray(0, SEARCH_WINDOW), gcode.subarray(gcode.length - SEARCH_WINDOW)];
+/** Where markers are looked for: `bytes[0, searchEnd)`; the value after a marker may run on to `bytes.length`. */
+export interface SearchWindow {
+  bytes: Buffer;
+  searchEnd: number;
+}
+
+/** What the metadata is read from, so that a file streamed by needs to keep only its two ends. */
+export interface SlicerText {
+  /** The whole text when it is short, else its first and its last `SEARCH_WINDOW` bytes, in that order. */
+  windows: SearchWindow[];
+  /** `;LAYER_CHANGE` markers in the whole text; asked for only when no layer count is written. */
+  layerChanges(): number;
+}
+
+export const LAYER_CHANGE_MARKER = ';LAYER_CHANGE';
+
+/** The windows of G-code held in memory. */
+export function searchWindows(gcode: Buffer): SearchWindow[] {
+  if (gcode.length <= 2 * SEARCH_WINDOW) return [{ bytes: gcode, searchEnd: gcode.length }];
+  return [
+    { bytes: gcode.subarray(0, SEARCH_WINDOW + MAX_VALUE_LENGTH), searchEnd: SEARCH_WINDOW },
+    { bytes: gcode.subarray(gcode.length - SEARCH_WINDOW), searchEnd: SEARCH_WINDOW },
+  ];
 }
 
 /** Text after `marker` up to the end of its line, or undefined when the marker is absent. */
-function restOfLineAfter(gcode: Buffer, marker: string): string | undefined {
-  for (const window of searchWindows(gcode)) {
-    const at = window.indexOf(marker);
+function restOfLineAfter(text: SlicerText, marker: string): string | undefined {
+  for (const { bytes, searchEnd } of text.windows) {
+    const at = bytes.subarray(0, searchEnd).indexOf(marker);
     if (at < 0) continue;
-    const start = window.byteOffset - gcode.byteOffset + at + marker.length;
-    const newline = gcode.indexOf(0x0a, start);
-    // Metadata values are short; bounding the slice keeps a pathological file from costing a big copy.
-    const end = Math.min(newline < 0 ? gcode.length : newline, start + 200);
-    return gcode.toString('latin1', start, end).trim();
+    const start = at + marker.length;
+    const newline = bytes.indexOf(0x0a, start);
+    const end = Math.min(newline < 0 ? bytes.length : newline, start + MAX_VALUE_LENGTH);
+    return bytes.toString('latin1', start, end).trim();
   }
   return undefined;
 }
@@ -55,13 +76,14 @@ function parseDuration(text: string | undefined): number | undefined {
   return matched ? total : undefined;
 }
 
-function countOccurrences(gcode: Buffer, marker: string): number {
+/** Occurrences of `;LAYER_CHANGE` (it cannot overlap itself). */
+export function countLayerChanges(gcode: Buffer): number {
   let count = 0;
-  for (let at = gcode.indexOf(marker); at >= 0; at = gcode.indexOf(marker, at + marker.length)) count++;
+  for (let at = gcode.indexOf(LAYER_CHANGE_MARKER); at >= 0; at = gcode.indexOf(LAYER_CHANGE_MARKER, at + LAYER_CHANGE_MARKER.length)) count++;
   return count;
 }
 
-export function readSlicerMetadata(gcode: Buffer): SlicerMetadata {
+export function readSlicerMetadata(gcode: SlicerText): SlicerMetadata {
   const metadata: SlicerMetadata = {};
 
   const printTime =
@@ -75,7 +97,7 @@ export function readSlicerMetadata(gcode: Buffer): SlicerMetadata {
   if (layerCount !== undefined) metadata.totalLayers = Math.round(layerCount);
   else {
     // Last resort, the only full scan: older PrusaSlicer marks each layer but writes no count.
-    const layerChanges = countOccurrences(gcode, ';LAYER_CHANGE');
+    const layerChanges = gcode.layerChanges();
     if (layerChanges > 0) metadata.totalLayers = layerChanges;
   }
 
