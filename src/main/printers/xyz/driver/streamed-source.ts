@@ -1,8 +1,7 @@
 import { AppError } from '../../../../shared/rpc/result';
 import { ThreeWError } from '../threew';
 import type { ThreeWStream } from '../threew/encode-stream';
-import type { UploadSource } from './upload-source';
-import { printTimeOf } from './upload-source';
+import { printTimeOf, type UploadSource } from './source';
 
 /**
  * Serves a `.3w` that is converted while it is sent. Uploads read it front to back (spec §3.9: one

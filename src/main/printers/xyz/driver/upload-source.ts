@@ -6,51 +6,18 @@ import { ThreeWError } from '../threew';
 import { openThreeW } from '../threew/decode-stream';
 import { streamThreeW } from '../threew/encode-stream';
 import { openInput } from '../threew/file-source';
-import { readHeaderSection } from '../threew/header-section';
-import { parseHeaderKeys } from '../threew/header-keys';
 import { BODY_OFFSET, MAX_GCODE_BYTES, MAX_THREEW_BYTES, TAG_ZIP } from '../threew/layout';
 import { readPreamble } from '../threew/preamble-read';
 import { streamedSource } from './streamed-source';
+import { printTimeOf, type UploadSource } from './source';
 
-/** The bytes of one `.3w` to send, read block by block so a large file is never held twice. */
-export interface UploadSource {
-  /** The name the printer gets: short ASCII ending in `.3w` (spec §3.9). */
-  readonly name: string;
-  readonly size: number;
-  readonly container: XyzContainer | null;
-  /** `; print_time =` of the file's header in seconds, when it has one (the v2 `M1:` line sends it). */
-  readonly estimatedSeconds: number | null;
-  read(offset: number, length: number): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
+export { memorySource, printTimeOf, type UploadSource } from './source';
 
 /** `My Part (2).gcode` → `My_Part_2.3w`: printable ASCII, no commas, bounded (spec §3.9). */
 export function printerFileName(name: string): string {
   const base = path.basename(name).replace(/\.(gcode|gco|g|3w)$/i, '');
   const safe = base.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
   return `${safe.length > 0 ? safe : 'print'}.3w`;
-}
-
-export function memorySource(name: string, bytes: Uint8Array, container: XyzContainer | null): UploadSource {
-  return {
-    name,
-    size: bytes.length,
-    container,
-    estimatedSeconds: printTimeOf(bytes),
-    read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
-    close: () => Promise.resolve(),
-  };
-}
-
-/** Reads `print_time` from the header section of a `.3w` (its first 8 KiB suffice); null if unreadable. */
-export function printTimeOf(head: Uint8Array): number | null {
-  try {
-    const header = readHeaderSection(head, readPreamble(head));
-    const seconds = Number(parseHeaderKeys(header.text)['print_time']);
-    return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds) : null;
-  } catch {
-    return null;
-  }
 }
 
 function containerOf(preamble: Uint8Array): XyzContainer | null {
