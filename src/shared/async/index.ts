@@ -4,3 +4,4 @@ export * from './listeners';
 export * from './poller';
 export * from './pump';
 export * from './single-flight';
+export * from './throttle';

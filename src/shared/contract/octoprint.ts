@@ -23,7 +23,15 @@ const GcodeLine = z
   .max(500)
   .regex(/^[^\r\n]+$/, 'one command per line');
 
-export const PairingPhase = z.enum(['awaitingDecision', 'paired', 'denied', 'timedOut', 'manualKey', 'failed', 'cancelled']);
+export const PairingPhase = z.enum([
+  'awaitingDecision',
+  'paired',
+  'denied',
+  'timedOut',
+  'manualKey',
+  'failed',
+  'cancelled',
+]);
 export type PairingPhase = z.infer<typeof PairingPhase>;
 
 /** Where a pairing stands; `message` says it in words for the dialog. */
@@ -108,13 +116,31 @@ export const octoprintCalls = {
   'octoprint.pairCancel': call(z.object({ connectionId: ConnectionId }).strict(), Ack),
   /** The fallback: a user API key pasted by hand, checked against the server, then stored as the connection's secret. */
   'octoprint.pairPasteKey': call(
-    z.object({ connectionId: ConnectionId, apiKey: z.string().min(8).max(256).regex(/^[\x21-\x7e]+$/, 'An API key holds only visible ASCII characters (no spaces); copy it again from OctoPrint.') }).strict(),
+    z
+      .object({
+        connectionId: ConnectionId,
+        apiKey: z
+          .string()
+          .max(300)
+          // A pasted key often brings the spaces or line break around it; those go, anything inside stays checked.
+          .trim()
+          .min(8)
+          .max(256)
+          .regex(
+            /^[\x21-\x7e]+$/,
+            'An API key holds only visible ASCII characters (no spaces); copy it again from OctoPrint.',
+          ),
+      })
+      .strict(),
     PairingUpdate,
     { timeoutMs: 30_000 },
   ),
   'octoprint.details': call(device({}), OctoprintDetails, { timeoutMs: 20_000 }),
   'octoprint.connect': call(
-    device({ port: z.string().min(1).max(256).optional(), baudrate: z.number().int().positive().max(10_000_000).optional() }),
+    device({
+      port: z.string().min(1).max(256).optional(),
+      baudrate: z.number().int().positive().max(10_000_000).optional(),
+    }),
     Ack,
   ),
   'octoprint.disconnect': call(device({}), Ack),
@@ -130,7 +156,15 @@ export const octoprintCalls = {
     }).refine((j) => j.x !== undefined || j.y !== undefined || j.z !== undefined, 'a jog needs an axis'),
     Ack,
   ),
-  'octoprint.home': call(device({ axes: z.array(z.enum(['x', 'y', 'z'])).min(1).max(3) }), Ack),
+  'octoprint.home': call(
+    device({
+      axes: z
+        .array(z.enum(['x', 'y', 'z']))
+        .min(1)
+        .max(3),
+    }),
+    Ack,
+  ),
   'octoprint.setTargets': call(
     device({ tools: z.record(ToolName, Celsius).optional(), bed: Celsius.optional() }).refine(
       (t) => t.bed !== undefined || Object.keys(t.tools ?? {}).length > 0,

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
+import { Listeners, Throttle } from '../../../shared/async';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
 import type { Logger } from '../../log';
@@ -48,11 +49,10 @@ export class MoonrakerDriver implements PrinterDriver {
   private readonly http: MoonrakerHttp;
   private readonly log: Logger;
   private current: DeviceStatus;
-  private readonly statusListeners = new Set<(s: DeviceStatus) => void>();
+  private readonly statusListeners: Listeners<[DeviceStatus]>;
   private readonly historyListeners = new Set<() => void>();
-  private emitTimer: NodeJS.Timeout | null = null;
-  private lastEmitAt = 0;
-  private readonly statusIntervalMs: number;
+  /** Status snapshots go out at most every `statusIntervalMs`, the newest one last. */
+  private readonly emits: Throttle;
   private authRefused: string | null = null;
 
   constructor(ctx: DriverContext, options: MoonrakerDriverOptions = {}) {
@@ -60,7 +60,8 @@ export class MoonrakerDriver implements PrinterDriver {
     this.deviceId = this.current.deviceId;
     this.baseUrl = baseUrlOf(normalizeAddress('moonraker', ctx.connection.address));
     this.log = ctx.log;
-    this.statusIntervalMs = options.statusIntervalMs ?? 200;
+    this.statusListeners = new Listeners((err) => this.log.error('status listener failed', err));
+    this.emits = new Throttle(options.statusIntervalMs ?? 200, () => this.emitNow());
     this.http = new MoonrakerHttp(this.baseUrl, ctx.secret);
     this.session = new KlippySession(
       {
@@ -97,8 +98,7 @@ export class MoonrakerDriver implements PrinterDriver {
 
   async stop(): Promise<void> {
     this.session.stop();
-    if (this.emitTimer) clearTimeout(this.emitTimer);
-    this.emitTimer = null;
+    this.emits.cancel();
   }
 
   status(): DeviceStatus {
@@ -106,8 +106,7 @@ export class MoonrakerDriver implements PrinterDriver {
   }
 
   onStatus(listener: (status: DeviceStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   /** Moonraker's job history changed (a job started or finished), for the history import. */
@@ -230,30 +229,15 @@ export class MoonrakerDriver implements PrinterDriver {
     }
   }
 
-  /** Keeps the newest status and sends it at most every `statusIntervalMs`. */
+  /** Keeps the newest status; it goes out at once or at the end of the current interval. */
   private update(next: DeviceStatus): void {
     this.current = next;
-    const wait = this.lastEmitAt + this.statusIntervalMs - Date.now();
-    if (wait <= 0) {
-      this.emitNow();
-      return;
-    }
-    this.emitTimer ??= setTimeout(() => {
-      this.emitTimer = null;
-      this.emitNow();
-    }, wait);
+    this.emits.request();
   }
 
   private emitNow(): void {
-    this.lastEmitAt = Date.now();
-    this.current = { ...this.current, updatedAt: this.lastEmitAt };
-    for (const listener of this.statusListeners) {
-      try {
-        listener(this.current);
-      } catch (err) {
-        this.log.error('status listener failed', err);
-      }
-    }
+    this.current = { ...this.current, updatedAt: Date.now() };
+    this.statusListeners.emit(this.current);
   }
 }
 

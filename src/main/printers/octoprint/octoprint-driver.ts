@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { Listeners } from '../../../shared/async';
+import { Listeners, Throttle } from '../../../shared/async';
 import type { TemperatureSample } from '../../../shared/contract';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
@@ -59,9 +59,8 @@ export class OctoPrintDriver implements PrinterDriver {
   private printDone = false;
   private serverVersion: string | null = null;
   private keyRefused = false;
-  private emitTimer: NodeJS.Timeout | null = null;
-  private lastEmitAt = 0;
-  private readonly statusIntervalMs: number;
+  /** Status snapshots go out at most every `statusIntervalMs`, the newest one last. */
+  private readonly emits: Throttle;
   private readonly keyRecheckMs: number;
   private invalidFrames = 0;
 
@@ -74,7 +73,7 @@ export class OctoPrintDriver implements PrinterDriver {
     this.logListeners = new Listeners((err) => this.log.error('log listener failed', err));
     this.filesListeners = new Listeners((err) => this.log.error('files listener failed', err));
     this.api = new OctoPrintApi(this.baseUrl, ctx.secret);
-    this.statusIntervalMs = options.statusIntervalMs ?? 500;
+    this.emits = new Throttle(options.statusIntervalMs ?? 500, () => this.emitNow());
     this.keyRecheckMs = options.keyRecheckMs ?? 5 * 60_000;
     if (ctx.secret === null) {
       this.session = null;
@@ -111,13 +110,12 @@ export class OctoPrintDriver implements PrinterDriver {
 
   start(): void {
     this.session?.start();
-    if (this.session === null) this.emitNow();
+    if (this.session === null) this.emits.runNow();
   }
 
   async stop(): Promise<void> {
     this.session?.stop();
-    if (this.emitTimer) clearTimeout(this.emitTimer);
-    this.emitTimer = null;
+    this.emits.cancel();
   }
 
   status(): DeviceStatus {
@@ -371,23 +369,14 @@ export class OctoPrintDriver implements PrinterDriver {
     this.logListeners.emit(bounded);
   }
 
-  /** Keeps the newest status and sends it at most every `statusIntervalMs`. */
+  /** Keeps the newest status; it goes out at once or at the end of the current interval. */
   private update(next: DeviceStatus): void {
     this.current = next;
-    const wait = this.lastEmitAt + this.statusIntervalMs - Date.now();
-    if (wait <= 0) {
-      this.emitNow();
-      return;
-    }
-    this.emitTimer ??= setTimeout(() => {
-      this.emitTimer = null;
-      this.emitNow();
-    }, wait);
+    this.emits.request();
   }
 
   private emitNow(): void {
-    this.lastEmitAt = Date.now();
-    this.current = { ...this.current, updatedAt: this.lastEmitAt };
+    this.current = { ...this.current, updatedAt: Date.now() };
     this.statusListeners.emit(this.current);
   }
 }
