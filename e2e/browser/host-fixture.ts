@@ -65,23 +65,51 @@ export async function startHost(options: { demo?: boolean } = {}): Promise<Print
       await stop();
       ({ child } = await launch(dataDir, port, token, false));
     },
-    async api(method, payload = {}) {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
-      try {
-        return await new Promise((resolve, reject) => {
-          ws.onmessage = (m) => {
-            const frame = JSON.parse(String(m.data));
-            if (frame.t === 'hello') ws.send(JSON.stringify({ t: 'call', id: 1, method, payload }));
-            if (frame.t === 'result') {
-              if (frame.result.ok) resolve(frame.result.value);
-              else reject(new Error(frame.result.error.message));
-            }
-          };
-          ws.onerror = () => reject(new Error('WebSocket failed'));
-        });
-      } finally {
-        ws.close();
-      }
+    api: (method, payload = {}) => apiClient(port, token).call(method, payload),
+  };
+}
+
+/**
+ * One WebSocket per host for the API calls of a test, as a QA script keeps one: the host ties what a client
+ * staged (files.stage*) to its connection and frees it when the connection closes. Reopened after a restart.
+ */
+const clients = new Map<string, { ws: WebSocket; ready: Promise<void>; next: number; pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void }> }>();
+
+function apiClient(port: number, token: string) {
+  const key = `${port}:${token}`;
+  const open = () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+    const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+    const ready = new Promise<void>((resolve, reject) => {
+      ws.onmessage = (m) => {
+        const frame = JSON.parse(String(m.data));
+        if (frame.t === 'hello') resolve();
+        if (frame.t === 'result') {
+          const p = pending.get(frame.id);
+          pending.delete(frame.id);
+          if (frame.result.ok) p?.resolve(frame.result.value);
+          else p?.reject(new Error(frame.result.error.message));
+        }
+      };
+      ws.onerror = () => reject(new Error('WebSocket failed'));
+      ws.onclose = () => {
+        clients.delete(key);
+        for (const p of pending.values()) p.reject(new Error('WebSocket closed'));
+      };
+    });
+    const client = { ws, ready, next: 1, pending };
+    clients.set(key, client);
+    return client;
+  };
+  return {
+    async call<T>(method: string, payload: unknown): Promise<T> {
+      const client = clients.get(key) ?? open();
+      await client.ready;
+      const id = client.next++;
+      return new Promise<T>((resolve, reject) => {
+        client.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        client.ws.send(JSON.stringify({ t: 'call', id, method, payload }));
+      });
     },
   };
 }

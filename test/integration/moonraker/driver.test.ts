@@ -21,7 +21,9 @@ describe('Moonraker driver', () => {
     const r = (rig = await moonRig());
     const s = await ready(r);
     expect(s.family).toBe('moonraker');
-    expect(s.firmware).toContain('Klipper v0.13.0');
+    // Klipper's version comes with printer.info once Klippy is ready, which may be a status or two after the first.
+    const versioned = await r.waitFor('Klipper version', () => r.driver.status().firmware?.includes('Klipper') && r.driver.status());
+    expect(versioned.firmware).toContain('Klipper v0.13.0');
     expect(s.temperatures.map((t) => t.sensor)).toEqual(['tool0', 'bed']);
     await r.driver.setTemperature('extruder', 60);
     await r.waitFor('extruder target in the status', () => r.driver.status().temperatures.find((t) => t.sensor === 'tool0')?.target === 60);
