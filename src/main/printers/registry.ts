@@ -1,5 +1,6 @@
 import type { ConnectionKind } from '../../shared/contract';
 import type { ProviderFactory } from './fleet';
+import { marlinProvider } from './marlin/provider';
 import { octoprintProvider } from './octoprint/provider';
 import { xyzProvider } from './xyz/provider';
 
@@ -11,5 +12,6 @@ export function deviceProviders(): Partial<Record<ConnectionKind, ProviderFactor
   const providers: Partial<Record<ConnectionKind, ProviderFactory>> = {};
   if (xyzProvider) providers.xyz = xyzProvider;
   if (octoprintProvider) providers.octoprint = octoprintProvider;
+  providers.marlin = marlinProvider;
   return providers;
 }

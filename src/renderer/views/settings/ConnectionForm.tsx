@@ -13,6 +13,7 @@ export interface ConnectionDraft {
 const SECRET_LABEL: Record<ConnectionKind, string | null> = {
   xyz: null,
   octoprint: 'API key (optional: pairing can fetch one)',
+  marlin: null,
   armory: null,
   skiserver: null,
   imss: 'Access token (optional)',
