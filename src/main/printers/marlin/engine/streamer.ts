@@ -22,6 +22,8 @@ export interface StreamerOptions {
   forceSingleLine?: boolean;
   /** The same line asked for again this many times in a row ends the stream. */
   maxConsecutiveResends?: number;
+  /** Lines sent one at a time after a resend request before sending ahead again (default 500). */
+  cleanLinesAfterResend?: number;
 }
 
 export interface Sent<Tag> {
@@ -39,9 +41,11 @@ export interface Counters {
   linesResent: number;
   resendRequests: number;
   acks: number;
+  /** Oks that belonged to none of the lines in flight (see `acknowledge`). */
+  strayOks: number;
 }
 
-const DEFAULTS = { rxBufferBytes: 128, historySize: 256, resendOkWaitMs: 500, silenceMs: 30_000, maxConsecutiveResends: 10 };
+const DEFAULTS = { rxBufferBytes: 128, historySize: 256, resendOkWaitMs: 500, silenceMs: 30_000, maxConsecutiveResends: 10, cleanLinesAfterResend: 500 };
 
 /**
  * The host side of Marlin's line protocol, without I/O: what to write next, and what each reply
@@ -82,11 +86,18 @@ export class Streamer<Tag = unknown> {
   private lastHeardAt = 0;
   private failure: string | null = null;
   private forceOne = false;
+  /**
+   * After a resend request, lines go one at a time until this many have been acknowledged. When
+   * Marlin drops its input after a bad line, a line that was still arriving is cut in two and its
+   * tail runs as an unnumbered command, which no checksum guards; with one line in flight nothing
+   * is ever arriving behind a bad line. A noisy link therefore gets no sending ahead.
+   */
+  private cleanLinesToGo = 0;
   /** ADVANCED_OK seen: send ahead. */
   advanced = false;
   /** Command-queue size learned from ADVANCED_OK (`B` max + 1). */
   queueSize = 1;
-  readonly counters: Counters = { linesSent: 0, linesResent: 0, resendRequests: 0, acks: 0 };
+  readonly counters: Counters = { linesSent: 0, linesResent: 0, resendRequests: 0, acks: 0, strayOks: 0 };
 
   constructor(options: StreamerOptions = {}) {
     this.opts = {
@@ -95,6 +106,7 @@ export class Streamer<Tag = unknown> {
       resendOkWaitMs: options.resendOkWaitMs ?? DEFAULTS.resendOkWaitMs,
       silenceMs: options.silenceMs ?? DEFAULTS.silenceMs,
       maxConsecutiveResends: options.maxConsecutiveResends ?? DEFAULTS.maxConsecutiveResends,
+      cleanLinesAfterResend: options.cleanLinesAfterResend ?? DEFAULTS.cleanLinesAfterResend,
       forceSingleLine: options.forceSingleLine ?? false,
     };
   }
@@ -167,7 +179,7 @@ export class Streamer<Tag = unknown> {
     for (;;) {
       const next = this.peekNext();
       if (!next) break;
-      if (!this.hasRoom(next.bytes) && !this.forceOne) break;
+      if (!this.hasRoom(next) && !this.forceOne) break;
       this.forceOne = false;
       if (this.inflight.length === 0) this.lastHeardAt = now;
       this.commit(next);
@@ -183,8 +195,10 @@ export class Streamer<Tag = unknown> {
     this.lastReplyWasResend = reply.type === 'resend';
     switch (reply.type) {
       case 'ok':
-        if (afterResend && reply.line === null) {
-          // The ok Marlin 2.1 sends after `Resend:` stands for the rejected line.
+        if (afterResend && reply.line === null && this.resendOkUntil !== null) {
+          // The ok Marlin 2.1 sends after `Resend:` stands for the rejected line. Once the wait is
+          // over and the line has gone out again (older firmware sends no such ok), an ok right
+          // after the Resend is that line's own.
           this.resendOkUntil = null;
           return [];
         }
@@ -239,9 +253,12 @@ export class Streamer<Tag = unknown> {
     return false;
   }
 
-  private hasRoom(bytes: number): boolean {
+  private hasRoom(next: Sent<Tag>): boolean {
+    const bytes = next.bytes;
     if (this.inflight.length === 0) return true;
-    if (!this.advanced || this.opts.forceSingleLine) return false;
+    // M110 goes alone: a `Resend:` while it is in flight can then only mean it was refused.
+    if (isM110(next.command) || this.inflight.some((s) => isM110(s.command))) return false;
+    if (!this.advanced || this.opts.forceSingleLine || this.cleanLinesToGo > 0) return false;
     return this.inflight.length < this.queueSize && this.inflightBytes + bytes < this.opts.rxBufferBytes;
   }
 
@@ -324,8 +341,19 @@ export class Streamer<Tag = unknown> {
       const at = this.inflight.findIndex((s) => s.n === reply.line);
       if (at < 0) return [];
       count = at + 1;
+    } else if (this.advanced) {
+      // With ADVANCED_OK only two oks name no line: M105's (it carries temperatures) and those of
+      // unnumbered lines. Any other is the ok of a piece of a line cut in two when the firmware
+      // dropped its input after a bad line; it acknowledges none of ours.
+      const at = this.inflight.findIndex((s) => (reply.temperatures ? commandWord(s.command) === 'M105' : s.n === null));
+      if (at < 0) {
+        this.counters.strayOks++;
+        return [];
+      }
+      count = at + 1;
     }
     const acked = this.inflight.splice(0, count);
+    this.cleanLinesToGo = Math.max(0, this.cleanLinesToGo - acked.length);
     for (const s of acked) this.inflightBytes -= s.bytes;
     if (acked.some((s) => s.n !== null && s.n === this.lastResendLine)) this.sameResendCount = 0;
     return acked;
@@ -333,10 +361,19 @@ export class Streamer<Tag = unknown> {
 
   private requestResend(line: number, now: number): void {
     this.counters.resendRequests++;
+    this.cleanLinesToGo = this.opts.cleanLinesAfterResend;
     this.sameResendCount = line === this.lastResendLine ? this.sameResendCount + 1 : 1;
     this.lastResendLine = line;
     if (this.sameResendCount > this.opts.maxConsecutiveResends) {
       this.failure = `The printer asked for line ${line} again ${this.sameResendCount} times in a row; the serial link is too noisy to go on.`;
+      return;
+    }
+    const m110 = this.inflight.findIndex((s) => isM110(s.command));
+    if (m110 >= 0) {
+      // It was refused (it travels alone); the number asked for is the firmware's old count.
+      this.resendCursor = this.inflight[m110]!.n;
+      this.dropInflight(m110);
+      this.resendOkUntil = now + this.opts.resendOkWaitMs;
       return;
     }
     // Everything sent from the first line ≥ N on was discarded by the firmware: no ok will come for it.
@@ -357,6 +394,10 @@ export class Streamer<Tag = unknown> {
   private dropInflight(from: number): void {
     for (const s of this.inflight.splice(from)) this.inflightBytes -= s.bytes;
   }
+}
+
+function isM110(command: string): boolean {
+  return /^M110\s+N\d+\s*$/i.test(command);
 }
 
 /** Long-running commands: no ok for as long as they take, so silence is expected. */
