@@ -14,7 +14,7 @@ function job(commands: string[]): JobSource {
 
 /** A streamer past its `N0 M110 N0` (acknowledged), ready for line 1. */
 function ready(options = {}): Streamer {
-  const s = new Streamer(options);
+  const s = new Streamer({ cleanLinesAfterResend: 0, ...options });
   s.reset(0);
   expect(s.writes(0)).toBe('N0 M110 N0*125\n');
   s.receive(parseReply('ok'), 0);
@@ -131,6 +131,20 @@ describe('Streamer: ADVANCED_OK', () => {
     reply(s, 'ok');
     expect(s.inFlight.map((x) => x.n)).toEqual([]);
     expect(lines(s.writes(0)).map((l) => Number(/^N(\d+)/.exec(l)![1]))).toEqual([3, 4, 5, 6]);
+  });
+
+  it('sends one line at a time after connecting, until that many lines went through clean', () => {
+    const s = new Streamer({ cleanLinesAfterResend: 3 });
+    s.reset(0);
+    s.writes(0);
+    reply(s, 'ok N0 P15 B3');
+    expect(s.advanced).toBe(true);
+    s.setJob(job(Array.from({ length: 20 }, (_, i) => `G1 X${i}`)));
+    for (let n = 1; n <= 2; n++) {
+      expect(lines(s.writes(0))).toHaveLength(1);
+      reply(s, `ok N${n} P15 B3`);
+    }
+    expect(lines(s.writes(0))).toHaveLength(4);
   });
 
   it('after a resend request sends one line at a time until the link has been clean for a while', () => {

@@ -22,7 +22,7 @@ export interface StreamerOptions {
   forceSingleLine?: boolean;
   /** The same line asked for again this many times in a row ends the stream. */
   maxConsecutiveResends?: number;
-  /** Lines sent one at a time after a resend request before sending ahead again (default 500). */
+  /** Clean lines, one at a time, before sending ahead (after connecting and after a resend request; default 1000). */
   cleanLinesAfterResend?: number;
 }
 
@@ -45,7 +45,7 @@ export interface Counters {
   strayOks: number;
 }
 
-const DEFAULTS = { rxBufferBytes: 128, historySize: 256, resendOkWaitMs: 500, silenceMs: 30_000, maxConsecutiveResends: 10, cleanLinesAfterResend: 500 };
+const DEFAULTS = { rxBufferBytes: 128, historySize: 256, resendOkWaitMs: 500, silenceMs: 30_000, maxConsecutiveResends: 10, cleanLinesAfterResend: 1_000 };
 
 /**
  * The host side of Marlin's line protocol, without I/O: what to write next, and what each reply
@@ -87,10 +87,12 @@ export class Streamer<Tag = unknown> {
   private failure: string | null = null;
   private forceOne = false;
   /**
-   * After a resend request, lines go one at a time until this many have been acknowledged. When
-   * Marlin drops its input after a bad line, a line that was still arriving is cut in two and its
-   * tail runs as an unnumbered command, which no checksum guards; with one line in flight nothing
-   * is ever arriving behind a bad line. A noisy link therefore gets no sending ahead.
+   * Lines go one at a time until this many have been acknowledged since the connection began or
+   * the last resend request. When Marlin drops its input after a bad line, a line that was still
+   * arriving is cut in two and its tail runs as an unnumbered command — out of order and then again
+   * when resent — which no checksum guards; with one line in flight nothing is ever arriving behind
+   * a bad line. So only a link that has proven clean gets sending ahead; on one that corrupts a
+   * line now and then, the hazard is left to the rare bad line after a long clean stretch.
    */
   private cleanLinesToGo = 0;
   /** ADVANCED_OK seen: send ahead. */
@@ -245,6 +247,7 @@ export class Streamer<Tag = unknown> {
     this.commands.length = 0;
     this.lastHeardAt = now;
     this.nextNumber = 0;
+    this.cleanLinesToGo = this.opts.cleanLinesAfterResend;
     this.enqueue('M110 N0', undefined, true);
   }
 
