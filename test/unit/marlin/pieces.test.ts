@@ -56,3 +56,21 @@ describe('Pause park', () => {
     expect(p.parkCommands(10)).toEqual(['G91', 'G1 Z10 F600', 'G91']);
   });
 });
+
+describe('Marlin handshake on a board that resets when the port opens', () => {
+  it('says nothing until the banner is over (the bootloader gets no bytes)', () => {
+    const h = new Handshake({ startWaitMs: 2_500, bannerQuietMs: 300 });
+    expect(h.start(0)).toBe('');
+    expect(h.tick(1_000)).toBe('');
+    h.line('start', 1_200);
+    h.line('Marlin 2.1.2.4', 1_250);
+    expect(h.tick(1_400)).toBe('');
+    expect(h.tick(1_600)).toBe(HELLO);
+  });
+
+  it('speaks anyway when no banner comes', () => {
+    const h = new Handshake({ startWaitMs: 2_500 });
+    expect(h.start(0)).toBe('');
+    expect(h.tick(2_500)).toBe(HELLO);
+  });
+});

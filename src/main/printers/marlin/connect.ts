@@ -3,6 +3,9 @@ import { Handshake, type HandshakeOptions } from './engine/handshake';
 import { LineSplitter } from './protocol/line-splitter';
 import type { MarlinLink, OpenLink } from './serial-link';
 
+/** The bootloader of a board behind a USB-UART bridge runs for about 1–2 s after the reset. */
+const RESET_START_WAIT_MS = 2_500;
+
 export interface Connected {
   link: MarlinLink;
   baud: number;
@@ -14,12 +17,18 @@ export interface Connected {
  * Opens the port and shakes hands, at the address's baud rate or, without one, at each common rate
  * in turn (the last rate that worked first). Throws an Error whose message says what to check.
  */
-export async function connectMarlin(address: MarlinAddress, openLink: OpenLink, options: HandshakeOptions & { preferredBaud?: number | null } = {}): Promise<Connected> {
+export async function connectMarlin(
+  address: MarlinAddress,
+  openLink: OpenLink,
+  options: HandshakeOptions & { preferredBaud?: number | null; resetsOnOpen?: (path: string) => Promise<boolean> } = {},
+): Promise<Connected> {
+  const resets = await (options.resetsOnOpen ?? (() => Promise.resolve(false)))(address.path).catch(() => false);
+  const handshake: HandshakeOptions = { ...options, ...(resets && options.startWaitMs === undefined ? { startWaitMs: RESET_START_WAIT_MS } : {}) };
   const candidates = address.baud !== null ? [address.baud] : [...new Set([options.preferredBaud ?? BAUD_CANDIDATES[0], ...BAUD_CANDIDATES])];
   let heard = false;
   for (const baud of candidates) {
     const link = await openLink(address.path, baud);
-    const outcome = await shakeHands(link, options);
+    const outcome = await shakeHands(link, handshake);
     if (outcome.ok) return { link, baud, booted: outcome.booted };
     heard ||= outcome.heard;
     await link.close();
@@ -57,6 +66,7 @@ function shakeHands(link: MarlinLink, options: HandshakeOptions): Promise<{ ok: 
       if (out) link.write(out);
       if (hs.result !== 'pending') finish(hs.result === 'ok');
     }, 20);
-    link.write(hs.start(performance.now()));
+    const first = hs.start(performance.now());
+    if (first) link.write(first);
   });
 }

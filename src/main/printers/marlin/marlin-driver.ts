@@ -12,7 +12,7 @@ import { FileLines } from './file-lines';
 import { ParkState } from './park';
 import { commandWord } from './protocol/framing';
 import { describeFatal, type MarlinReply } from './protocol/replies';
-import { openSerialLink, type OpenLink } from './serial-link';
+import { openSerialLink, resetsOnOpen, type OpenLink } from './serial-link';
 import { MarlinSession } from './session';
 import { initialMarlinStatus, mergeTemperatures } from './status';
 
@@ -221,7 +221,12 @@ export class MarlinDriver implements PrinterDriver {
     this.fatalTexts = [];
     this.update({ link: 'connecting', state: this.current.link === 'online' ? this.current.state : 'unknown', stateText: `Connecting to ${this.address.path}` });
     try {
-      const connected = await connectMarlin(this.address, this.openLink, { ...this.options.handshake, preferredBaud: this.baud });
+      const connected = await connectMarlin(this.address, this.openLink, {
+        ...this.options.handshake,
+        preferredBaud: this.baud,
+        // Asking the OS which board it is only makes sense for real ports, not injected links.
+        ...(this.options.openLink ? {} : { resetsOnOpen }),
+      });
       if (this.stopped) {
         await connected.link.close();
         return;

@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import { serialError } from '../xyz/transport/os-errors';
+import { printerBoardOf } from './usb-boards';
 
 /** A serial port carrying text lines to and from the firmware; one instance per opening. */
 export interface MarlinLink {
@@ -77,3 +78,14 @@ export const openSerialLink: OpenLink = (path, baud) =>
       });
     });
   });
+
+/**
+ * True when the port is a USB-UART bridge (CH340/CH341, FTDI, the 16U2 of a Mega): opening it
+ * pulses DTR and resets the board. Native-USB boards (STM32 CDC) do not reset.
+ */
+export async function resetsOnOpen(path: string): Promise<boolean> {
+  const ports = await SerialPort.list();
+  const port = ports.find((p) => p.path === path);
+  const board = port ? printerBoardOf(port) : null;
+  return board !== null && /CH34|FTDI|Arduino/.test(board);
+}

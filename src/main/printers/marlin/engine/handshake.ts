@@ -9,6 +9,11 @@ export interface HandshakeOptions {
   bannerQuietMs?: number;
   /** After the first `ok`, stray oks of repeated hellos are let through for this long. */
   settleMs?: number;
+  /**
+   * For boards known to reset when the port opens (a USB-UART bridge): wait this long for `start`
+   * before the first hello, so nothing reaches the bootloader. 0 = speak at once.
+   */
+  startWaitMs?: number;
 }
 
 /** `N0 M110 N0*125`: resets the line numbers and is answered with `ok` by any Marlin. */
@@ -23,7 +28,7 @@ export const HELLO = `${frameLine(0, 'M110 N0')}\n`;
  * for the acknowledgement of a later line.
  */
 export class Handshake {
-  private state: 'hello' | 'booting' | 'settling' | 'ok' | 'failed' = 'hello';
+  private state: 'waiting' | 'hello' | 'booting' | 'settling' | 'ok' | 'failed' = 'hello';
   private deadline = 0;
   private sent = 0;
   /** The board announced a (re)boot during the handshake. */
@@ -38,6 +43,7 @@ export class Handshake {
       attempts: options.attempts ?? 3,
       bannerQuietMs: options.bannerQuietMs ?? 300,
       settleMs: options.settleMs ?? 250,
+      startWaitMs: options.startWaitMs ?? 0,
     };
   }
 
@@ -45,9 +51,12 @@ export class Handshake {
     return this.state === 'ok' ? 'ok' : this.state === 'failed' ? 'failed' : 'pending';
   }
 
-  /** What to write first. */
+  /** What to write first ('' while waiting for the banner of a board that resets on open). */
   start(now: number): string {
-    return this.hello(now);
+    if (this.o.startWaitMs <= 0) return this.hello(now);
+    this.state = 'waiting';
+    this.deadline = now + this.o.startWaitMs;
+    return '';
   }
 
   line(raw: string, now: number): string {
@@ -70,6 +79,7 @@ export class Handshake {
   tick(now: number): string {
     if (now < this.deadline) return '';
     switch (this.state) {
+      case 'waiting':
       case 'booting':
         this.sent = 0;
         return this.hello(now);
