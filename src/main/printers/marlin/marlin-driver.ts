@@ -60,6 +60,7 @@ export class MarlinDriver implements PrinterDriver {
   private fatalTexts: string[] = [];
   private halted = false;
   private busyWith: Promise<void> = Promise.resolve();
+  private strayOks = 0;
 
   constructor(
     ctx: DriverContext,
@@ -242,6 +243,7 @@ export class MarlinDriver implements PrinterDriver {
         this.options.streamer,
       );
       this.session = session;
+      this.strayOks = 0;
       this.caps = new Map();
       await session.command('M115');
       if (this.capability('AUTOREPORT_TEMP')) await session.command('M155 S2');
@@ -282,6 +284,10 @@ export class MarlinDriver implements PrinterDriver {
         this.caps.set(reply.name, reply.enabled);
         return;
       case 'ok':
+        if (session.streamer.counters.strayOks > this.strayOks) {
+          this.strayOks = session.streamer.counters.strayOks;
+          this.log.warn('an ok matched no line in flight: after a resend, the tail of a cut line may have run out of order (Marlin discards its input after a bad line)');
+        }
         if (reply.temperatures) this.update({ temperatures: mergeTemperatures(this.current.temperatures, reply.temperatures) });
         this.checkJobDone(session);
         return;
