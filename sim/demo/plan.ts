@@ -2,6 +2,7 @@ import path from 'node:path';
 import { armoryDemoPlan } from '../armory/demo-plan';
 import { imssDemoPlan } from '../imss/demo-plan';
 import { moonrakerDemoPlan } from '../moonraker/demo-plan';
+import { marlinDemoPlan } from '../marlin/demo-plan';
 import { octoprintDemoPlan } from '../octoprint/demo-plan';
 import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
@@ -14,7 +15,7 @@ import type { SimulatorPlanEntry } from './simulator';
  * real drivers and clients then talk to them over real sockets, exactly as to real printers.
  */
 export function defaultDemoPlan(): SimulatorPlanEntry[] {
-  const plan = [...xyzDemoPlan(), ...octoprintDemoPlan(), ...moonrakerDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
+  const plan = [...xyzDemoPlan(), ...octoprintDemoPlan(), ...moonrakerDemoPlan(), ...marlinDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
   // Until the capability simulators are listed, the bare sandbox keeps the demo (and its faults) visible.
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];
 }

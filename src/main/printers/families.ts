@@ -1,5 +1,6 @@
 import type { ConnectionKind } from '../../shared/contract';
 import type { ProviderFactory } from '../devices/fleet';
+import { marlinProvider } from './marlin/provider';
 import { moonrakerProvider } from './moonraker/provider';
 import { octoprintProvider } from './octoprint/provider';
 import { xyzProvider } from './xyz/provider';
@@ -15,5 +16,6 @@ export function printerFamilies(): DeviceFamilies {
   if (xyzProvider) providers.xyz = xyzProvider;
   if (octoprintProvider) providers.octoprint = octoprintProvider;
   providers.moonraker = moonrakerProvider;
+  providers.marlin = marlinProvider;
   return providers;
 }

@@ -21,7 +21,7 @@ export function DiscoveryOffers() {
             type="button"
             className="primary"
             onClick={async () => {
-              const r = await add({ kind: 'xyz', name: offer.label.replace(/ \(.*\)$/, ''), address: offer.address });
+              const r = await add({ kind: offer.family, name: offer.label.replace(/ \(.*\)$/, ''), address: offer.address });
               if (r.ok) toast({ level: 'success', title: `${r.value.name} added`, body: 'Connecting…' });
               else errorToast(`Could not add ${offer.label}`, r.error);
             }}

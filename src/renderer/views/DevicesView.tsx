@@ -20,7 +20,7 @@ export function DevicesView() {
 
 function DeviceList() {
   const devices = useDevicesStore(useShallow((s) => sortDevices(Object.values(s.byId))));
-  const printerConnections = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'xyz' || c.kind === 'octoprint' || c.kind === 'moonraker' || c.kind === 'armory').length);
+  const printerConnections = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'xyz' || c.kind === 'octoprint' || c.kind === 'moonraker' || c.kind === 'marlin' || c.kind === 'armory').length);
   const loaded = useConnectionsStore((s) => s.loaded);
 
   if (!loaded) return <p className="muted">Loading…</p>;

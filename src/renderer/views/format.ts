@@ -21,7 +21,7 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', moonraker: 'Klipper', cloud: 'Cloud' };
+const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', moonraker: 'Klipper', marlin: 'Marlin', cloud: 'Cloud' };
 
 /** "da Vinci nano", "OctoPrint", "Cloud · X1 Carbon": the family once, the model when it adds something. */
 export function describeDevice(device: Pick<DeviceStatus, 'family' | 'model'>): string {

@@ -3,7 +3,7 @@ import { Ack, Empty } from './app';
 import { call, event } from './define';
 
 /** What a configured connection points at: a printer family or one of the cloud services. */
-export const ConnectionKind = z.enum(['xyz', 'octoprint', 'moonraker', 'armory', 'skiserver', 'imss']);
+export const ConnectionKind = z.enum(['xyz', 'octoprint', 'moonraker', 'marlin', 'armory', 'skiserver', 'imss']);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
 export const ConnectionOrigin = z.enum(['user', 'demo']);
@@ -23,6 +23,7 @@ export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[
   },
   octoprint: { schemes: ['http:', 'https:'], hint: 'http://octopi.local or https://printer.example.org:5000' },
   moonraker: { schemes: ['http:', 'https:'], hint: 'http://voron.local:7125 (or just voron.local:7125)' },
+  marlin: { schemes: ['serial:'], hint: 'serial:///dev/ttyUSB0?baud=115200 (leave out ?baud= to have it detected)' },
   armory: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://armory.example.com:443 (grpc:// for plaintext)' },
   skiserver: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://chat.example.com:443 (grpc:// for plaintext)' },
   imss: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://imss.example.com:443 (grpc:// for plaintext)' },
@@ -47,7 +48,12 @@ export function addressProblem(kind: ConnectionKind, address: string): string | 
   }
   const { schemes, hint } = ADDRESS_SCHEMES[kind];
   if (!schemes.includes(url.protocol)) return `A ${kind} connection needs an address like ${hint}.`;
-  if (url.protocol === 'serial:') return url.pathname.length > 1 ? null : `A serial address names the port, e.g. serial:///dev/ttyACM0.`;
+  if (url.protocol === 'serial:') {
+    if (url.pathname.length <= 1) return `A serial address names the port, e.g. serial:///dev/ttyACM0.`;
+    const baud = url.searchParams.get('baud');
+    if (baud !== null && !/^[1-9]\d{2,6}$/.test(baud)) return `"${baud}" is not a baud rate; use e.g. ?baud=115200 or ?baud=250000, or leave it out.`;
+    return null;
+  }
   if (url.protocol === 'usb:') return url.hostname.length > 0 || url.pathname.length > 1 ? null : 'A usb address names the printer serial number.';
   if (!url.hostname) return `The address has no host. Expected something like ${hint}.`;
   if (url.username || url.password) {

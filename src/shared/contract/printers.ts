@@ -64,8 +64,9 @@ export type Snapshot = z.infer<typeof Snapshot>;
 /** A printer found on this machine's ports that the user may add with one click. */
 export const DiscoveredPrinter = z.object({
   id: z.string().max(200),
-  family: z.literal('xyz'),
-  /** What to show, e.g. "da Vinci nano (3FNAXP…)". */
+  /** `xyz` (da Vinci) or `marlin` (a common USB-serial printer board); also the connection kind to add it as. */
+  family: z.enum(['xyz', 'marlin']),
+  /** What to show, e.g. "da Vinci nano (3FNAXP…)" or "Marlin printer". */
   label: z.string().max(200),
   /** The address to add it with, e.g. `usb://3FNAXPUS5TH7CM0041` or `serial:///dev/ttyACM0`. */
   address: z.string().max(2048),

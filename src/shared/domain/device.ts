@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Printer families Printdeck drives. Every family implements the same driver interface in main. */
-export const PrinterFamily = z.enum(['xyz', 'octoprint', 'moonraker', 'cloud']);
+export const PrinterFamily = z.enum(['xyz', 'octoprint', 'moonraker', 'marlin', 'cloud']);
 export type PrinterFamily = z.infer<typeof PrinterFamily>;
 
 /** How the app is linked to the device right now (independent of what the printer is doing). */

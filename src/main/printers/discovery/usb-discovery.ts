@@ -3,6 +3,7 @@ import type { ConnectionService } from '../../connections/connection-service';
 import type { EventHub } from '../../events/event-hub';
 import type { Logger } from '../../log';
 import { parseXyzAddress } from '../xyz/driver/address';
+import { describeMarlinPort, printerBoardOf } from '../marlin/usb-boards';
 import { findModelBySerial } from '../xyz/models';
 
 /** What the OS says about a serial port (the fields of serialport's `SerialPort.list()`). */
@@ -45,7 +46,7 @@ export function describePort(port: PortInfo, addedAddresses: ReadonlySet<string>
 }
 
 /**
- * Notices da Vinci printers plugged into this machine (serialport has no hot-plug events, so it
+ * Notices da Vinci printers and Marlin boards plugged into this machine (serialport has no hot-plug events, so it
  * lists ports every few seconds) and offers them; clients hear of changes only when there are some.
  */
 export class UsbDiscovery {
@@ -97,7 +98,7 @@ export class UsbDiscovery {
   /** Lists ports once and publishes what changed. */
   async scan(): Promise<void> {
     try {
-      this.ports = (await this.listPorts()).filter(isXyzPort);
+      this.ports = (await this.listPorts()).filter((p) => isXyzPort(p) || printerBoardOf(p) !== null);
       this.failed = false;
     } catch (err) {
       if (!this.failed) this.log.warn('cannot list serial ports; USB printers will not be offered', err);
@@ -123,8 +124,8 @@ export class UsbDiscovery {
   }
 
   private publish(): void {
-    const added = new Set(this.connections.stored().filter((c) => c.kind === 'xyz').map((c) => c.address));
-    this.current = this.ports.map((p) => describePort(p, added));
+    const added = new Set(this.connections.stored().filter((c) => c.kind === 'xyz' || c.kind === 'marlin').map((c) => c.address));
+    this.current = this.ports.map((p) => (isXyzPort(p) ? describePort(p, added) : describeMarlinPort(p, added)));
     const key = JSON.stringify(this.current);
     if (key !== this.lastKey) {
       this.lastKey = key;

@@ -14,6 +14,7 @@ const SECRET_LABEL: Record<ConnectionKind, string | null> = {
   xyz: null,
   octoprint: 'API key (optional: pairing can fetch one)',
   moonraker: 'API key (optional: not needed when this computer is a trusted client)',
+  marlin: null,
   armory: null,
   skiserver: null,
   imss: 'Access token (optional)',

@@ -4,6 +4,7 @@ export const KIND_LABELS: Record<ConnectionKind, string> = {
   xyz: 'da Vinci printer',
   octoprint: 'OctoPrint server',
   moonraker: 'Klipper printer (Moonraker)',
+  marlin: 'Marlin printer (USB serial)',
   armory: 'Armory cloud account',
   skiserver: 'Skiserver chat',
   imss: 'IMSS image server',

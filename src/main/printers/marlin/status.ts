@@ -1,0 +1,49 @@
+import type { DeviceCapabilities, DeviceStatus, Temperature } from '../../../shared/domain/device';
+import type { StoredConnection } from '../../connections/connection-repo';
+import type { TemperatureReading } from './protocol/temperatures';
+
+export const MARLIN_CAPABILITIES: DeviceCapabilities = {
+  print: true,
+  pause: true,
+  cancel: true,
+  jog: true,
+  home: true,
+  loadFilament: false,
+  unloadFilament: false,
+  calibrate: false,
+  camera: false,
+  files: false,
+  terminal: false,
+};
+
+export function marlinDeviceId(connectionId: string): string {
+  return `marlin:${connectionId}`;
+}
+
+export function initialMarlinStatus(connection: StoredConnection): DeviceStatus {
+  return {
+    deviceId: marlinDeviceId(connection.id),
+    connectionId: connection.id,
+    family: 'marlin',
+    name: connection.name.slice(0, 200),
+    model: null,
+    serial: null,
+    firmware: null,
+    link: 'connecting',
+    state: 'unknown',
+    stateText: 'Connecting',
+    job: null,
+    temperatures: [],
+    filament: null,
+    problem: null,
+    capabilities: MARLIN_CAPABILITIES,
+    updatedAt: Date.now(),
+  };
+}
+
+/** Merges new readings into the shown ones (a report may carry only some sensors). */
+export function mergeTemperatures(previous: readonly Temperature[], readings: readonly TemperatureReading[]): Temperature[] {
+  const byId = new Map(previous.map((t) => [t.sensor, t]));
+  for (const r of readings) byId.set(r.sensor.slice(0, 32), { sensor: r.sensor.slice(0, 32), actual: r.actual, target: r.target });
+  return [...byId.values()].slice(0, 16);
+}
