@@ -122,8 +122,9 @@ export const octoprintCalls = {
         apiKey: z
           .string()
           .max(300)
-          // A pasted key often brings the spaces or line break around it; those go, anything inside stays checked.
-          .trim()
+          // A pasted key often brings spaces or a line break around it: those (ASCII only) go; anything else,
+          // inside or around it, is still checked below.
+          .overwrite((key) => key.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''))
           .min(8)
           .max(256)
           .regex(
