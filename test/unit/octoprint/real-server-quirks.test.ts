@@ -12,6 +12,7 @@ import {
   webcamUrls,
   type PairingState,
 } from '../../../src/main/printers/octoprint/protocol';
+import { KEY_CHECK_INTERVAL_MS } from '../../../src/main/printers/octoprint/key-watch';
 import { hasJobToShow } from '../../../src/shared/domain/device-state';
 import { pick, record, samples1 } from './samples';
 
@@ -46,6 +47,11 @@ describe('what a real OctoPrint 1.11.8 sends, read the way a person expects', ()
     expect(hasJobToShow({ ...base, state: 'idle' })).toBe(false);
     expect(hasJobToShow(statusOffline({ ...base, state: 'idle' }, 'error', 'API key refused', null))).toBe(false);
     expect(hasJobToShow({ ...base, state: 'offline', job: { ...job, progress: 0.4 } })).toBe(true);
+  });
+
+  it('checks the key often enough to notice a revocation within 5 minutes, without hammering (≥ 60 s apart)', () => {
+    expect(KEY_CHECK_INTERVAL_MS).toBeLessThanOrEqual(5 * 60_000);
+    expect(KEY_CHECK_INTERVAL_MS).toBeGreaterThanOrEqual(60_000);
   });
 
   it('409 on pause of an idle printer says nothing is printing, not "busy"', () => {
