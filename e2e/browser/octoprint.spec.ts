@@ -58,4 +58,24 @@ test('pair a demo OctoPrint, upload and print, see progress and temperatures', a
   await expect(page.getByText(/→ 200 °C/).first()).toBeVisible({ timeout: 20_000 });
   // The terminal streams the serial log.
   await expect(page.getByRole('log', { name: `${NAME} terminal` })).toContainText('Send: N', { timeout: 20_000 });
+  // This server has a webcam set up: its page offers a snapshot.
+  await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible();
+
+  // Cancelled, OctoPrint keeps the file selected with no progress: the page shows no job and no bar.
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Cancel print' }).click();
+  const job = page.getByRole('region', { name: 'Job' });
+  await expect(job).toContainText('No print running.', { timeout: 20_000 });
+  await expect(page.getByRole('progressbar', { name: `${NAME} print progress` })).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  await expect(page.getByRole('article', { name: NAME })).toContainText('Operational');
+  await expect(page.getByRole('article', { name: NAME }).getByRole('progressbar')).toHaveCount(0);
+
+  // A server without a webcam (1.11's defaults: canSnapshot false) offers no snapshot.
+  const ender = page.getByRole('article', { name: 'OctoPrint Ender 3' });
+  await expect(ender).toContainText(/Operational|Printing/, { timeout: 20_000 });
+  await ender.getByRole('heading').getByRole('link').click();
+  await expect(page.getByRole('region', { name: 'Job' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Camera' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Take snapshot' })).toHaveCount(0);
 });

@@ -15,13 +15,15 @@ function demoGcode(layers: number): string {
 /**
  * The octoprint simulators of the built-in demo fleet. Two are registered with an API key as the
  * connection secret (the demo works without pairing); the third has none, to show pairing (its
- * requests are approved after a few seconds, or at once from the page the pairing opens).
+ * requests are approved after a few seconds, or at once from the page the pairing opens). The
+ * Ender 3 has no webcam configured.
  */
 export function octoprintDemoPlan(): SimulatorPlanEntry[] {
   const files = { 'demo-cube.gcode': demoGcode(12), 'calibration/first-layer.gcode': demoGcode(2) };
   return [
     { id: 'octoprint-1', factory: octoprintSimulator({ name: 'OctoPrint Prusa MK3S', registerKey: 'DEMO-OCTOPRINT-KEY-1', apiKeys: ['DEMO-OCTOPRINT-KEY-1'], timeScale: 4, files, hue: 40 }) },
-    { id: 'octoprint-2', factory: octoprintSimulator({ name: 'OctoPrint Ender 3', registerKey: 'DEMO-OCTOPRINT-KEY-2', apiKeys: ['DEMO-OCTOPRINT-KEY-2'], timeScale: 4, files, hue: 140 }) },
+    // No webcam set up, as a fresh OctoPrint 1.11 reports it: its page offers no snapshot.
+    { id: 'octoprint-2', factory: octoprintSimulator({ name: 'OctoPrint Ender 3', registerKey: 'DEMO-OCTOPRINT-KEY-2', apiKeys: ['DEMO-OCTOPRINT-KEY-2'], timeScale: 4, files, hue: 140, webcam: false }) },
     { id: 'octoprint-3', factory: octoprintSimulator({ name: 'OctoPrint Voron', apiKeys: ['DEMO-OCTOPRINT-ADMIN'], timeScale: 4, files, autoApproveMs: 3000, hue: 220 }) },
   ];
 }

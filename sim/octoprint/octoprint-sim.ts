@@ -19,6 +19,11 @@ export interface OctoPrintSimOptions {
   files?: Record<string, string>;
   /** Serve the Application Keys plugin (probe 204); false answers 404 like a disabled plugin. */
   appKeys?: boolean;
+  /**
+   * A webcam set up as on OctoPi (stream at /webcam/?action=stream, default). false: 1.11's own
+   * defaults, empty URLs and `canSnapshot: false`, as a real server without a camera reports them.
+   */
+  webcam?: boolean;
   hue?: number;
   /**
    * Minutes the server was up before this start: its `history` message then carries that backlog of
@@ -147,6 +152,13 @@ export class OctoPrintSim {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
+    server.on('clientError', (err: Error & { rawPacket?: Buffer }, socket) => {
+      // A TLS ClientHello (an https:// client on this plain-HTTP port): OctoPrint's Tornado keeps
+      // waiting for the end of a header that never comes and answers nothing. Other garbage: 400.
+      if (err.rawPacket?.[0] === 0x16) return;
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
     this.push.install(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -266,6 +278,7 @@ export class OctoPrintSim {
       res.end(image);
       return;
     }
+    if (path.startsWith('/downloads/files/')) return this.download(method, path, req, url, res);
     if (!path.startsWith('/api/')) throw new HttpFailure(404, 'Not found');
     if (path === '/api/login' && method === 'GET') throw new HttpFailure(405, 'Method Not Allowed');
     const user = this.requireUser(method, req, url);
@@ -294,12 +307,7 @@ export class OctoPrintSim {
     if (path.startsWith('/api/printer')) return this.printerRoute(method, path, url, req, res);
     if (path === '/api/job') return this.jobRoute(method, req, res);
     if (path.startsWith('/api/files')) return this.filesRoute(method, path, req, res);
-    if (path === '/api/settings' && method === 'GET') {
-      return sendJson(res, 200, {
-        webcam: { webcamEnabled: true, streamUrl: '/webcam/?action=stream', snapshotUrl: '', defaultWebcam: 'classic', snapshotWebcam: 'classic', streamRatio: '16:9', webcams: [] },
-        plugins: { classicwebcam: { stream: '/webcam/?action=stream', snapshot: '' } },
-      });
-    }
+    if (path === '/api/settings' && method === 'GET') return sendJson(res, 200, this.settings());
     if (path === '/api/plugin/appkeys') {
       if (method === 'GET') return sendJson(res, 200, { keys: this.accounts.appKeys(), pending: this.accounts.pending() });
       const body = await readJson(req);
@@ -514,6 +522,67 @@ export class OctoPrintSim {
       return sendEmpty(res, 204);
     }
     throw new HttpFailure(405, 'Method Not Allowed');
+  }
+
+  /**
+   * The webcam part of `/api/settings` in 1.11.8's shape: the classic webcam plugin holds the URLs,
+   * `webcam` carries compatibility copies and the `webcams` list (1.11 has no `/api/webcams`).
+   */
+  private settings(): Json {
+    const stream = this.options.webcam === false ? '' : '/webcam/?action=stream';
+    // Absolute, as OctoPi sets it (there it names the streamer's own port; here this server serves it).
+    const snapshot = this.options.webcam === false ? '' : `${this.baseUrl}/webcam/?action=snapshot`;
+    const common = { cacheBuster: false, snapshotSslValidation: true, snapshotTimeout: 5, streamRatio: '16:9', streamTimeout: 5, streamWebrtcIceServers: ['stun:stun.l.google.com:19302'] };
+    return {
+      webcam: {
+        webcamEnabled: true,
+        timelapseEnabled: true,
+        streamUrl: stream,
+        snapshotUrl: snapshot,
+        defaultWebcam: 'classic',
+        snapshotWebcam: 'classic',
+        streamRatio: '16:9',
+        flipH: false,
+        flipV: false,
+        rotate90: false,
+        webcams: [
+          {
+            name: 'classic',
+            displayName: 'Classic Webcam',
+            provider: 'classicwebcam',
+            canSnapshot: snapshot !== '',
+            snapshotDisplay: snapshot,
+            flipH: false,
+            flipV: false,
+            rotate90: false,
+            compat: { ...common, stream, snapshot },
+            extras: { ...common, stream },
+          },
+        ],
+      },
+      plugins: { classicwebcam: { ...common, flipH: false, flipV: false, rotate90: false, stream, snapshot, snapshotAuth: 'none' } },
+    };
+  }
+
+  /**
+   * `GET /downloads/files/local/<path>` (the entries' `refs.download`): the stored bytes with the key,
+   * 403 without [verified], 404 for a file that is not there.
+   */
+  private download(method: string, path: string, req: http.IncomingMessage, url: URL, res: http.ServerResponse): Promise<void> | void {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpFailure(405, 'Method Not Allowed');
+    this.requireUser(method, req, url);
+    const m = /^\/downloads\/files\/local\/(.+)$/.exec(path);
+    const filePath = m ? (m[1] ?? '').split('/').map(decodeURIComponent).join('/') : null;
+    const file = filePath === null ? undefined : this.files.get(filePath);
+    if (!file) throw new HttpFailure(404, 'Not found');
+    res.writeHead(200, {
+      // Python's mimetypes knows no G-code, so Tornado sends it as bytes, as an attachment.
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': file.bytes.length,
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'Last-Modified': new Date(file.date * 1000).toUTCString(),
+    });
+    res.end(method === 'HEAD' ? undefined : file.bytes);
   }
 
   /** Points every 2 s (OctoPrint's default temperature interval while idle) for the minutes before now. */

@@ -23,6 +23,8 @@ export interface StoredFile {
   name: string;
   size: number;
   date: number;
+  /** The file as uploaded, served back by `/downloads/files/local/<path>`. */
+  bytes: Buffer;
   /** Non-comment command lines; the job "prints" one at a time. */
   commands: string[];
   toolTarget: number | null;
@@ -194,7 +196,7 @@ export class VirtualPrinter {
 
   pause(action: 'pause' | 'resume' | 'toggle'): void {
     this.requireOperational();
-    if (!this.jobActive) throw new SimError(409, 'Printer is neither printing nor paused, cannot toggle pause');
+    if (!this.jobActive) throw new SimError(409, `Printer is neither printing nor paused, '${action === 'toggle' ? 'pause' : action}' command cannot be performed`);
     const wantPause = action === 'toggle' ? this.state !== 'Paused' : action === 'pause';
     const file = this.selected;
     if (!file) return;
@@ -217,7 +219,7 @@ export class VirtualPrinter {
 
   cancel(): void {
     this.requireOperational();
-    if (!this.jobActive) throw new SimError(409, 'Printer is neither printing nor paused, cannot cancel');
+    if (!this.jobActive) throw new SimError(409, "Printer is neither printing nor paused, 'cancel' command cannot be performed");
     const file = this.selected;
     if (!file) return;
     this.out.event('PrintCancelling', { ...this.filePayload(file), user: this.owner });
@@ -452,5 +454,5 @@ export function parseGcode(path: string, data: Buffer, date: number): StoredFile
     if (s && /^M1(40|90)\b/i.test(line) && bedTarget === null) bedTarget = Number(s[1]);
   }
   const name = path.split('/').pop() ?? path;
-  return { path, name, size: data.length, date, commands, toolTarget, bedTarget };
+  return { path, name, size: data.length, date, bytes: data, commands, toolTarget, bedTarget };
 }

@@ -11,7 +11,7 @@ import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
 import { describeDevice, formatDuration, formatTemperature } from './format';
-import { canPrint, isPrinting, isUnreachable } from '../../shared/domain/device-state';
+import { canPrint, hasJobToShow, isPrinting, isUnreachable } from '../../shared/domain/device-state';
 
 export function DevicesView() {
   const param = useAppStore((s) => s.param);
@@ -157,7 +157,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
           />
         </div>
       )}
-      {device.job && (
+      {device.job && hasJobToShow(device) && (
         <div className="job">
           <div className="job-line">
             <span className="job-name">{device.job.name ?? 'Print job'}</span>

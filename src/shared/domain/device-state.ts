@@ -57,3 +57,12 @@ export function isUnreachable(link: LinkState): boolean {
 export function canPrint(device: Pick<DeviceStatus, 'capabilities' | 'link'>): boolean {
   return device.capabilities.print && device.link === 'online';
 }
+
+/**
+ * The device has a job worth drawing: one that is under way, or one whose progress is known (a
+ * finished print, the last job of a printer that went away). A job of unknown progress on a
+ * printer that is not working on it (OctoPrint's selected file after a cancel) is no job.
+ */
+export function hasJobToShow(device: Pick<DeviceStatus, 'state' | 'job'>): boolean {
+  return device.job !== null && (isJobActive(device.state) || device.job.progress !== null);
+}

@@ -86,7 +86,9 @@ describe('OctoPrint connector', () => {
     expect(entry).toMatchObject({ display: 'bracket v2.gcode', busy: false });
     expect(entry?.size).toBeGreaterThan(10_000);
     await rig.call('octoprint.fileSelect', { deviceId, path: 'bracket v2.gcode', print: false });
-    await rig.waitFor('selected job', () => rig.status().job?.name === 'bracket v2.gcode');
+    // Selected, not printing: the server holds the file, but an idle printer shows no job.
+    await rig.waitFor('selected on the server', () => rig.sim.sim.printer.selected?.path === 'bracket v2.gcode');
+    expect(rig.status().job).toBeNull();
     await rig.call('octoprint.fileDelete', { deviceId, path: 'bracket v2.gcode' });
     expect((await rig.call('octoprint.files', { deviceId })).files.some((f) => f.path === 'bracket v2.gcode')).toBe(false);
     await expect(rig.call('octoprint.fileDelete', { deviceId, path: 'bracket v2.gcode' })).rejects.toThrow(/Not found/);
@@ -123,7 +125,7 @@ describe('OctoPrint connector', () => {
     await rig.waitFor('printing again', () => rig.status().state === 'printing');
     await rig.call('printers.cancel', { deviceId });
     await rig.waitFor('idle after cancel', () => rig.status().state === 'idle');
-    await expect(rig.call('printers.cancel', { deviceId })).rejects.toThrow(/neither printing nor paused/);
+    await expect(rig.call('printers.cancel', { deviceId })).rejects.toThrow('Nothing is printing, so there is nothing to cancel.');
 
     writeFileSync(file, gcode(150));
     await rig.call('printers.print', { deviceId, file: { kind: 'path', path: file } });

@@ -1,6 +1,8 @@
 import { createTestHub, type TestHub } from '../../support/test-hub';
 import type { EventName, MethodName, PayloadOf, RequestOf, ResponseOf, DeviceStatus } from '../../../src/shared/contract';
 import { unwrap } from '../../../src/shared/rpc/result';
+import { singleDevice } from '../../../src/main/devices/fleet';
+import { OctoPrintDriver, type OctoPrintDriverOptions } from '../../../src/main/printers/octoprint/octoprint-driver';
 import { startOctoPrintSimulator, type OctoPrintSimulatorOptions, type RunningOctoPrintSimulator } from '../../../sim/octoprint/simulator';
 
 export const KEY = 'TEST-OCTOPRINT-KEY-0001';
@@ -18,13 +20,22 @@ export interface OctoRig {
 }
 
 /** A real hub with one OctoPrint connection pointing at a simulator behind its fault proxy. */
-export async function octoRig(options: Partial<OctoPrintSimulatorOptions> & { secret?: string | null } = {}): Promise<OctoRig> {
-  const sim = await startOctoPrintSimulator('octo-test', { name: 'Test OctoPrint', apiKeys: [KEY], timeScale: 20, ...options });
-  const t = await createTestHub();
+export async function octoRig(
+  options: Partial<OctoPrintSimulatorOptions> & {
+    secret?: string | null;
+    driver?: OctoPrintDriverOptions;
+    /** The address the connection is given, from the simulator's (a wrong sub-path, https://). */
+    address?: (simAddress: string) => string;
+  } = {},
+): Promise<OctoRig> {
+  const { driver, address, ...simOptions } = options;
+  const sim = await startOctoPrintSimulator('octo-test', { name: 'Test OctoPrint', apiKeys: [KEY], timeScale: 20, ...simOptions });
+  // Driver options (short intervals) go to an OctoPrint family of the test's own.
+  const t = await createTestHub(driver === undefined ? {} : { providers: { octoprint: singleDevice((ctx) => new OctoPrintDriver(ctx, driver)) } });
   const seen: { name: string; payload: unknown }[] = [];
   t.hub.events.addSink({ deliver: (batch) => seen.push(...batch.map((e) => ({ name: e.name, payload: e.payload }))) });
   const secret = options.secret === undefined ? KEY : options.secret;
-  const connection = t.hub.connections.add({ kind: 'octoprint', name: 'Bench Mk3', address: sim.address, options: {}, ...(secret === null ? {} : { secret }) });
+  const connection = t.hub.connections.add({ kind: 'octoprint', name: 'Bench Mk3', address: address ? address(sim.address) : sim.address, options: {}, ...(secret === null ? {} : { secret }) });
   const deviceId = `octoprint:${connection.id}`;
   const waitFor = async <T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> => {
     const until = Date.now() + timeoutMs;

@@ -52,9 +52,12 @@ describe('classifyErrorReply', () => {
       'notOperational',
     );
     const pauseIdle = pick(samples1, 'rest', 'pauseIdle') as { status: number; body: unknown };
-    const conflict = classifyErrorReply(reply('POST', pauseIdle.status, pauseIdle.body));
-    expect(conflict.kind).toBe('conflict');
-    expect(conflict.message).toContain('neither printing nor paused');
+    const idle = classifyErrorReply(reply('POST', pauseIdle.status, pauseIdle.body));
+    expect(idle.kind).toBe('noActiveJob');
+    expect(idle.message).toContain('Nothing is printing');
+    const inUse = classifyErrorReply(reply('DELETE', 409, { error: 'Trying to delete a file that is currently in use' }));
+    expect(inUse.kind).toBe('conflict');
+    expect(inUse.message).toContain('currently in use');
   });
 
   it('404 (captured /api/webcams), 415, 429', () => {

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { frameUpload, type HttpMethod, type HttpReply, type UploadFields } from './protocol';
+import { answersPlainHttp, isNotTlsError, noTlsHint, plainHttpHint, TLS_HANDSHAKE_MS } from './tls-check';
 
 /**
  * HTTP to one OctoPrint over node:http/https: every request has a deadline, every body a size
@@ -189,7 +190,19 @@ export class OctoPrintHttp {
       };
       // An upload that keeps moving is not cut off however long it takes.
       if (idle) req.on('socket', (socket) => socket.on('data', rearm).on('drain', rearm));
-      req.on('error', (err) => finish(new TransportError(describeNetworkError(err, server), 'network')));
+      if (url.protocol === 'https:') {
+        // A handshake that hangs is most likely https:// on a plain-HTTP port: find out and say so.
+        req.on('socket', (socket) => {
+          const handshake = setTimeout(() => {
+            if (settled) return;
+            void answersPlainHttp(url).then((plain) => finish(new TransportError(plain ? plainHttpHint(server) : noTlsHint(server), 'network')));
+          }, TLS_HANDSHAKE_MS);
+          handshake.unref();
+          const done = (): void => clearTimeout(handshake);
+          socket.once('secureConnect', done).once('close', done).once('error', done);
+        });
+      }
+      req.on('error', (err) => finish(new TransportError(isNotTlsError(err) ? plainHttpHint(server) : describeNetworkError(err, server), 'network')));
       send(req, (err) => finish(err));
     });
   }

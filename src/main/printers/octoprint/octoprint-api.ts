@@ -5,6 +5,7 @@ import {
   API,
   ConnectionResponse,
   FilesListResponse,
+  JobResponse,
   LoginResponse,
   PrinterResponse,
   readCommandReply,
@@ -110,6 +111,11 @@ export class OctoPrintApi {
 
   gcode(body: GcodeCommandBody) {
     return this.command(API.gcode, body);
+  }
+
+  /** `GET /api/job`: small, and needs the key's STATUS permission, so a revoked key gets 403. */
+  jobState() {
+    return this.getJson(API.job, JobResponse, 10_000);
   }
 
   job(command: JobCommand) {

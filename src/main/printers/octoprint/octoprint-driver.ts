@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/rpc/result';
 import type { Logger } from '../../log';
 import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../devices/driver';
 import type { DriverContext } from '../../devices/fleet';
+import { KEY_CHECK_INTERVAL_MS, KeyWatch } from './key-watch';
 import { isKeyInvalid, OctoPrintApi, transportAppError } from './octoprint-api';
 import { readEvent, samplesFromPoints, TemperatureRing, webcamUrls, type CurrentPayload, type EventEnvelope, type PushMessage } from './protocol';
 import { PushSession } from './push-session';
@@ -18,6 +19,8 @@ export interface OctoPrintDriverOptions {
   backoffMaxMs?: number;
   /** After a refused key, check again this much later (default 5 min). */
   keyRecheckMs?: number;
+  /** While push is up, check the key with one GET this often (default 90 s; push alone never tells). */
+  keyCheckMs?: number;
   silenceMs?: number;
   /** Minimum spacing of status snapshots (default 500 ms: at most 2 Hz). */
   statusIntervalMs?: number;
@@ -63,6 +66,9 @@ export class OctoPrintDriver implements PrinterDriver {
   private readonly emits: Throttle;
   private readonly keyRecheckMs: number;
   private invalidFrames = 0;
+  private readonly keyWatch: KeyWatch;
+  /** Bumped per settings read, so an older answer never overrides a newer one. */
+  private webcamReads = 0;
 
   constructor(ctx: DriverContext, options: OctoPrintDriverOptions = {}) {
     this.current = initialStatus(ctx.connection);
@@ -75,6 +81,7 @@ export class OctoPrintDriver implements PrinterDriver {
     this.api = new OctoPrintApi(this.baseUrl, ctx.secret);
     this.emits = new Throttle(options.statusIntervalMs ?? 500, () => this.emitNow());
     this.keyRecheckMs = options.keyRecheckMs ?? 5 * 60_000;
+    this.keyWatch = new KeyWatch(() => this.api.jobState(), options.keyCheckMs ?? KEY_CHECK_INTERVAL_MS, () => this.onKeyRefused(), ctx.log);
     if (ctx.secret === null) {
       this.session = null;
       this.current = statusOffline(this.current, 'error', 'Not paired', NOT_PAIRED_PROBLEM);
@@ -98,9 +105,12 @@ export class OctoPrintDriver implements PrinterDriver {
           this.serverVersion = version;
           this.keyRefused = false;
           this.current = { ...this.current, firmware: `OctoPrint ${version}`.slice(0, 128) };
+          this.keyWatch.start();
+          void this.readWebcam();
         },
         message: (message) => this.onMessage(message),
         offline: (reason, retryInMs) => {
+          this.keyWatch.stop();
           this.update(statusOffline(this.current, 'offline', `Cannot reach OctoPrint; retrying in ${Math.ceil(retryInMs / 1000)} s`, { code: 'octoprint.unreachable', message: reason.slice(0, 1000) }));
         },
         keyRejected: () => this.onKeyRefused(),
@@ -114,6 +124,7 @@ export class OctoPrintDriver implements PrinterDriver {
   }
 
   async stop(): Promise<void> {
+    this.keyWatch.stop();
     this.session?.stop();
     this.emits.cancel();
   }
@@ -187,9 +198,9 @@ export class OctoPrintDriver implements PrinterDriver {
 
   async captureSnapshot(): Promise<CameraFrame> {
     const settings = await this.guard(() => this.api.settings());
-    const urls = webcamUrls(settings, this.baseUrl);
-    // OctoPi serves mjpg-streamer's snapshot at /webcam/?action=snapshot when nothing else is set.
-    const url = urls.snapshot ?? `${this.baseUrl}/webcam/?action=snapshot`;
+    const url = webcamUrls(settings, this.baseUrl).snapshot;
+    this.setCamera(url !== null);
+    if (url === null) throw new AppError('UNSUPPORTED', 'This OctoPrint has no webcam set up that can take a snapshot (see Settings → Webcam & Timelapse in OctoPrint).');
     // The key stays home: a snapshot URL may point at another host.
     const reply = await this.api.raw({ method: 'GET', path: url, withKey: false, timeoutMs: 10_000, maxBytes: SNAPSHOT_MAX_BYTES });
     if (reply.status !== 200) throw new AppError('UNAVAILABLE', `The webcam answered HTTP ${reply.status}; is a camera set up in OctoPrint?`);
@@ -292,7 +303,31 @@ export class OctoPrintDriver implements PrinterDriver {
     }
   }
 
+  /**
+   * Whether the status offers a snapshot follows OctoPrint's webcam settings: a stream or snapshot
+   * URL this machine can use (1.11's defaults are empty, and its `webcams` list then says
+   * `canSnapshot: false`). Read on every (re)connect and when OctoPrint says its settings changed.
+   */
+  private async readWebcam(): Promise<void> {
+    const read = ++this.webcamReads;
+    try {
+      const settings = await this.api.settings();
+      if (read === this.webcamReads) this.setCamera(webcamUrls(settings, this.baseUrl).snapshot !== null);
+    } catch (err) {
+      if (isKeyInvalid(err)) return this.onKeyRefused();
+      // Without SETTINGS_READ/WEBCAM there is no way to know of a camera: offer none.
+      if (read === this.webcamReads) this.setCamera(false);
+      this.log.info(`could not read OctoPrint's webcam settings: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+    }
+  }
+
+  private setCamera(camera: boolean): void {
+    if (this.current.capabilities.camera === camera) return;
+    this.update({ ...this.current, capabilities: { ...this.current.capabilities, camera } });
+  }
+
   private onKeyRefused(): void {
+    this.keyWatch.stop();
     this.keyRefused = true;
     this.log.warn('OctoPrint refused the API key; waiting for a new pairing');
     this.update(statusOffline(this.current, 'error', 'API key refused', KEY_INVALID_PROBLEM));
@@ -330,6 +365,7 @@ export class OctoPrintDriver implements PrinterDriver {
 
   private onEvent(envelope: EventEnvelope): void {
     const event = readEvent(envelope);
+    if (event.kind === 'other' && event.name === 'SettingsUpdated') void this.readWebcam();
     if (event.kind !== 'known') return;
     switch (event.name) {
       case 'PrintDone':

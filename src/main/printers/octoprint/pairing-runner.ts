@@ -90,6 +90,7 @@ export class PairingRunner {
               const location = reply.headers.location;
               this.feed({ type: 'requestReplied', status: reply.status, location: typeof location === 'string' ? location : null, body: reply.body });
             } else if (effect.purpose === 'probe') this.feed({ type: 'probeReplied', status: reply.status });
+            else if (effect.purpose === 'identify') this.feed({ type: 'identifyReplied', status: reply.status, body: reply.body });
             else this.feed({ type: 'pollReplied', status: reply.status, body: reply.body, now: Date.now() });
           },
           (err: unknown) => this.feed({ type: 'networkFailed', message: err instanceof Error ? err.message : String(err), now: Date.now() }),

@@ -1,4 +1,5 @@
 import type { DeviceCapabilities, DeviceProblem, DeviceStatus, LinkState } from '../../../shared/domain/device';
+import { isJobActive } from '../../../shared/domain/device-state';
 import type { StoredConnection } from '../../connections/connection-repo';
 import { toDeviceFields, type CurrentPayload } from './protocol';
 
@@ -11,7 +12,8 @@ export const OCTOPRINT_CAPABILITIES: DeviceCapabilities = {
   loadFilament: false,
   unloadFilament: false,
   calibrate: false,
-  camera: true,
+  // Until OctoPrint's webcam settings say there is one (1.11's defaults have none).
+  camera: false,
   files: true,
   terminal: true,
 };
@@ -51,6 +53,10 @@ export function initialStatus(connection: StoredConnection): DeviceStatus {
  * The status after a `current`/`history` message. A print that ended with PrintDone shows as
  * `done` (OctoPrint itself just says Operational) until the next job begins, so the fleet can
  * tell a finished print from an idle printer.
+ *
+ * OctoPrint keeps the selected file in `job` after a print ends or is cancelled, with every
+ * progress field null [verified]: that is no job. Only an active job, or the one just finished,
+ * is one; otherwise an idle printer would show a job of unknown progress.
  */
 export function statusFromPayload(previous: DeviceStatus, payload: CurrentPayload, printDone: boolean): DeviceStatus {
   const fields = toDeviceFields(
@@ -58,7 +64,8 @@ export function statusFromPayload(previous: DeviceStatus, payload: CurrentPayloa
     previous.temperatures,
   );
   const state = fields.state === 'idle' && printDone ? 'done' : fields.state;
-  return { ...previous, ...fields, state, link: 'online', updatedAt: Date.now() };
+  const job = isJobActive(state) || state === 'done' ? fields.job : null;
+  return { ...previous, ...fields, state, job, link: 'online', updatedAt: Date.now() };
 }
 
 /** The status while there is no live socket: keeps the last job, drops live readings. */

@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { api } from '../../api';
 import { useAppStore } from '../../stores/app-store';
 import { formatDuration } from '../format';
-import { canCancel, canPause, canResume } from '../../../shared/domain/device-state';
+import { canCancel, canPause, canResume, hasJobToShow } from '../../../shared/domain/device-state';
 
 type Control = 'printers.pause' | 'printers.resume' | 'printers.cancel';
 
@@ -27,7 +27,7 @@ export function JobPanel({ device }: { device: DeviceStatus }) {
   return (
     <section className="panel" aria-labelledby="job-title">
       <h2 id="job-title">Job</h2>
-      {device.job ? (
+      {device.job && hasJobToShow(device) ? (
         <>
           <div className="job-line">
             <span className="job-name">{device.job.name ?? 'Print job'}</span>

@@ -9,7 +9,9 @@ export type OctoPrintErrorKind =
   | 'forbidden'
   /** 409 "Printer is not operational": connect first. */
   | 'notOperational'
-  /** Any other 409: a job/file precondition (job active, file in use, nothing to pause). */
+  /** 409 on pause/resume/cancel with no job: "Printer is neither printing nor paused, …" [verified]. */
+  | 'noActiveJob'
+  /** Any other 409: a job/file precondition (job active, file in use). */
   | 'conflict'
   | 'notFound'
   | 'badRequest'
@@ -45,6 +47,8 @@ export interface HttpReply {
 
 const CSRF_FAILURE = /csrf validation failed/i;
 const NOT_OPERATIONAL = /not operational/i;
+/** 1.11.8: "Printer is neither printing nor paused, 'pause' command cannot be performed". */
+const NO_ACTIVE_JOB = /neither printing nor paused(?:.*'(\w+)' command)?/i;
 /** Long HTML error pages are not worth showing to people. */
 const MAX_SERVER_MESSAGE = 300;
 
@@ -100,6 +104,11 @@ export function classifyErrorReply(reply: HttpReply): OctoPrintError {
     if (serverMessage === null || NOT_OPERATIONAL.test(serverMessage)) {
       return make('notOperational', 'The printer is not connected to OctoPrint (not operational).');
     }
+    const idle = NO_ACTIVE_JOB.exec(serverMessage);
+    if (idle !== null) {
+      const verb = idle[1]?.toLowerCase();
+      return make('noActiveJob', verb === 'pause' || verb === 'resume' || verb === 'cancel' ? `Nothing is printing, so there is nothing to ${verb}.` : 'Nothing is printing.');
+    }
     return make(
       'conflict',
       withServerText('The printer is busy with something that prevents this', serverMessage),
@@ -136,6 +145,7 @@ const RPC_CODE_BY_KIND: Record<OctoPrintErrorKind, ErrorCode> = {
   keyInvalid: 'AUTH_REQUIRED',
   forbidden: 'FORBIDDEN',
   notOperational: 'CONFLICT',
+  noActiveJob: 'CONFLICT',
   conflict: 'CONFLICT',
   notFound: 'NOT_FOUND',
   badRequest: 'DEVICE_ERROR',

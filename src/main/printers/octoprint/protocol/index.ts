@@ -20,6 +20,7 @@ export * from './temperature-points';
 export * from './temperature-ring';
 export * from './pairing-types';
 export * from './pairing';
+export * from './identify';
 export * from './multipart';
 export * from './webcam-urls';
 export * from './paths';

@@ -8,7 +8,8 @@ import type { OctoPrintError } from './errors';
  * Time comes in with the events, so the machine itself needs no clock.
  *
  * probe -> request -> open auth dialog -> poll about once per second -> key | denied | timeout;
- * a server without the plugin ends in `manualKey` (paste a user API key instead).
+ * without the plugin the server is identified first (`identify.ts`): an OctoPrint without it ends
+ * in `manualKey` (paste a user API key instead), anything else in `failed` (not an OctoPrint).
  */
 
 /** Poll about once per second; the server drops a request not polled for 5 s. */
@@ -20,6 +21,8 @@ export const MAX_CONSECUTIVE_POLL_FAILURES = 3;
 export type PairingState =
   | { phase: 'idle' }
   | { phase: 'probing'; ctx: PairingContext }
+  /** The probe found no plugin: is this an OctoPrint at all? `/api/version`, then `/sockjs/info`. */
+  | { phase: 'identifying'; ctx: PairingContext; step: 'version' | 'sockjs' }
   | { phase: 'requesting'; ctx: PairingContext }
   | {
       phase: 'awaitingDecision';
@@ -40,7 +43,8 @@ export type PairingState =
 export type PairingFailure =
   | OctoPrintError
   | { kind: 'network'; message: string }
-  | { kind: 'invalidAddress'; message: string };
+  | { kind: 'invalidAddress'; message: string }
+  | { kind: 'notOctoPrint'; message: string };
 
 export interface PairingContext {
   /** OctoPrint base URL without a trailing slash, e.g. "http://octopi.local". */
@@ -61,6 +65,7 @@ export type PairingEvent =
       timeoutMs?: number;
     }
   | { type: 'probeReplied'; status: number }
+  | { type: 'identifyReplied'; status: number; body: string }
   | { type: 'requestReplied'; status: number; location: string | null; body: string }
   | { type: 'pollReplied'; status: number; body: string; now: number }
   /** The wait asked for by a `wait` effect is over. */
@@ -71,7 +76,7 @@ export type PairingEvent =
   | { type: 'cancel' };
 
 export type PairingEffect =
-  | { kind: 'get'; purpose: 'probe' | 'poll'; url: string }
+  | { kind: 'get'; purpose: 'probe' | 'identify' | 'poll'; url: string }
   | { kind: 'post'; purpose: 'request'; url: string; json: { app: string; user?: string } }
   | { kind: 'openBrowser'; url: string }
   | { kind: 'wait'; ms: number };

@@ -1,4 +1,5 @@
 import { classifyErrorReply } from './errors';
+import { isSockJsInfo, judgeVersionReply, notOctoPrintMessage } from './identify';
 import {
   DEFAULT_PAIRING_TIMEOUT_MS,
   MAX_CONSECUTIVE_POLL_FAILURES,
@@ -81,10 +82,35 @@ function onProbe(ctx: PairingContext, status: number): PairingStep {
       error: classifyErrorReply({ method: 'GET', status, body: '' }),
     });
   }
-  return stay({
-    phase: 'manualKey',
-    reason: 'This OctoPrint has no Application Keys plugin enabled.',
+  // No plugin here; but a 404 is also what any other web server, or a wrong sub-path, answers.
+  return {
+    state: { phase: 'identifying', ctx, step: 'version' },
+    effects: [{ kind: 'get', purpose: 'identify', url: `${ctx.baseUrl}/api/version` }],
+  };
+}
+
+const NO_PLUGIN: PairingState = {
+  phase: 'manualKey',
+  reason: 'This OctoPrint has no Application Keys plugin enabled.',
+};
+
+function onIdentifyReplied(
+  state: Extract<PairingState, { phase: 'identifying' }>,
+  event: Extract<PairingEvent, { type: 'identifyReplied' }>,
+): PairingStep {
+  const notOctoPrint = stay({
+    phase: 'failed',
+    error: { kind: 'notOctoPrint', message: notOctoPrintMessage(state.ctx.baseUrl) },
   });
+  if (state.step === 'sockjs')
+    return isSockJsInfo(event.status, event.body) ? stay(NO_PLUGIN) : notOctoPrint;
+  const verdict = judgeVersionReply(event.status, event.body);
+  if (verdict === 'octoprint') return stay(NO_PLUGIN);
+  if (verdict === 'notOctoPrint') return notOctoPrint;
+  return {
+    state: { ...state, step: 'sockjs' },
+    effects: [{ kind: 'get', purpose: 'identify', url: `${state.ctx.baseUrl}/sockjs/info` }],
+  };
 }
 
 function onRequestReplied(
@@ -192,6 +218,11 @@ export function next(state: PairingState, event: PairingEvent): PairingStep {
   switch (state.phase) {
     case 'probing':
       if (event.type === 'probeReplied') return onProbe(state.ctx, event.status);
+      if (event.type === 'networkFailed')
+        return stay({ phase: 'failed', error: { kind: 'network', message: event.message } });
+      return stay(state);
+    case 'identifying':
+      if (event.type === 'identifyReplied') return onIdentifyReplied(state, event);
       if (event.type === 'networkFailed')
         return stay({ phase: 'failed', error: { kind: 'network', message: event.message } });
       return stay(state);
