@@ -66,7 +66,7 @@ describe('stores after a reconnect', () => {
         timelapses: [],
       }),
       'uploads.listJobs': () => [],
-      'uploads.listSessions': () => ({ sessions: server.sessions, offline: false }),
+      'uploads.listSessions': () => ({ sessions: server.sessions, offline: false, credentialsRefused: false, problem: null }),
       'uploads.listImages': () => ({ images: [], total: 0 }),
     });
     setClient(fake.client);

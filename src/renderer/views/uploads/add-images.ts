@@ -24,7 +24,7 @@ export async function addFiles(connectionId: string, sessionId: string, files: F
         continue;
       }
       const staged = await stage(file);
-      if (staged.ok) sources.push({ kind: 'staged', stagedId: staged.stagedId });
+      if (staged.ok) sources.push({ kind: 'staged', stagedId: staged.stagedId, ...(file.lastModified > 0 ? { modifiedAt: Math.trunc(file.lastModified) } : {}) });
       else total.failed.push({ name: file.name, message: staged.error.message });
     }
     if (sources.length > 0) {
