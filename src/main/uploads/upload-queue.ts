@@ -727,9 +727,11 @@ export class UploadQueue {
   private summaryOf(job: LiveJob): UploadJobSummary {
     let totalBytes = 0;
     let sentBytes = 0;
+    let committedBytes = 0;
     for (const i of job.images) {
       totalBytes += i.row.size;
       sentBytes += i.row.state === 'done' ? i.row.size : Math.min(i.row.size, i.sent);
+      committedBytes += i.row.state === 'done' ? i.row.size : Math.min(i.row.size, i.row.committed);
     }
     return {
       id: job.row.id,
@@ -744,6 +746,7 @@ export class UploadQueue {
       errorImages: job.errorCount,
       totalBytes,
       sentBytes,
+      committedBytes,
       createdAt: job.row.created_at,
       finishedAt: job.row.finished_at,
       error: job.row.error,

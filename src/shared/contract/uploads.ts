@@ -82,7 +82,10 @@ export const UploadJobSummary = z.object({
   doneImages: z.number().int().nonnegative(),
   errorImages: z.number().int().nonnegative(),
   totalBytes: z.number().int().nonnegative(),
+  /** Bytes sent, including those of streams in flight (which a server restart may lose). */
   sentBytes: z.number().int().nonnegative(),
+  /** Bytes the server has stored durably: what the progress is; it does not go back when the server restarts. */
+  committedBytes: z.number().int().nonnegative(),
   createdAt: z.number().int(),
   finishedAt: z.number().int().nullable(),
   error: z.string().max(1000).nullable(),

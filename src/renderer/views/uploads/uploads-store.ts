@@ -11,6 +11,9 @@ interface UploadsState {
   /** Why the sessions are not fresh from the server (unreachable, or its token refused). */
   sessionsProblem: { credentialsRefused: boolean; message: string } | null;
   selectedSessionId: string | null;
+  /** The printer camera picked in Uploads; kept across visits to the screen. */
+  cameraDeviceId: string | null;
+  selectCamera(deviceId: string): void;
   images: SessionImage[];
   imageTotal: number;
   thumbs: Record<string, string | null>;
@@ -40,6 +43,8 @@ export const useUploadsStore = create<UploadsState>((set, get) => ({
   offline: false,
   sessionsProblem: null,
   selectedSessionId: null,
+  cameraDeviceId: null,
+  selectCamera: (deviceId) => set({ cameraDeviceId: deviceId }),
   images: [],
   imageTotal: 0,
   thumbs: {},
