@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClient } from '../../../src/renderer/api';
 import { useAppStore } from '../../../src/renderer/stores/app-store';
+import { addFiles } from '../../../src/renderer/views/uploads/add-images';
 import { useUploadsStore } from '../../../src/renderer/views/uploads/uploads-store';
 import { App } from '../../../src/renderer/views/App';
 import { APP_INFO, fakeClient } from './fake-client';
@@ -118,5 +119,32 @@ describe('Uploads as a person sees it', () => {
     const alert = await screen.findByText(/refused Printdeck's credentials/);
     expect(alert.textContent).toMatch(/token/);
     expect(screen.queryByText(/does not answer/)).toBeNull();
+  });
+
+  it('a browser adding many files never has more staged files waiting than the host keeps per client (4)', async () => {
+    let waiting = 0;
+    let most = 0;
+    let n = 0;
+    const fake = fakeClient({
+      'files.stageBegin': () => ({ stagedId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, chunkBytes: 1024 }),
+      'files.stageChunk': () => ({ received: 1 }),
+      'files.stageFinish': () => {
+        most = Math.max(most, ++waiting);
+        return { stagedId: 'x', sha256: 'a'.repeat(64), size: 3 };
+      },
+      'uploads.addImages': (p: unknown) => {
+        waiting -= (p as { files: unknown[] }).files.length;
+        return { added: [], duplicates: 0, failed: [] };
+      },
+    });
+    setClient(fake.client);
+    const files = Array.from({ length: 10 }, (_, i) => new File([new Uint8Array([1, 2, i])], `p${i}.jpg`, { lastModified: 1_700_000_000_000 }));
+    const r = await addFiles('imss-1', 's1', files, () => undefined);
+    expect(r.ok).toBe(true);
+    expect(most).toBeLessThanOrEqual(4);
+    const adds = fake.calls.filter((c) => c.method === 'uploads.addImages');
+    expect(adds.flatMap((c) => (c.payload as { files: { modifiedAt?: number }[] }).files)).toHaveLength(10);
+    // The file's own time travels with it, for the capture time the server is told.
+    expect((adds[0]!.payload as { files: { modifiedAt?: number }[] }).files[0]!.modifiedAt).toBe(1_700_000_000_000);
   });
 });

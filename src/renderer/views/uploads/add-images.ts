@@ -4,8 +4,8 @@ import { api } from '../../api';
 
 export type AddOutcome = { ok: true; value: AddImagesResult } | { ok: false; error: RpcErrorShape };
 
-/** Files open on the host at once while a browser sends them (the host allows 16). */
-const STAGE_BATCH = 8;
+/** Files staged before each addImages: the host keeps at most 4 staged files per client waiting to be used. */
+const STAGE_BATCH = 4;
 
 /**
  * Adds picked or dropped files to a session. The desktop app passes tokens for them (main streams
