@@ -134,6 +134,7 @@ async function queueOverhead(): Promise<BenchResult[]> {
         added_at: Date.now(),
         server_image_id: null,
         thumbnail: 'none',
+        removed_at: null,
       });
       rows.push({ job_id: jobId, image_id: id, position: i, upload_id: null, state: 'pending', committed: 0, size: 512, error: null, retryable: 1 });
     }

@@ -109,8 +109,8 @@ function toGrpcError(err: unknown): ServiceError {
   const metadata = new Metadata();
   if (err instanceof WorldFailure) {
     const f = err.failure;
-    const code = f.kind === 'unauthenticated' ? status.UNAUTHENTICATED : f.kind === 'invalid' ? status.INVALID_ARGUMENT : status.NOT_FOUND;
-    if (f.kind === 'invalid' && f.armoryCode !== undefined) metadata.set('armory-error-code', String(f.armoryCode));
+    const code = { unauthenticated: status.UNAUTHENTICATED, invalid: status.INVALID_ARGUMENT, denied: status.PERMISSION_DENIED, 'not-found': status.NOT_FOUND }[f.kind];
+    if ((f.kind === 'invalid' || f.kind === 'denied') && f.armoryCode !== undefined) metadata.set('armory-error-code', String(f.armoryCode));
     return Object.assign(new Error(f.message), { code, details: f.message, metadata });
   }
   const message = err instanceof Error ? err.message : String(err);

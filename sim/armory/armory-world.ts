@@ -72,7 +72,8 @@ interface Token {
 export type WorldError =
   | { kind: 'unauthenticated'; message: string }
   | { kind: 'invalid'; message: string; armoryCode?: number }
-  | { kind: 'not-found'; message: string };
+  | { kind: 'not-found'; message: string }
+  | { kind: 'denied'; message: string; armoryCode?: number };
 
 export class WorldFailure extends Error {
   constructor(readonly failure: WorldError) {
@@ -92,6 +93,11 @@ export class ArmoryWorld {
   readonly outbox: OutboxMail[] = [];
   /** Switch RefreshToken to answer UNAUTHENTICATED, as the real cloud now does. */
   refreshFails = false;
+  /**
+   * How a wrong password or code is refused: 'bambu' as the real cloud (UNAUTHENTICATED /
+   * INVALID_ARGUMENT), 'permission-denied' as an independent Armory server did.
+   */
+  signInRefusal: 'bambu' | 'permission-denied' = 'bambu';
   /** How many calls each RPC received (for tests and benchmarks). */
   readonly calls = new Map<string, number>();
   private readonly accounts = new Map<string, SandboxAccount>();
@@ -152,6 +158,16 @@ export class ArmoryWorld {
   // ---------- auth ----------
 
   login(account: string, password: string, code: string): { accessToken: string; refreshToken: string; loginType: string; expiresIn: number } {
+    try {
+      return this.loginAs(account, password, code);
+    } catch (err) {
+      if (this.signInRefusal !== 'permission-denied' || !(err instanceof WorldFailure)) throw err;
+      const f = err.failure;
+      throw new WorldFailure({ kind: 'denied', message: `permission denied: ${f.message}`, ...('armoryCode' in f && f.armoryCode !== undefined ? { armoryCode: f.armoryCode } : {}) });
+    }
+  }
+
+  private loginAs(account: string, password: string, code: string): { accessToken: string; refreshToken: string; loginType: string; expiresIn: number } {
     const a = this.accounts.get(account.trim().toLowerCase());
     if (password && code) throw new WorldFailure({ kind: 'invalid', message: 'send either password or code, not both' });
     if (code) {

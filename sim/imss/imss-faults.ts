@@ -1,6 +1,7 @@
 /**
  * Faults of the IMSS data path, on top of the generic GrpcFaults (slow calls, UNAVAILABLE bursts,
- * restart): a link cut after N bytes of an upload stream, and a slow link (bytes per second).
+ * restart): a link cut after N bytes of an upload stream, a slow link (bytes per second), and
+ * bytes damaged on the way in (the server's SHA-256 then disagrees with the registered one).
  */
 export class ImssFaults {
   /** Each UploadImageData call past this many received bytes commits them and then breaks. */
@@ -9,11 +10,14 @@ export class ImssFaults {
   cutsLeft = 0;
   /** Caps the data path at this rate (0 = unlimited). */
   bytesPerSecond = 0;
+  /** How many more upload streams get their first chunk damaged (one byte flipped). */
+  corruptStreamsLeft = 0;
 
   describe(): string[] {
     const out: string[] = [];
     if (this.cutsLeft > 0) out.push(`cut upload streams after ${this.cutAfterBytes} bytes (${this.cutsLeft} more)`);
     if (this.bytesPerSecond > 0) out.push(`slow link ${Math.round(this.bytesPerSecond / 1024)} KiB/s`);
+    if (this.corruptStreamsLeft > 0) out.push(`damage the bytes of ${this.corruptStreamsLeft} more upload streams`);
     return out;
   }
 
@@ -21,6 +25,16 @@ export class ImssFaults {
     this.cutAfterBytes = 0;
     this.cutsLeft = 0;
     this.bytesPerSecond = 0;
+    this.corruptStreamsLeft = 0;
+  }
+
+  /** The chunk as stored: the first chunk of a damaged stream has one byte flipped. */
+  damage(chunk: Uint8Array, firstOfStream: boolean): Uint8Array {
+    if (!firstOfStream || this.corruptStreamsLeft <= 0 || chunk.length === 0) return chunk;
+    this.corruptStreamsLeft -= 1;
+    const copy = Uint8Array.from(chunk);
+    copy[0] = (copy[0] ?? 0) ^ 0xff;
+    return copy;
   }
 
   cutStreams(afterBytes: number, times = 1): void {

@@ -166,7 +166,7 @@ export class ImssSandbox extends SandboxGrpcServer {
         if (allowance !== null) chunk = chunk.subarray(0, allowance);
         await this.imssFaults.throttle(chunk.length);
         this.state.checkWrite(upload, writer, chunk.length);
-        if (chunk.length > 0) await this.state.write(upload, chunk);
+        if (chunk.length > 0) await this.state.write(upload, this.imssFaults.damage(chunk, received === 0));
         received += chunk.length;
         if (allowance !== null) throw new ImssFailure(status.UNAVAILABLE, 'sandbox: the link was cut');
       }

@@ -148,10 +148,10 @@ export async function runCrashTest(options: CrashTestOptions = {}): Promise<Cras
     let api = await WsApi.open(port);
     const conn = await api.call<{ id: string }>('connections.add', { kind: 'imss', name: 'Crash IMSS', address: `grpc://${sandbox.server.address}`, secret: IMSS_TOKEN });
     const session = await api.call<{ id: string }>('uploads.createSession', { connectionId: conn.id, name: 'Crash test' });
-    // A browser client cannot name host paths: stage the bytes, as the web UI does (at most 16 open stages).
+    // A browser client cannot name host paths: stage the bytes, as the web UI does (at most 4 staged files waiting per client).
     let addedCount = 0;
-    for (let i = 0; i < sources.length; i += 10) {
-      const batch = sources.slice(i, i + 10);
+    for (let i = 0; i < sources.length; i += 4) {
+      const batch = sources.slice(i, i + 4);
       const staged = await Promise.all(
         batch.map(async (file) => {
           const bytes = readFileSync(file);

@@ -64,7 +64,12 @@ export class CloudAccountRuntime {
       ...(options.inboxIntervalMs ? { intervalMs: options.inboxIntervalMs } : {}),
     });
     this.printers.onPolled = () => this.publish();
+    let lastState = this.session.state;
     this.offSession = this.session.onChange(() => {
+      const state = this.session.state;
+      // An account problem is one notice for the account, never one per printer.
+      if (state === 'expired' && lastState !== 'expired') this.announceExpiry();
+      lastState = state;
       this.printers.sessionChanged();
       this.inbox.sessionChanged();
       this.publish();
@@ -102,6 +107,16 @@ export class CloudAccountRuntime {
       syncedAt: this.printers.syncedAt,
       syncProblem: state === 'signed-in' ? this.printers.syncProblem : null,
     };
+  }
+
+  private announceExpiry(): void {
+    const c = this.connectionValue;
+    this.ctx.notifications.notify({
+      level: 'warning',
+      title: `${c.name}: sign in again`,
+      body: `The cloud no longer accepts this sign-in. Its ${this.printers.count === 1 ? 'printer keeps' : 'printers keep'} the last state the cloud reported until you sign in again.`,
+      route: 'cloud',
+    });
   }
 
   /** Emits `cloud.account` when anything but the sync time changed. */

@@ -6,7 +6,7 @@ import type { ArmoryApi } from './armory/armory-api';
 import { ArmoryError } from './armory/errors';
 import type { CloudSession } from './cloud-session';
 import { CloudPrinterDriver } from './cloud-printer';
-import { cloudPrinterStatus, isUsableDevId, type CloudDeviceFacts, type CloudJobFacts, type CloudOutcome } from './printer-status';
+import { cloudPrinterStatus, isUsableDevId, type CloudDeviceFacts, type CloudJobFacts, type CloudOutcome, type CloudStaleness } from './printer-status';
 
 export interface PollIntervals {
   /** While any printer prints: progress moves, so look often. */
@@ -41,6 +41,8 @@ interface Entry {
   pending: PendingEnd | null;
   outcome: CloudOutcome | null;
   driver: CloudPrinterDriver | null;
+  /** When the cloud last told us about this printer. */
+  seenAt: number;
 }
 
 const MAX_DEVICES = 5_000;
@@ -127,7 +129,7 @@ export class CloudPrinters {
       return;
     }
     this.poller.cancel();
-    if (state === 'expired') this.publish(this.deps.session.message ?? 'Sign in again.');
+    if (state === 'expired') this.publish({ reason: 'sign-in', message: this.deps.session.message ?? 'Sign in to the cloud account again.' });
     else if (state === 'signed-out') this.removeAll();
   }
 
@@ -158,6 +160,8 @@ export class CloudPrinters {
       if (session.state !== 'signed-in') return; // the session reports it
       this.failures += 1;
       this.syncProblem = err instanceof Error ? err.message : String(err);
+      // What the cards show is now only the last thing heard: mark it stale rather than frozen.
+      this.publish({ reason: 'unreachable', message: `The cloud does not answer, so this is the last state it reported. ${this.syncProblem}` });
       if (err instanceof ArmoryError) this.deps.log.warn(`cloud poll failed (${this.failures} in a row)`, this.syncProblem);
       else this.deps.log.error('cloud poll failed unexpectedly', err);
     }
@@ -177,8 +181,10 @@ export class CloudPrinters {
       seen.add(d.devId);
       const facts: CloudDeviceFacts = { devId: d.devId, name: d.name, online: d.online, modelName: d.devModelName, productName: d.devProductName };
       const entry = this.entries.get(d.devId);
-      if (entry) entry.facts = facts;
-      else this.entries.set(d.devId, { facts, job: null, pending: null, outcome: null, driver: null });
+      if (entry) {
+        entry.facts = facts;
+        entry.seenAt = this.now();
+      } else this.entries.set(d.devId, { facts, job: null, pending: null, outcome: null, driver: null, seenAt: this.now() });
     }
     for (const [devId, entry] of this.entries) {
       if (seen.has(devId)) continue;
@@ -192,6 +198,7 @@ export class CloudPrinters {
       const entry = this.entries.get(s.devId);
       if (!entry) continue;
       entry.facts = { ...entry.facts, online: s.devOnline, name: entry.facts.name || s.devName };
+      entry.seenAt = this.now();
       const taskId = /^[0-9A-Za-z_-]{1,64}$/.test(s.taskId) ? s.taskId : '';
       const before = entry.job;
       if (before && before.taskId !== taskId) entry.pending = { job: before, attempts: 0 };
@@ -267,7 +274,7 @@ export class CloudPrinters {
   }
 
   /** Builds every printer's snapshot and forwards those that changed. */
-  private publish(accountProblem: string | null): void {
+  private publish(stale: Omit<CloudStaleness, 'lastSeenAt'> | null): void {
     const now = this.now();
     for (const e of this.entries.values()) {
       const status = cloudPrinterStatus({
@@ -276,7 +283,7 @@ export class CloudPrinters {
         // Until the history says how an ended task went, it still shows as printing.
         job: e.job ?? e.pending?.job ?? null,
         outcome: e.outcome,
-        accountProblem,
+        stale: stale ? { ...stale, lastSeenAt: e.seenAt } : null,
         now,
       });
       if (!e.driver) {

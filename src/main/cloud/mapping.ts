@@ -1,11 +1,18 @@
 import type { CloudMessage, CloudTask, CloudTaskStatus, CloudUpdate } from '../../shared/contract';
 import type { GetSlicerResourcesResponse, PrintTask, UserMessage } from '../gen/armory/v1/armory';
 
-/** Task status codes in words: 2 finished, 3 failed or aborted [spec §2.5]; others are not known. */
+/** The task status code that means the task is still printing (the cloud shows it with end = start). */
+export const TASK_RUNNING = 4;
+
+/**
+ * Task status codes in words: 2 finished, 3 failed or aborted, 4 printing [spec §2.5]. Codes the
+ * cloud has never explained are shown as such, in words, not as a bare "unknown (n)".
+ */
 export function taskStatus(code: number): CloudTaskStatus {
   if (code === 2) return { code, label: 'Finished', tone: 'ok' };
   if (code === 3) return { code, label: 'Failed or aborted', tone: 'error' };
-  return { code, label: `unknown (${code})`, tone: 'unknown' };
+  if (code === TASK_RUNNING) return { code, label: 'Printing', tone: 'running' };
+  return { code, label: `Status ${code}, not explained by the cloud`.slice(0, 64), tone: 'unknown' };
 }
 
 export function messageTypeLabel(type: number): string {
@@ -34,6 +41,14 @@ const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, ma
 export interface TaskContext {
   coverId(url: string): string | null;
   deviceName(devId: string): string | null;
+  /** The clock, for the time a running task has taken so far. */
+  now?: () => number;
+}
+
+/** A finished task's real duration; a running one's time so far (its end_time is only its start). */
+function taskDurationSec(t: PrintTask, now: number): number | null {
+  if (t.status !== TASK_RUNNING) return durationSec(t.startTime, t.endTime);
+  return durationSec(t.startTime, new Date(now).toISOString());
 }
 
 export function toCloudTask(t: PrintTask, ctx: TaskContext): CloudTask {
@@ -44,7 +59,7 @@ export function toCloudTask(t: PrintTask, ctx: TaskContext): CloudTask {
     status: taskStatus(t.status),
     startTime: isoOrNull(t.startTime),
     endTime: isoOrNull(t.endTime),
-    durationSec: durationSec(t.startTime, t.endTime),
+    durationSec: taskDurationSec(t, (ctx.now ?? Date.now)()),
     estimatedSec: nonNegative(Number(t.costTime)),
     weightGrams: nonNegative(t.weight),
     devId: clip(t.deviceId, 128),

@@ -33,22 +33,42 @@ export function isUsableDevId(devId: string): boolean {
 
 const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
 
+/** Why the cloud's picture of a printer cannot be refreshed right now. */
+export interface CloudStaleness {
+  /** 'sign-in': the account's token was refused; 'unreachable': the cloud does not answer. */
+  reason: 'sign-in' | 'unreachable';
+  message: string;
+  /** When the printer's facts were last read from the cloud (ms since the epoch). */
+  lastSeenAt: number;
+}
+
 /**
  * One cloud printer as a fleet snapshot. Armory reports only online, progress and task id, so a
  * running task is "printing"; when it leaves, the history says whether it finished (2) or failed
  * (3), which the PrintWatcher turns into the usual notices. Nothing can be controlled remotely
  * through Armory, hence no capabilities.
+ *
+ * When the account cannot be read (token refused, cloud unreachable) the printer is not offline:
+ * nothing is known about it. It keeps its last known state, marked stale with `lastSeenAt`, so
+ * the UI says "last seen …" and the PrintWatcher announces nothing until live facts return.
  */
 export function cloudPrinterStatus(input: {
   connectionId: string;
   device: CloudDeviceFacts;
   job: CloudJobFacts | null;
   outcome: CloudOutcome | null;
-  /** Set when the account cannot be read (e.g. sign in again); the printer's state is then unknown. */
-  accountProblem: string | null;
+  stale: CloudStaleness | null;
   now: number;
 }): DeviceStatus {
-  const { device, job, outcome, accountProblem } = input;
+  const live = liveStatus(input);
+  const { stale } = input;
+  if (!stale) return live;
+  const code = stale.reason === 'sign-in' ? 'cloud-sign-in' : 'cloud-unreachable';
+  return { ...live, lastSeenAt: stale.lastSeenAt, problem: { code, message: clip(stale.message, 1000) } };
+}
+
+function liveStatus(input: { connectionId: string; device: CloudDeviceFacts; job: CloudJobFacts | null; outcome: CloudOutcome | null; now: number }): DeviceStatus {
+  const { device, job, outcome } = input;
   const base = {
     deviceId: cloudDeviceId(input.connectionId, device.devId),
     connectionId: input.connectionId,
@@ -61,10 +81,8 @@ export function cloudPrinterStatus(input: {
     filament: null,
     capabilities: NO_CAPABILITIES,
     updatedAt: input.now,
+    lastSeenAt: null,
   };
-  if (accountProblem) {
-    return { ...base, link: 'error', state: 'unknown', stateText: 'Sign in again', job: null, problem: { code: 'cloud-sign-in', message: clip(accountProblem, 1000) } };
-  }
   if (!device.online) {
     return { ...base, link: 'offline', state: 'offline', stateText: 'Offline', job: null, problem: null };
   }
@@ -75,7 +93,7 @@ export function cloudPrinterStatus(input: {
       link: 'online',
       state: 'printing',
       stateText: 'Printing',
-      job: { name: jobName(job.title, job.taskId), progress, elapsedSec: null, remainingSec: null, taskId: clip(job.taskId, 128) },
+      job: { name: jobName(job.title), progress, elapsedSec: null, remainingSec: null, taskId: clip(job.taskId, 128) },
       problem: null,
     };
   }
@@ -85,12 +103,12 @@ export function cloudPrinterStatus(input: {
       link: 'online',
       state: 'done',
       stateText: 'Finished',
-      job: { name: jobName(outcome.title, outcome.taskId), progress: 1, elapsedSec: null, remainingSec: null, taskId: clip(outcome.taskId, 128) },
+      job: { name: jobName(outcome.title), progress: 1, elapsedSec: null, remainingSec: null, taskId: clip(outcome.taskId, 128) },
       problem: null,
     };
   }
   if (outcome?.status === 3) {
-    const name = jobName(outcome.title, outcome.taskId);
+    const name = jobName(outcome.title);
     return {
       ...base,
       link: 'online',
@@ -103,9 +121,9 @@ export function cloudPrinterStatus(input: {
   return { ...base, link: 'online', state: 'idle', stateText: 'Idle', job: null, problem: null };
 }
 
-/** The job's title with its cloud task id, so the card shows both. */
-export function jobName(title: string | null, taskId: string): string {
-  return clip(title ? `${title} · task ${taskId}` : `Task ${taskId}`, 512);
+/** The job's title as the card shows it; the cloud's task id is an internal number, not for people. */
+export function jobName(title: string | null): string {
+  return clip(title || 'Cloud print', 512);
 }
 
 /** True when two snapshots differ in anything but their timestamp. */

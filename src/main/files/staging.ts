@@ -29,8 +29,8 @@ export interface StagingOwner {
 /** A staging nobody sends to or uses for this long is abandoned. */
 const UNUSED_EXPIRE_MS = 5 * 60 * 1000;
 /**
- * Per client, so one client (or one closed tab) cannot take every slot. The web UI stages 8 files at a time
- * before it hands them to one call, and scripts a few more, so 16 leaves room without letting one client hoard.
+ * Per client, so one client (or one closed tab) cannot take every slot. The web UI stages 4 files at a time
+ * before it hands them to one call and scripts often 10, so 16 leaves room without letting one client hoard.
  */
 export const MAX_STAGED_PER_CLIENT = 16;
 /** For all clients together: bounds the disk a host can be asked to hold, with room for four busy clients. */

@@ -12,6 +12,10 @@ export class PrintWatcher {
   constructor(private readonly notifications: NotificationCenter) {}
 
   observe(status: DeviceStatus): void {
+    // A stale snapshot repeats the last thing heard (e.g. the cloud account cannot be read): it
+    // is no news about the printer. The live one before it stays the reference, so the outcome
+    // is announced once live facts return.
+    if (status.lastSeenAt != null) return;
     const before = this.last.get(status.deviceId);
     this.last.set(status.deviceId, status);
     if (!before) return;

@@ -50,6 +50,8 @@ export async function imagesInFolder(folder: string, limit: number): Promise<str
  */
 export class OwnedFiles {
   readonly dir: string;
+  /** Asked before each new copy of `bytes`; throws when there is no room (the disk budget). */
+  beforeWrite: (bytes: number) => Promise<void> = async () => undefined;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'uploads', 'files');
@@ -63,6 +65,7 @@ export class OwnedFiles {
 
   /** Copies a file in (through a temporary name, so a crash never leaves a half file under the final name). */
   async copyIn(source: string, name: string): Promise<string> {
+    await this.beforeWrite((await stat(source)).size);
     const dest = await this.target(name);
     await copyFile(source, `${dest}.part`);
     await rename(`${dest}.part`, dest);
@@ -70,6 +73,7 @@ export class OwnedFiles {
   }
 
   async writeIn(data: Uint8Array, name: string): Promise<string> {
+    await this.beforeWrite(data.length);
     const dest = await this.target(name);
     await writeFile(`${dest}.part`, data, { mode: 0o600 });
     await rename(`${dest}.part`, dest);

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceStatus, FolderWatch, SessionImage, Timelapse } from '../../shared/contract';
 import { isPrinting, isUnreachable } from '../../shared/domain/device-state';
@@ -127,8 +128,15 @@ export class ImageSources {
     const ext = frame.mime === 'image/png' ? 'png' : 'jpg';
     const name = `${safeName(status.name)}-${new Date(frame.at || Date.now()).toISOString().replace(/[:.]/g, '-')}.${ext}`;
     const file = await this.owned.writeIn(frame.data, name);
-    const added = await this.sessions.addOne(connectionId, sessionId, { path: file, name, source: 'camera', owned: true });
-    if (!added) throw new AppError('CONFLICT', 'That snapshot is identical to one already in the session.');
+    const takenAt = frame.at > 0 ? Math.trunc(frame.at) : Date.now();
+    const added = await this.sessions.addOne(connectionId, sessionId, { path: file, name, source: 'camera', owned: true, takenAt }).catch(async (err: unknown) => {
+      await rm(file, { force: true });
+      throw err;
+    });
+    if (!added) {
+      await rm(file, { force: true });
+      throw new AppError('CONFLICT', 'That snapshot is identical to one already in the session.');
+    }
     this.sessions.emitSession(connectionId, sessionId);
     return added;
   }

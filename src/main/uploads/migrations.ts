@@ -68,4 +68,12 @@ export const UPLOADS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX uploads_job_images_by_position ON uploads_job_images (job_id, position);
     `,
   },
+  {
+    version: 2,
+    description: 'local copies removed once delivered (retention, disk budget)',
+    sql: `
+      ALTER TABLE uploads_images ADD COLUMN removed_at INTEGER;
+      CREATE INDEX uploads_job_images_by_image ON uploads_job_images (image_id);
+    `,
+  },
 ];

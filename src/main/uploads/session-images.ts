@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddImagesResult, SessionImage, UploadSession } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
@@ -22,6 +22,8 @@ export interface NewImage {
   source: ImageRow['source'];
   /** True when the file is a copy in the uploads data folder. */
   owned: boolean;
+  /** When the picture was taken, when known better than the file's own times (a browser's File.lastModified: the copy here is new). */
+  takenAt?: number;
 }
 
 /**
@@ -53,18 +55,24 @@ export class SessionImages {
 
   // ---------- sessions ----------
 
-  async listSessions(connectionId: string): Promise<{ sessions: UploadSession[]; offline: boolean }> {
+  async listSessions(connectionId: string): Promise<{ sessions: UploadSession[]; offline: boolean; credentialsRefused: boolean; problem: string | null }> {
     const api = this.servers.require(connectionId);
     let offline = false;
+    let credentialsRefused = false;
+    let problem: string | null = null;
     try {
       const res = await api.listSessions(50);
       for (const s of res.sessions) this.store.upsertSession(toRow(connectionId, s));
       this.store.markOthersCompleted(connectionId, res.sessions.find((s) => !s.completed)?.id ?? null);
     } catch (err) {
       this.log.debug(`listing sessions of ${connectionId} failed`, err);
-      offline = true;
+      const e = appErrorOf(err);
+      // A refused token is not an outage: the server is there and says no.
+      credentialsRefused = e.code === 'AUTH_REQUIRED';
+      offline = !credentialsRefused;
+      problem = e.message;
     }
-    return { sessions: this.store.sessions(connectionId, 100).map((r) => this.view(r)), offline };
+    return { sessions: this.store.sessions(connectionId, 100).map((r) => this.view(r)), offline, credentialsRefused, problem };
   }
 
   async createSession(connectionId: string, name: string): Promise<UploadSession> {
@@ -98,7 +106,7 @@ export class SessionImages {
     const api = this.servers.require(connectionId);
     try {
       for (const img of this.store.unregisteredImages(connectionId, sessionId)) {
-        const { imageId } = await api.registerImage({ sessionId, localPath: img.path, size: img.size, createdAt: img.created_at, sha256: img.sha256 });
+        const { imageId } = await api.registerImage({ sessionId, localPath: remoteName(img), size: img.size, createdAt: img.created_at, sha256: img.sha256 });
         this.store.setServerImageId(img.id, imageId);
       }
       return this.remember(connectionId, await api.completeSession(sessionId));
@@ -165,7 +173,10 @@ export class SessionImages {
         try {
           // The stage is private to one call and expires; keep a copy of our own until it is uploaded.
           const copy = await this.owned.copyIn(staged.path, staged.name);
-          await this.addOne(connectionId, sessionId, { path: copy, name: staged.name, source: 'staged', owned: true }, result);
+          const takenAt = source.modifiedAt;
+          const added = await this.addOne(connectionId, sessionId, { path: copy, name: staged.name, source: 'staged', owned: true, ...(takenAt !== undefined ? { takenAt } : {}) }, result);
+          // A duplicate or refused file: the copy is nobody's, so it goes at once.
+          if (!added) await rm(copy, { force: true });
         } catch (err) {
           result.failed.push({ name: staged.name, message: (err as Error).message });
         } finally {
@@ -202,17 +213,18 @@ export class SessionImages {
         id: randomUUID(),
         connection_id: connectionId,
         session_id: sessionId,
-        name: file.name.slice(0, 512),
+        name: this.uniqueName(connectionId, sessionId, file.name.slice(0, 512)),
         path: file.path,
         owned: file.owned ? 1 : 0,
         source: file.source,
         size: facts.size,
         mtime_ms: facts.mtimeMs,
         sha256: facts.sha256,
-        created_at: facts.createdAt,
+        created_at: file.takenAt ?? facts.createdAt,
         added_at: Date.now(),
         server_image_id: null,
         thumbnail: 'pending',
+        removed_at: null,
       };
       this.store.insertImage(row);
       this.queueThumbnail(row.id, row.path);
@@ -226,6 +238,22 @@ export class SessionImages {
       else throw new AppError('BAD_REQUEST', message);
       return null;
     }
+  }
+
+  /**
+   * The server knows an image by its name (sent as `localPath`, see remoteName), and refuses a
+   * second file under a name it already has: two different photos both called IMG_0001.JPG get
+   * "IMG_0001 (2).JPG" for the second.
+   */
+  private uniqueName(connectionId: string, sessionId: string, name: string): string {
+    if (!this.store.imageByName(connectionId, sessionId, name)) return name;
+    const ext = path.extname(name);
+    const stem = name.slice(0, name.length - ext.length);
+    for (let n = 2; n < 10_000; n++) {
+      const candidate = `${stem} (${n})${ext}`;
+      if (!this.store.imageByName(connectionId, sessionId, candidate)) return candidate;
+    }
+    return `${stem} (${randomUUID().slice(0, 8)})${ext}`;
   }
 
   emitSession(connectionId: string, sessionId: string): void {
@@ -279,6 +307,15 @@ function toRow(connectionId: string, s: Session): SessionRow {
     created_at: s.createdAt ? s.createdAt.getTime() : null,
     finished_at: s.finishedAt ? s.finishedAt.getTime() : null,
   };
+}
+
+/**
+ * What the server is told as the image's `localPath`: the original file name only. Where the
+ * bytes sit on this computer (a private folder, `<data-dir>/uploads/files/<uuid>.png` for a
+ * browser's file) is nobody else's business, and the name is what a person recognises.
+ */
+export function remoteName(row: Pick<ImageRow, 'name'>): string {
+  return path.basename(row.name.replace(/\\/g, '/')) || 'image';
 }
 
 export function imageView(row: ImageRow): SessionImage {

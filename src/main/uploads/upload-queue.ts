@@ -8,12 +8,15 @@ import type { Logger } from '../log';
 import { Circuit, retryPolicy, type CircuitState } from './circuit';
 import { ImssCallError, type ImssApi, type JobSnapshot } from './imss-api';
 import { FileChangedError } from './imss-grpc-client';
+import { remoteName } from './session-images';
 import type { JobImageWithFile, JobRow, UploadStore } from './upload-store';
 
 export interface QueueOptions {
   concurrency: number;
   /** Transient failures of one image before it is marked failed (retryable by the user). */
   maxAttempts: number;
+  /** Whole sends of one image whose bytes the server found damaged (SHA-256 mismatch) before it fails. */
+  maxChecksumAttempts: number;
   retryBaseMs: number;
   retryCapMs: number;
   circuitThreshold: number;
@@ -27,6 +30,7 @@ export interface QueueOptions {
 export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   concurrency: 3,
   maxAttempts: 8,
+  maxChecksumAttempts: 3,
   retryBaseMs: 250,
   retryCapMs: 8_000,
   circuitThreshold: 3,
@@ -50,6 +54,8 @@ interface LiveImage {
   /** Bytes known to be on the server, plus bytes sent in the current call. */
   sent: number;
   attempts: number;
+  /** Sends the server discarded because the SHA-256 of what it stored disagreed. */
+  checksumFailures: number;
   controller: AbortController | null;
   retryTimer: NodeJS.Timeout | null;
 }
@@ -206,6 +212,7 @@ export class UploadQueue {
       img.row.state = 'pending';
       img.row.error = null;
       img.attempts = 0;
+      img.checksumFailures = 0;
       job.errorCount -= 1;
       job.stuckNotified = false;
       if (job.row.server_job_id) job.ready.push(img);
@@ -319,7 +326,7 @@ export class UploadQueue {
         try {
           const { imageId } = await api.registerImage({
             sessionId: job.row.session_id,
-            localPath: img.row.path,
+            localPath: remoteName(img.row),
             size: img.row.size,
             createdAt: img.row.created_at,
             sha256: img.row.sha256,
@@ -468,14 +475,7 @@ export class UploadQueue {
       this.requeue(job, img, true);
       return this.cancelledRemotely(job);
     }
-    if (err instanceof ImssCallError && err.code === grpcStatus.DATA_LOSS) {
-      return this.failImage(
-        job,
-        img,
-        `The bytes of ${img.row.name} did not match the checksum taken when it was added: the file changed on disk. The server discarded them.`,
-        true,
-      );
-    }
+    if (err instanceof ImssCallError && err.code === grpcStatus.DATA_LOSS) return this.checksumMismatch(job, img);
     if (!failure.transient) return this.failImage(job, img, failure.message, true);
     const open = this.circuit(job.row.connection_id).failure(failure.message);
     if (open) return this.requeue(job, img, true);
@@ -483,6 +483,35 @@ export class UploadQueue {
     if (img.attempts >= this.options.maxAttempts) {
       return this.failImage(job, img, `Gave up after ${img.attempts} attempts: ${failure.message}`, true);
     }
+    this.retryLater(job, img);
+  }
+
+  /**
+   * The server's SHA-256 of the bytes it stored disagrees with the one taken when the image was
+   * added, and it discarded them (offset back to 0). Whether the file changed is checked before
+   * every send (size and time), so this is usually bytes damaged on the way or on the server:
+   * send the whole file again, a bounded number of times.
+   */
+  private checksumMismatch(job: LiveJob, img: LiveImage): void {
+    img.checksumFailures += 1;
+    img.row.committed = 0;
+    img.sent = 0;
+    this.store.updateJobImage(job.row.id, img.row.image_id, { committed: 0 });
+    const what = `The server's checksum of the bytes it received for ${img.row.name} did not match the file's, so it discarded them`;
+    if (img.checksumFailures >= this.options.maxChecksumAttempts) {
+      return this.failImage(
+        job,
+        img,
+        `${what}, ${img.checksumFailures} times in a row. The file on this computer is unchanged since it was added (same size and time); the bytes were damaged on the way or on the server. Retry when the link or server is fixed.`,
+        true,
+      );
+    }
+    this.log.warn(`${what}; sending it again (${img.checksumFailures} of ${this.options.maxChecksumAttempts})`);
+    this.retryLater(job, img);
+  }
+
+  /** Back in line after a back-off (transient failures, a damaged send). */
+  private retryLater(job: LiveJob, img: LiveImage): void {
     img.row.state = 'pending';
     const wait = backoffDelay(img.attempts, retryPolicy(this.options.retryBaseMs, this.options.retryCapMs), this.options.random);
     img.retryTimer = setTimeout(() => {
@@ -563,6 +592,7 @@ export class UploadQueue {
       row: { ...r, state: r.state === 'uploading' ? 'pending' : r.state },
       sent: r.committed,
       attempts: 0,
+      checksumFailures: 0,
       controller: null,
       retryTimer: null,
     }));
@@ -697,9 +727,11 @@ export class UploadQueue {
   private summaryOf(job: LiveJob): UploadJobSummary {
     let totalBytes = 0;
     let sentBytes = 0;
+    let committedBytes = 0;
     for (const i of job.images) {
       totalBytes += i.row.size;
       sentBytes += i.row.state === 'done' ? i.row.size : Math.min(i.row.size, i.sent);
+      committedBytes += i.row.state === 'done' ? i.row.size : Math.min(i.row.size, i.row.committed);
     }
     return {
       id: job.row.id,
@@ -714,6 +746,7 @@ export class UploadQueue {
       errorImages: job.errorCount,
       totalBytes,
       sentBytes,
+      committedBytes,
       createdAt: job.row.created_at,
       finishedAt: job.row.finished_at,
       error: job.row.error,

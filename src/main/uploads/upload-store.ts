@@ -28,6 +28,8 @@ export interface ImageRow {
   added_at: number;
   server_image_id: string | null;
   thumbnail: 'pending' | 'ready' | 'none';
+  /** When Printdeck deleted its own copy of the file (delivered, retention); null while it is kept. */
+  removed_at: number | null;
 }
 
 export interface JobRow {
@@ -168,6 +170,47 @@ export class UploadStore {
       | undefined;
   }
 
+  imageByName(connectionId: string, sessionId: string, name: string): ImageRow | undefined {
+    return this.st('SELECT * FROM uploads_images WHERE connection_id = ? AND session_id = ? AND name = ?').get(connectionId, sessionId, name) as
+      | ImageRow
+      | undefined;
+  }
+
+  /** Printdeck's own copies still on disk: how many, and their bytes. */
+  ownedUsage(): { files: number; bytes: number } {
+    const row = this.st('SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM uploads_images WHERE owned = 1 AND removed_at IS NULL').get() as {
+      files: number;
+      bytes: number;
+    };
+    return { files: Number(row.files), bytes: Number(row.bytes) };
+  }
+
+  /**
+   * Printdeck's own copies that may go: uploaded in a delivered job, and in no job still under way
+   * (one being prepared, uploaded, delivered or cancelled). Newest first.
+   */
+  deliveredCopies(): ImageRow[] {
+    return this.st(
+      `SELECT i.* FROM uploads_images i
+       WHERE i.owned = 1 AND i.removed_at IS NULL
+         AND EXISTS (SELECT 1 FROM uploads_job_images ji JOIN uploads_jobs j ON j.id = ji.job_id
+                     WHERE ji.image_id = i.id AND ji.state = 'done' AND j.state = 'delivered')
+         AND NOT EXISTS (SELECT 1 FROM uploads_job_images ji JOIN uploads_jobs j ON j.id = ji.job_id
+                         WHERE ji.image_id = i.id AND j.state NOT IN ('delivered', 'failed', 'cancelled'))
+       ORDER BY i.added_at DESC, i.rowid DESC`,
+    ).all() as unknown as ImageRow[];
+  }
+
+  /** Every path of a copy Printdeck still holds (to tell orphaned files in the folder). */
+  ownedPaths(): Set<string> {
+    const rows = this.st('SELECT path FROM uploads_images WHERE owned = 1 AND removed_at IS NULL').all() as { path: string }[];
+    return new Set(rows.map((r) => r.path));
+  }
+
+  markRemoved(id: string, at: number): void {
+    this.st('UPDATE uploads_images SET removed_at = ? WHERE id = ?').run(at, id);
+  }
+
   image(id: string): ImageRow | undefined {
     return this.st('SELECT * FROM uploads_images WHERE id = ?').get(id) as ImageRow | undefined;
   }
@@ -183,7 +226,7 @@ export class UploadStore {
 
   imageIds(connectionId: string, sessionId: string): string[] {
     return (
-      this.st('SELECT id FROM uploads_images WHERE connection_id = ? AND session_id = ? ORDER BY added_at, rowid').all(connectionId, sessionId) as {
+      this.st('SELECT id FROM uploads_images WHERE connection_id = ? AND session_id = ? AND removed_at IS NULL ORDER BY added_at, rowid').all(connectionId, sessionId) as {
         id: string;
       }[]
     ).map((r) => r.id);

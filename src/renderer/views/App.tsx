@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { bootstrapStores } from '../stores/bootstrap';
+import { subscribeUploads } from './uploads/uploads-store';
 import { syncRouteWithHash, useAppStore, type Route } from '../stores/app-store';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Toasts } from '../components/Toasts';
@@ -24,9 +25,13 @@ export function App() {
 
   useEffect(() => {
     const offStores = bootstrapStores();
+    // Uploads follow main for the app's whole life: timelapse frames and job progress that arrive
+    // while another screen is shown are there when the person comes back.
+    const offUploads = subscribeUploads();
     const offHash = syncRouteWithHash();
     return () => {
       offStores();
+      offUploads();
       offHash();
     };
   }, []);

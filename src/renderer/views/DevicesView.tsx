@@ -10,7 +10,7 @@ import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
-import { describeDevice, formatDuration, formatTemperature } from './format';
+import { describeDevice, devicePill, formatDuration, formatLastSeen, formatTemperature } from './format';
 import { canPrint, hasJobToShow, isPrinting, isUnreachable } from '../../shared/domain/device-state';
 
 export function DevicesView() {
@@ -138,9 +138,14 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
             {device.name}
           </a>
         </h2>
-        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? 'Offline' : device.stateText}</span>
+        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
       </header>
       <p className="muted small">{describeDevice(device)}</p>
+      {device.lastSeenAt != null && (
+        <p className="small stale-note" role="note">
+          Not live: {formatLastSeen(device.lastSeenAt)}
+        </p>
+      )}
       {device.problem && (
         <p className="problem" role="note">
           {device.problem.message}

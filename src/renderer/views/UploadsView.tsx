@@ -6,7 +6,8 @@ import { useConnectionsStore } from '../stores/connections-store';
 import { JobsPanel } from './uploads/JobsPanel';
 import { SessionPanel } from './uploads/SessionPanel';
 import { SessionsList } from './uploads/SessionsList';
-import { subscribeUploads, useUploadsStore } from './uploads/uploads-store';
+import { StoragePanel } from './uploads/StoragePanel';
+import { useUploadsStore } from './uploads/uploads-store';
 
 export function UploadsView() {
   const navigate = useAppStore((s) => s.navigate);
@@ -16,8 +17,6 @@ export function UploadsView() {
   const { connectionId, selectConnection, status } = useUploadsStore(
     useShallow((s) => ({ connectionId: s.connectionId, selectConnection: s.selectConnection, status: s.status })),
   );
-
-  useEffect(() => subscribeUploads(), []);
 
   useEffect(() => {
     if (servers.length === 0) return;
@@ -73,6 +72,7 @@ export function UploadsView() {
         </div>
       )}
       <JobsPanel />
+      <StoragePanel />
     </section>
   );
 }

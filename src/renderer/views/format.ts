@@ -10,6 +10,22 @@ export function formatDuration(seconds: number | null): string {
   return `${s} s`;
 }
 
+/** "last seen 2 min ago (14:03)": when a stale snapshot was last heard, relative and on the clock. */
+export function formatLastSeen(lastSeenAt: number, now: number = Date.now()): string {
+  const ago = Math.max(0, Math.round((now - lastSeenAt) / 1000));
+  const clock = new Date(lastSeenAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (ago < 60) return `last seen ${ago} s ago (${clock})`;
+  if (ago < 3600) return `last seen ${Math.floor(ago / 60)} min ago (${clock})`;
+  return `last seen ${new Date(lastSeenAt).toLocaleString()}`;
+}
+
+/** The pill of a device: Offline / Error when unreachable, else its state, marked when stale. */
+export function devicePill(device: Pick<DeviceStatus, 'link' | 'stateText' | 'lastSeenAt'>): string {
+  if (device.link === 'offline') return 'Offline';
+  if (device.link === 'error') return 'Error';
+  return device.lastSeenAt != null ? `${device.stateText} (stale)` : device.stateText;
+}
+
 export function formatTemperature(t: Temperature): string {
   const actual = t.actual === null ? '—' : `${Math.round(t.actual)} °C`;
   return t.target ? `${actual} → ${Math.round(t.target)} °C` : actual;

@@ -47,7 +47,8 @@ export type CloudAccount = z.infer<typeof CloudAccount>;
 export const CloudTaskStatus = z.object({
   code: z.number().int(),
   label: z.string().max(64),
-  tone: z.enum(['ok', 'error', 'unknown']),
+  /** 'running': the task is still printing (its duration is then the time so far). */
+  tone: z.enum(['ok', 'error', 'running', 'unknown']),
 });
 export type CloudTaskStatus = z.infer<typeof CloudTaskStatus>;
 
@@ -59,7 +60,7 @@ export const CloudTask = z.object({
   status: CloudTaskStatus,
   startTime: z.string().max(64).nullable(),
   endTime: z.string().max(64).nullable(),
-  /** end − start, the real duration; null when a time is missing. */
+  /** end − start, the real duration (for a running task: the time so far); null when a time is missing. */
   durationSec: z.number().nonnegative().nullable(),
   /** The slicer's estimate (the cloud's cost_time), not what the print took. */
   estimatedSec: z.number().nonnegative().nullable(),

@@ -17,7 +17,12 @@ export type PickedFile = z.infer<typeof PickedFile>;
 export const FileSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
   PickedFile,
-  z.object({ kind: z.literal('staged'), stagedId: z.string().uuid() }),
+  z.object({
+    kind: z.literal('staged'),
+    stagedId: z.string().uuid(),
+    /** The file's own time as the browser knows it (File.lastModified, ms): when a photo was taken, since the staged copy is new. */
+    modifiedAt: z.number().int().nonnegative().max(8.64e15).optional(),
+  }),
 ]);
 export type FileSource = z.infer<typeof FileSource>;
 

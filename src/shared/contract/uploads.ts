@@ -82,7 +82,10 @@ export const UploadJobSummary = z.object({
   doneImages: z.number().int().nonnegative(),
   errorImages: z.number().int().nonnegative(),
   totalBytes: z.number().int().nonnegative(),
+  /** Bytes sent, including those of streams in flight (which a server restart may lose). */
   sentBytes: z.number().int().nonnegative(),
+  /** Bytes the server has stored durably: what the progress is; it does not go back when the server restarts. */
+  committedBytes: z.number().int().nonnegative(),
   createdAt: z.number().int(),
   finishedAt: z.number().int().nullable(),
   error: z.string().max(1000).nullable(),
@@ -124,12 +127,36 @@ export const ServerState = z.object({
 });
 export type ServerState = z.infer<typeof ServerState>;
 
+/** What happens to Printdeck's own copies of images (browser files, camera frames) once delivered. */
+export const UploadsRetention = z.object({
+  /** Delete a copy once a job delivered it. */
+  deleteDelivered: z.boolean(),
+  /** Keep the newest N delivered copies anyway. */
+  keepLast: z.number().int().min(0).max(100_000),
+  /** The disk the copies may take, in MB; delivered ones go first, undelivered ones never. */
+  budgetMb: z.number().int().min(1).max(1_048_576),
+});
+export type UploadsRetention = z.infer<typeof UploadsRetention>;
+
+/** The disk Printdeck's own copies take now. */
+export const UploadsStorage = z.object({
+  files: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  /** Of those, delivered copies (deleted first when room is needed). */
+  deliveredFiles: z.number().int().nonnegative(),
+  deliveredBytes: z.number().int().nonnegative(),
+  budgetBytes: z.number().int().nonnegative(),
+});
+export type UploadsStorage = z.infer<typeof UploadsStorage>;
+
 export const UploadsStatus = z.object({
   servers: z.array(ServerState).max(64),
   concurrency: z.number().int().min(1).max(UPLOADS_MAX_CONCURRENCY),
   inFlight: z.number().int().nonnegative(),
   watches: z.array(FolderWatch).max(64),
   timelapses: z.array(Timelapse).max(256),
+  retention: UploadsRetention,
+  storage: UploadsStorage,
 });
 export type UploadsStatus = z.infer<typeof UploadsStatus>;
 
@@ -148,10 +175,23 @@ const Page = { offset: z.number().int().min(0).max(1_000_000).default(0), limit:
 
 export const uploadCalls = {
   'uploads.status': call(Empty, UploadsStatus),
-  'uploads.configure': call(z.object({ concurrency: z.number().int().min(1).max(UPLOADS_MAX_CONCURRENCY) }).strict(), UploadsStatus),
+  /** Changes what is given: the number of parallel uploads, the retention of local copies. */
+  'uploads.configure': call(
+    z.object({ concurrency: z.number().int().min(1).max(UPLOADS_MAX_CONCURRENCY).optional(), retention: UploadsRetention.partial().strict().optional() }).strict(),
+    UploadsStatus,
+    { timeoutMs: 60_000 },
+  ),
   'uploads.listSessions': call(
     z.object({ connectionId: ConnectionId }).strict(),
-    z.object({ sessions: z.array(UploadSession).max(100), offline: z.boolean() }),
+    z.object({
+      sessions: z.array(UploadSession).max(100),
+      /** The server could not be reached: the sessions are the ones Printdeck knows. */
+      offline: z.boolean(),
+      /** The server answered but refused the connection's token (not offline): fix it in Settings. */
+      credentialsRefused: z.boolean(),
+      /** What went wrong, in words, when the list is not fresh from the server. */
+      problem: z.string().max(1000).nullable(),
+    }),
   ),
   'uploads.createSession': call(z.object({ connectionId: ConnectionId, name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), UploadSession),
   'uploads.getSession': call(z.object({ connectionId: ConnectionId, sessionId: SessionId }).strict(), UploadSession),

@@ -109,5 +109,11 @@ export const DeviceStatus = z.object({
   capabilities: DeviceCapabilities,
   /** Milliseconds since the epoch, stamped by main when the snapshot was made. */
   updatedAt: z.number().int().nonnegative(),
+  /**
+   * Set (ms since the epoch) when this snapshot repeats what was last heard because its source
+   * cannot be read now (e.g. the cloud does not answer): the state is stale, not live. Absent or
+   * null for a live snapshot.
+   */
+  lastSeenAt: z.number().int().nonnegative().nullable().optional(),
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

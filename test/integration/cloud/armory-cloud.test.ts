@@ -99,6 +99,21 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
     t.hub.connections.remove(tfaConn.id);
   });
 
+  it('says wrong password / wrong code in its own words when the server refuses with PERMISSION_DENIED', async () => {
+    sandbox.world.signInRefusal = 'permission-denied';
+    try {
+      const wrong = await failure('cloud.signIn', { connectionId, account: ACCOUNT.account, password: 'nope' });
+      expect(wrong).toMatchObject({ code: 'AUTH_REQUIRED', detail: 'bad-credentials', message: 'The account or password is wrong.' });
+      await call('cloud.signIn', { connectionId, account: ACCOUNT.account });
+      const real = sandbox.world.lastCodeFor(ACCOUNT.account);
+      const bad = await failure('cloud.submitCode', { connectionId, code: real === '000000' ? '111111' : '000000' });
+      expect(bad).toMatchObject({ code: 'AUTH_REQUIRED', detail: 'code-wrong', message: expect.stringMatching(/^The verification code is not right/) });
+      expect(`${wrong.message} ${bad.message}`).not.toMatch(/permission denied|incorrect/i);
+    } finally {
+      sandbox.world.signInRefusal = 'bambu';
+    }
+  });
+
   it('signs in with password then emailed code; tokens are secrets, never in answers', async () => {
     const account = await signIn();
     expect(account).toMatchObject({ state: 'signed-in', account: ACCOUNT.account, passwordSaved: true });
@@ -128,7 +143,7 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
       return cloudDevices().find((d) => d.state === 'printing' && d.job?.taskId);
     });
     expect(printing.job!.progress).toBeGreaterThanOrEqual(0);
-    expect(printing.job!.name).toContain(`task ${printing.job!.taskId}`);
+    expect(printing.job!.name).not.toContain(printing.job!.taskId!); // ids are not for people
     await expect(t.hub.registrar.dispatch('printers.pause', { deviceId: printing.deviceId }, { transport: 'memory', clientId: 't' })).resolves.toMatchObject({
       ok: false,
       error: { code: 'UNSUPPORTED' },
@@ -173,7 +188,11 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
     const labels = new Set(overall.tasks.map((x) => x.status.label));
     expect(labels).toContain('Finished');
     expect(labels).toContain('Failed or aborted');
-    expect([...labels].some((l) => /^unknown \(\d+\)$/.test(l))).toBe(true);
+    expect(labels).toContain('Printing');
+    expect([...labels].some((l) => /unknown/.test(l))).toBe(false);
+    // A task running for an hour (the cloud shows end = start) has taken an hour so far, not 0 s.
+    const running = overall.tasks.find((x) => x.status.code === 4 && x.startTime && Date.parse(x.startTime) < Date.now() - 3_600_000)!;
+    expect(running.durationSec).toBeGreaterThanOrEqual(3600);
     expect(new Set(overall.tasks.map((x) => x.devId)).size).toBeGreaterThan(1);
 
     const finished = overall.tasks.find((x) => x.status.code === 2 && x.coverId)!;
@@ -233,6 +252,30 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
     expect((await call('cloud.accounts', {}))[0]).toMatchObject({ state: 'signed-in', syncProblem: null });
   });
 
+  it('with the cloud unreachable, printers keep their last state marked stale ("last seen"), then go live again', async () => {
+    await call('cloud.refresh', { connectionId });
+    const live = cloudDevices();
+    expect(live.every((d) => d.lastSeenAt == null)).toBe(true);
+    const offlineNotices = (await call('notifications.list', {})).filter((n) => /went offline/.test(n.title)).length;
+    sandbox.faults.unavailableBurst = 1_000_000;
+    try {
+      await call('cloud.refresh', { connectionId });
+      const stale = cloudDevices();
+      expect(stale).toHaveLength(live.length);
+      for (const d of stale) {
+        const before = live.find((x) => x.deviceId === d.deviceId)!;
+        expect(d).toMatchObject({ link: before.link, state: before.state, problem: { code: 'cloud-unreachable' } });
+        expect(d.lastSeenAt).toBeGreaterThan(0);
+        expect(d.lastSeenAt).toBeLessThanOrEqual(Date.now());
+      }
+      expect((await call('notifications.list', {})).filter((n) => /went offline/.test(n.title))).toHaveLength(offlineNotices);
+    } finally {
+      sandbox.faults.unavailableBurst = 0;
+    }
+    await call('cloud.refresh', { connectionId });
+    expect(cloudDevices().every((d) => d.lastSeenAt == null && d.problem?.code !== 'cloud-unreachable')).toBe(true);
+  });
+
   it('renews an expired token mid-session, and asks to sign in again when renewal is refused', async () => {
     const before = sandbox.world.calls.get('RefreshToken') ?? 0;
     sandbox.world.expireAccessTokens();
@@ -240,6 +283,13 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
     expect(sandbox.world.calls.get('RefreshToken')).toBe(before + 1);
     expect((await call('cloud.accounts', {}))[0]!.state).toBe('signed-in');
 
+    const printing = await until('a printing cloud printer', async () => {
+      await call('cloud.refresh', { connectionId });
+      return cloudDevices().find((d) => d.state === 'printing');
+    });
+    const notices = async (re: RegExp) => (await call('notifications.list', {})).filter((n) => re.test(n.title));
+    const offlineBefore = (await notices(/went offline/)).length;
+    const signInBefore = (await notices(/sign in again/)).length;
     sandbox.world.refreshFails = true;
     sandbox.world.expireAccessTokens();
     const err = await failure('cloud.history', { connectionId, limit: 5 });
@@ -249,6 +299,13 @@ describe('Armory cloud account against the sandbox over real gRPC', () => {
     // The rest of the app keeps its state: the connection, the printers (marked), other calls.
     expect(t.hub.connections.list().some((c) => c.id === connectionId)).toBe(true);
     expect(cloudDevices().every((d) => d.problem?.code === 'cloud-sign-in')).toBe(true);
+    // An account problem: one "sign in again" notice; the printers are not offline, only not live.
+    await call('cloud.refresh', { connectionId }).catch(() => undefined);
+    expect(await notices(/sign in again/)).toHaveLength(signInBefore + 1);
+    expect(await notices(/went offline/)).toHaveLength(offlineBefore);
+    const stillPrinting = cloudDevices().find((d) => d.deviceId === printing.deviceId)!;
+    expect(stillPrinting).toMatchObject({ link: 'online', state: 'printing', lastSeenAt: expect.any(Number) });
+    expect(cloudDevices().some((d) => d.link === 'error')).toBe(false);
     await expect(call('devices.list', {})).resolves.toBeInstanceOf(Array);
 
     sandbox.world.refreshFails = false;

@@ -85,6 +85,12 @@ describe('uploads over real gRPC against the IMSS sandbox', () => {
     const files = makeImages(tempDir(), 6, 200_000, 200_000);
     await callHub(hub, 'uploads.addImages', { connectionId, sessionId, files: files.map((p) => ({ kind: 'path' as const, path: p })) });
     sandbox.imssFaults.bytesPerSecond = 1_000_000;
+    const committed: number[] = [];
+    hub.events.addSink({
+      deliver: (batch) => {
+        for (const e of batch) if (e.name === 'uploads.job') committed.push((e.payload as UploadJobSummary).committedBytes);
+      },
+    });
     const job = await callHub(hub, 'uploads.createJob', { connectionId, sessionId, recipient: 'a@b.co' });
     await waitFor(async () => (await jobOf(hub, job.id)).sentBytes > 100_000, 10_000, 'some progress');
     const restart = sandbox.restart(2500);
@@ -102,6 +108,11 @@ describe('uploads over real gRPC against the IMSS sandbox', () => {
     expect((await callHub(hub, 'uploads.status', {})).servers[0]?.circuit).toBe('ok');
     expect(sandbox.state.dataCalls.length).toBeGreaterThan(callsWhileDown);
     expect(verifyDelivery(sandbox, files)).toEqual({ lost: 0, duplicated: 0, mismatched: 0 });
+    // The progress shown is what the server stored: it never went back across the restart.
+    hub.events.flush();
+    expect(committed.length).toBeGreaterThan(1);
+    expect(committed).toEqual([...committed].sort((x, y) => x - y));
+    expect(committed.at(-1)).toBe(done.totalBytes);
   });
 
   it('fails only the images whose files changed or vanished; retry and cancel work', async () => {

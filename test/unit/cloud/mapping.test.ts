@@ -13,9 +13,44 @@ describe('cloud mapping', () => {
   it('puts task status codes in words', () => {
     expect(taskStatus(2)).toEqual({ code: 2, label: 'Finished', tone: 'ok' });
     expect(taskStatus(3)).toEqual({ code: 3, label: 'Failed or aborted', tone: 'error' });
-    expect(taskStatus(4).label).toBe('unknown (4)');
-    expect(taskStatus(0).label).toBe('unknown (0)');
-    expect(taskStatus(-7)).toMatchObject({ label: 'unknown (-7)', tone: 'unknown' });
+    expect(taskStatus(4)).toEqual({ code: 4, label: 'Printing', tone: 'running' });
+    expect(taskStatus(0).label).toBe('Status 0, not explained by the cloud');
+    expect(taskStatus(-7)).toMatchObject({ tone: 'unknown' });
+    for (const code of [0, 1, 4, 5, -7]) expect(taskStatus(code).label).not.toMatch(/unknown/);
+  });
+
+  it('a running task (end = start in the cloud) has taken the time so far, not 0 s', () => {
+    const running = {
+      id: '124',
+      modelId: 'm',
+      title: 'Benchy',
+      cover: '',
+      status: 4,
+      startTime: '2026-08-01T10:00:00Z',
+      endTime: '2026-08-01T10:00:00Z',
+      weight: 1,
+      costTime: '3600',
+      deviceId: 'SN1',
+      mode: 'cloud_file',
+    };
+    const at = Date.parse('2026-08-01T10:25:00Z');
+    expect(toCloudTask(running, { ...ctx, now: () => at })).toMatchObject({ durationSec: 1500, status: { label: 'Printing' } });
+    expect(toCloudTask({ ...running, status: 2 }, { ...ctx, now: () => at }).durationSec).toBe(0);
+  });
+
+  it('says a refused sign-in in Printdeck’s words, whether the server answers UNAUTHENTICATED or PERMISSION_DENIED', () => {
+    const refusal = (code: status, details: string, armoryCode?: string) => {
+      const metadata = new Metadata();
+      if (armoryCode) metadata.set('armory-error-code', armoryCode);
+      return Object.assign(new Error(details), { code, details, metadata });
+    };
+    for (const code of [status.UNAUTHENTICATED, status.PERMISSION_DENIED]) {
+      const pw = toArmoryError(refusal(code, 'PD-4411 credential mismatch (ref 7f3a)'), 'Login', { passwordLogin: true });
+      expect(pw).toMatchObject({ failure: 'bad-credentials', message: 'The account or password is wrong.' });
+      const wrongCode = toArmoryError(refusal(code, 'PD-4412 otp rejected'), 'Login', { codeLogin: true });
+      expect(wrongCode).toMatchObject({ failure: 'code-wrong', message: expect.stringMatching(/^The verification code is not right/) });
+      expect(wrongCode.message).not.toContain('PD-');
+    }
   });
 
   it('maps a task: real duration from the times, estimates kept apart, device named', () => {

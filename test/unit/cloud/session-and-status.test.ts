@@ -103,19 +103,34 @@ describe('CloudSession token scheduling', () => {
 
 describe('cloud printer status and polling cadence', () => {
   const device = { devId: 'SN1', name: 'X1', online: true, modelName: 'BL-P001', productName: 'X1 Carbon' };
-  const base = { connectionId: 'c', device, job: null, outcome: null, accountProblem: null, now: 5 };
+  const base = { connectionId: 'c', device, job: null, outcome: null, stale: null, now: 5 };
 
   it('maps idle, printing, finished, failed, offline and sign-in problems', () => {
     expect(cloudPrinterStatus(base)).toMatchObject({ deviceId: 'armory:c:SN1', family: 'cloud', model: 'X1 Carbon', state: 'idle', link: 'online' });
     const printing = cloudPrinterStatus({ ...base, job: { progress: 42, taskId: '77', title: 'Benchy' } });
-    expect(printing).toMatchObject({ state: 'printing', job: { progress: 0.42, taskId: '77', name: 'Benchy · task 77' } });
+    expect(printing).toMatchObject({ state: 'printing', lastSeenAt: null, job: { progress: 0.42, taskId: '77', name: 'Benchy' } });
+    // The cloud's task id is no name for people.
+    expect(cloudPrinterStatus({ ...base, job: { progress: 1, taskId: '77', title: null } }).job!.name).toBe('Cloud print');
     expect(printing.capabilities).toMatchObject({ print: false, pause: false, cancel: false, camera: false });
     expect(cloudPrinterStatus({ ...base, outcome: { taskId: '77', title: 'Benchy', status: 2 } })).toMatchObject({ state: 'done', job: { progress: 1 } });
     expect(cloudPrinterStatus({ ...base, outcome: { taskId: '77', title: null, status: 3 } })).toMatchObject({ state: 'error', problem: { code: 'cloud-task-failed' } });
     expect(cloudPrinterStatus({ ...base, outcome: { taskId: '77', title: null, status: 9 } }).state).toBe('idle');
     expect(cloudPrinterStatus({ ...base, device: { ...device, online: false } })).toMatchObject({ state: 'offline', link: 'offline' });
-    expect(cloudPrinterStatus({ ...base, accountProblem: 'Sign in again.' })).toMatchObject({ link: 'error', problem: { code: 'cloud-sign-in' } });
+    expect(cloudPrinterStatus({ ...base, stale: null })).not.toHaveProperty('problem.code', 'cloud-sign-in');
     expect(cloudPrinterStatus({ ...base, job: { progress: 250, taskId: '1', title: null } }).job!.progress).toBe(1);
+  });
+
+  it('a refused token or an unreachable cloud keeps the last state, marked stale — never offline', () => {
+    const job = { progress: 42, taskId: '77', title: 'Benchy' };
+    const signIn = cloudPrinterStatus({ ...base, job, stale: { reason: 'sign-in', message: 'Sign in again.', lastSeenAt: 3 } });
+    expect(signIn).toMatchObject({ link: 'online', state: 'printing', stateText: 'Printing', lastSeenAt: 3, problem: { code: 'cloud-sign-in' } });
+    const away = cloudPrinterStatus({ ...base, stale: { reason: 'unreachable', message: 'No answer.', lastSeenAt: 4 } });
+    expect(away).toMatchObject({ link: 'online', state: 'idle', lastSeenAt: 4, problem: { code: 'cloud-unreachable' } });
+    // An offline printer stays offline; what changes is that the fact may be old.
+    expect(cloudPrinterStatus({ ...base, device: { ...device, online: false }, stale: { reason: 'unreachable', message: 'x', lastSeenAt: 4 } })).toMatchObject({
+      link: 'offline',
+      lastSeenAt: 4,
+    });
   });
 
   it('only a real change counts, not the timestamp', () => {

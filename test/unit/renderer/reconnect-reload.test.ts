@@ -64,9 +64,11 @@ describe('stores after a reconnect', () => {
         inFlight: 0,
         watches: [],
         timelapses: [],
+        retention: { deleteDelivered: true, keepLast: 0, budgetMb: 2048 },
+        storage: { files: 0, bytes: 0, deliveredFiles: 0, deliveredBytes: 0, budgetBytes: 2048 * 1024 * 1024 },
       }),
       'uploads.listJobs': () => [],
-      'uploads.listSessions': () => ({ sessions: server.sessions, offline: false }),
+      'uploads.listSessions': () => ({ sessions: server.sessions, offline: false, credentialsRefused: false, problem: null }),
       'uploads.listImages': () => ({ images: [], total: 0 }),
     });
     setClient(fake.client);

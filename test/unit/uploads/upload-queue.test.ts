@@ -35,6 +35,7 @@ function seed(dir: string, store: UploadStore, count: number): string {
       added_at: i,
       server_image_id: null,
       thumbnail: 'none',
+      removed_at: null,
     });
     rows.push({ job_id: jobId, image_id: id, position: i, upload_id: null, state: 'pending' as const, committed: 0, size: 100, error: null, retryable: 1 });
   }

@@ -42,8 +42,8 @@ const BY_STATUS: StatusTable<Mapper> = {
 const OTHERWISE: Mapper = (rpc, details, name) => new ArmoryError('other', 'UNAVAILABLE', `Armory ${rpc} failed (${name}): ${details}`);
 
 /**
- * Maps a gRPC failure to a clear error. Login is special: UNAUTHENTICATED there means the
- * account or password is wrong, and a refused code says whether it expired (Bambu's code 1,
+ * Maps a gRPC failure to a clear error. Login is special: UNAUTHENTICATED or PERMISSION_DENIED
+ * there means the account or password is wrong, and a refused code says whether it expired (Bambu's code 1,
  * carried as `armory-error-code` or in the text) or is wrong (code 2).
  */
 export function toArmoryError(err: unknown, rpc: string, opts: { codeLogin?: boolean; passwordLogin?: boolean } = {}): ArmoryError {
@@ -55,10 +55,13 @@ export function toArmoryError(err: unknown, rpc: string, opts: { codeLogin?: boo
   const { details, name } = grpcFailure(err, 300);
   const armoryCode = err.metadata?.get('armory-error-code')[0];
   const refusedSignIn = err.code === status.INVALID_ARGUMENT || err.code === status.FAILED_PRECONDITION;
-  if (err.code === status.UNAUTHENTICATED || refusedSignIn) {
+  // Servers differ in how they refuse credentials (Bambu's cloud: UNAUTHENTICATED; others:
+  // PERMISSION_DENIED). Either way the person hears it in Printdeck's words, not the server's.
+  const deniedSignIn = err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED;
+  if (deniedSignIn || refusedSignIn) {
     if (opts.codeLogin) return codeError(armoryCode, details);
     if (opts.passwordLogin) {
-      return new ArmoryError('bad-credentials', 'AUTH_REQUIRED', refusedSignIn ? `The cloud refused the sign-in: ${details}` : 'The account or password is wrong.');
+      return new ArmoryError('bad-credentials', 'AUTH_REQUIRED', deniedSignIn ? 'The account or password is wrong.' : `The cloud refused the sign-in: ${details}`);
     }
   }
   return byStatus(err.code, BY_STATUS, OTHERWISE)(rpc, details, name);

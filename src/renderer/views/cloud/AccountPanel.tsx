@@ -14,7 +14,7 @@ const TABS: { tab: Tab; label: string }[] = [
   { tab: 'printers', label: 'Printers' },
   { tab: 'history', label: 'History' },
   { tab: 'inbox', label: 'Inbox' },
-  { tab: 'updates', label: 'Updates' },
+  { tab: 'updates', label: 'Slicer downloads' },
 ];
 
 const STATE_TEXT: Record<CloudAccount['state'], string> = {

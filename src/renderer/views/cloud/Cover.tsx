@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { CloudTaskStatus } from '../../../shared/contract';
 import { loadCover } from './cloud-store';
 
 /** A task's picture, fetched through main; a neutral placeholder when there is none. */
@@ -19,6 +20,6 @@ export function Cover({ connectionId, coverId, title }: { connectionId: string; 
   );
 }
 
-export function StatusPill({ status }: { status: { label: string; tone: 'ok' | 'error' | 'unknown' } }) {
+export function StatusPill({ status }: { status: Pick<CloudTaskStatus, 'label' | 'tone'> }) {
   return <span className={`pill cloud-status-${status.tone}`}>{status.label}</span>;
 }

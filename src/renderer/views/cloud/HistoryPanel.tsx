@@ -96,10 +96,10 @@ export function HistoryPanel({ connectionId, initialDevId = '' }: { connectionId
                 <strong>{t.title}</strong> <StatusPill status={t.status} />
               </div>
               <span className="muted small">
-                {[t.deviceName ?? t.devId, t.startTime ? new Date(t.startTime).toLocaleString() : null, `task ${t.id}`].filter(Boolean).join(' · ')}
+                {[t.deviceName ?? t.devId, t.startTime ? new Date(t.startTime).toLocaleString() : null].filter(Boolean).join(' · ')}
               </span>
               <span className="small">
-                Took {formatDuration(t.durationSec)}
+                {t.status.tone === 'running' ? `Printing for ${formatDuration(t.durationSec)} so far` : `Took ${formatDuration(t.durationSec)}`}
                 {t.estimatedSec !== null && ` · estimated ${formatDuration(t.estimatedSec)}`}
                 {t.weightGrams !== null && ` · ~${t.weightGrams.toFixed(1)} g`}
               </span>

@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useAppStore } from '../../stores/app-store';
 import { sortDevices, useDevicesStore } from '../../stores/devices-store';
+import { devicePill, formatLastSeen } from '../format';
 
 /** The account's printers as the fleet sees them, with the remote-camera question answered honestly. */
 export function PrintersPanel({ connectionId }: { connectionId: string }) {
@@ -53,14 +54,16 @@ function CloudPrinterRow({ device, connectionId }: { device: DeviceStatus; conne
         >
           <strong>{device.name}</strong>
         </a>
-        <span className="pill">{device.link === 'offline' ? 'Offline' : device.stateText}</span>
+        <span className="pill">{devicePill(device)}</span>
         <span className="muted small">{[device.model, device.serial].filter(Boolean).join(' · ')}</span>
       </div>
+      {device.lastSeenAt != null && <span className="small stale-note">Not live: {formatLastSeen(device.lastSeenAt)}</span>}
       {device.problem && <span className="small cloud-problem">{device.problem.message}</span>}
       {device.job && (
         <>
           <span className="small">
             {device.job.name} {device.job.progress !== null && `· ${Math.round(device.job.progress * 100)}%`}
+            {device.lastSeenAt != null && ' when last seen'}
           </span>
           <ProgressBar value={device.job.progress} label={`${device.name} print progress`} />
         </>

@@ -7,7 +7,7 @@ import { JobPanel } from './JobPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 import { PrintFilePanel } from './PrintFilePanel';
 import { useTemperatureSamples } from './useTemperatureSamples';
-import { describeDevice } from '../format';
+import { describeDevice, devicePill, formatLastSeen } from '../format';
 import type { DeviceStatus } from '../../../shared/contract';
 import { isUnreachable } from '../../../shared/domain/device-state';
 
@@ -42,8 +42,13 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
       </a>
       <header className="device-head">
         <h1 id="device-title">{device.name}</h1>
-        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? (device.link === 'error' ? 'Error' : 'Offline') : device.stateText}</span>
+        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
       </header>
+      {device.lastSeenAt != null && (
+        <p className="stale-note" role="note">
+          Not live: {formatLastSeen(device.lastSeenAt)}
+        </p>
+      )}
       <p className="muted">
         {[describeDevice(device), device.serial && `serial ${device.serial}`, device.firmware && `firmware ${device.firmware}`]
           .filter(Boolean)
@@ -69,10 +74,13 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
           <MaintenancePanel device={device} />
         </div>
         <div className="device-col">
-          <section className="panel" aria-labelledby="temps-title">
-            <h2 id="temps-title">Temperatures</h2>
-            <TemperatureChart samples={samples} />
-          </section>
+          {/* A family that reports no temperatures (the cloud) gets no empty chart. */}
+          {(samples.length > 0 || device.temperatures.length > 0) && (
+            <section className="panel" aria-labelledby="temps-title">
+              <h2 id="temps-title">Temperatures</h2>
+              <TemperatureChart samples={samples} />
+            </section>
+          )}
           {device.filament && (
             <section className="panel" aria-labelledby="filament-title">
               <h2 id="filament-title">Filament</h2>

@@ -1,4 +1,5 @@
 import type { DeviceStatus } from '../../../shared/contract';
+import { CloudPrinterPanels } from './cloud/CloudPrinterPanels';
 import { OctoprintPanels } from './octoprint/OctoprintPanels';
 
 /**
@@ -10,6 +11,8 @@ export function FamilyPanel({ device }: { device: DeviceStatus }) {
   switch (device.family) {
     case 'octoprint':
       return <OctoprintPanels device={device} />;
+    case 'cloud':
+      return <CloudPrinterPanels device={device} />;
     default:
       return null;
   }

@@ -12,14 +12,20 @@ const NO_TIMELAPSES: Timelapse[] = [];
 export function CameraSources({ connectionId, sessionId }: { connectionId: string; sessionId: string }) {
   const devices = useDevicesStore(useShallow((s) => Object.values(s.byId).filter((d) => d.capabilities.camera)));
   const cameras = useMemo(() => devices.map((d) => ({ id: d.deviceId, name: d.name })), [devices]);
-  const timelapses = useUploadsStore((s) => s.status?.timelapses ?? NO_TIMELAPSES);
+  const allLapses = useUploadsStore((s) => s.status?.timelapses ?? NO_TIMELAPSES);
+  const timelapses = useMemo(() => allLapses.filter((t) => t.connectionId === connectionId), [allLapses, connectionId]);
+  const deviceId = useUploadsStore((s) => s.cameraDeviceId);
+  const setDeviceId = useUploadsStore((s) => s.selectCamera);
   const errorToast = useAppStore((s) => s.errorToast);
-  const [deviceId, setDeviceId] = useState('');
   const [interval, setIntervalSec] = useState(30);
   const [busy, setBusy] = useState(false);
   if (cameras.length === 0) return null;
-  const chosen = cameras.some((c) => c.id === deviceId) ? deviceId : cameras[0]!.id;
+  // The choice is kept across visits; with none yet, a camera whose timelapse runs comes first.
+  const running = timelapses.find((t) => cameras.some((c) => c.id === t.deviceId));
+  const chosen = deviceId && cameras.some((c) => c.id === deviceId) ? deviceId : (running?.deviceId ?? cameras[0]!.id);
   const lapse = timelapses.find((t) => t.deviceId === chosen);
+  const others = timelapses.filter((t) => t.deviceId !== chosen);
+  const nameOf = (id: string) => cameras.find((c) => c.id === id)?.name ?? 'a printer no longer connected';
 
   async function capture() {
     setBusy(true);
@@ -29,8 +35,8 @@ export function CameraSources({ connectionId, sessionId }: { connectionId: strin
     else await useUploadsStore.getState().loadImages();
   }
 
-  async function setLapse(intervalSec: number | null) {
-    const r = await api().call('uploads.timelapse', { connectionId, deviceId: chosen, intervalSec });
+  async function setLapse(intervalSec: number | null, target = chosen) {
+    const r = await api().call('uploads.timelapse', { connectionId, deviceId: target, intervalSec });
     if (!r.ok) errorToast('Timelapse', r.error);
     else useUploadsStore.getState().setStatus(r.value);
   }
@@ -70,6 +76,18 @@ export function CameraSources({ connectionId, sessionId }: { connectionId: strin
             Timelapse while printing
           </button>
         </>
+      )}
+      {others.length > 0 && (
+        <ul className="small uploads-lapses" aria-label="Other running timelapses">
+          {others.map((t) => (
+            <li key={t.deviceId}>
+              Timelapse of {nameOf(t.deviceId)} every {t.intervalSec} s · {t.capturing ? 'capturing' : 'waiting for a print'} · {t.captured} frames{' '}
+              <button type="button" className="small-button" onClick={() => void setLapse(null, t.deviceId)}>
+                Stop
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );

@@ -61,7 +61,9 @@ function JobCard({ job }: { job: UploadJobSummary }) {
     }
   }
 
-  const fraction = job.totalBytes > 0 ? job.sentBytes / job.totalBytes : job.state === 'delivered' ? 1 : 0;
+  // The progress is what the server has stored: bytes in flight may be lost to a server restart, and a bar must not go back.
+  const fraction = job.totalBytes > 0 ? job.committedBytes / job.totalBytes : job.state === 'delivered' ? 1 : 0;
+  const inFlight = Math.max(0, job.sentBytes - job.committedBytes);
   return (
     <article className={`card uploads-job uploads-job-${job.state}`} aria-label={label}>
       <header className="card-head">
@@ -78,7 +80,8 @@ function JobCard({ job }: { job: UploadJobSummary }) {
           {job.errorImages > 0 ? ` · ${job.errorImages} failed` : ''}
         </span>
         <span>
-          {formatBytes(job.sentBytes)} of {formatBytes(job.totalBytes)}
+          {formatBytes(job.committedBytes)} of {formatBytes(job.totalBytes)} stored on the server
+          {live && inFlight > 0 ? ` · ${formatBytes(inFlight)} on the way` : ''}
         </span>
       </p>
       <ProgressBar value={job.totalImages > 0 ? job.doneImages / job.totalImages : 0} label={`${label}: images`} />

@@ -6,8 +6,15 @@ import { useUploadsStore } from './uploads-store';
 
 /** The sessions of one server, newest first, and the form that starts a new one. */
 export function SessionsList({ connectionId }: { connectionId: string }) {
-  const { sessions, offline, selected, selectSession, loadSessions } = useUploadsStore(
-    useShallow((s) => ({ sessions: s.sessions, offline: s.offline, selected: s.selectedSessionId, selectSession: s.selectSession, loadSessions: s.loadSessions })),
+  const { sessions, offline, problem, selected, selectSession, loadSessions } = useUploadsStore(
+    useShallow((s) => ({
+      sessions: s.sessions,
+      offline: s.offline,
+      problem: s.sessionsProblem,
+      selected: s.selectedSessionId,
+      selectSession: s.selectSession,
+      loadSessions: s.loadSessions,
+    })),
   );
   const errorToast = useAppStore((s) => s.errorToast);
   const [name, setName] = useState('');
@@ -36,7 +43,13 @@ export function SessionsList({ connectionId }: { connectionId: string }) {
   return (
     <aside className="panel uploads-sessions" aria-labelledby="uploads-sessions-title">
       <h2 id="uploads-sessions-title">Sessions</h2>
-      {offline && <p className="muted small">The server does not answer; showing the sessions Printdeck knows.</p>}
+      {problem?.credentialsRefused ? (
+        <p className="form-error small" role="alert">
+          The server refused Printdeck&apos;s credentials (its token); showing the sessions Printdeck knows. Check the connection&apos;s token in Settings.
+        </p>
+      ) : (
+        offline && <p className="muted small">The server does not answer; showing the sessions Printdeck knows.</p>
+      )}
       {!active && (
         <form className="uploads-form" onSubmit={create} aria-label="New session">
           <label htmlFor="uploads-session-name">Session name</label>

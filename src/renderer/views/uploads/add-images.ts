@@ -4,8 +4,8 @@ import { api } from '../../api';
 
 export type AddOutcome = { ok: true; value: AddImagesResult } | { ok: false; error: RpcErrorShape };
 
-/** Files open on the host at once while a browser sends them (the host allows 16). */
-const STAGE_BATCH = 8;
+/** Files staged before each addImages (the host lets one client keep 16 staged files waiting to be used). */
+const STAGE_BATCH = 4;
 
 /**
  * Adds picked or dropped files to a session. The desktop app passes tokens for them (main streams
@@ -24,7 +24,7 @@ export async function addFiles(connectionId: string, sessionId: string, files: F
         continue;
       }
       const staged = await stage(file);
-      if (staged.ok) sources.push({ kind: 'staged', stagedId: staged.stagedId });
+      if (staged.ok) sources.push({ kind: 'staged', stagedId: staged.stagedId, ...(file.lastModified > 0 ? { modifiedAt: Math.trunc(file.lastModified) } : {}) });
       else total.failed.push({ name: file.name, message: staged.error.message });
     }
     if (sources.length > 0) {

@@ -8,7 +8,12 @@ interface UploadsState {
   status: UploadsStatus | null;
   sessions: UploadSession[];
   offline: boolean;
+  /** Why the sessions are not fresh from the server (unreachable, or its token refused). */
+  sessionsProblem: { credentialsRefused: boolean; message: string } | null;
   selectedSessionId: string | null;
+  /** The printer camera picked in Uploads; kept across visits to the screen. */
+  cameraDeviceId: string | null;
+  selectCamera(deviceId: string): void;
   images: SessionImage[];
   imageTotal: number;
   thumbs: Record<string, string | null>;
@@ -36,7 +41,10 @@ export const useUploadsStore = create<UploadsState>((set, get) => ({
   status: null,
   sessions: [],
   offline: false,
+  sessionsProblem: null,
   selectedSessionId: null,
+  cameraDeviceId: null,
+  selectCamera: (deviceId) => set({ cameraDeviceId: deviceId }),
   images: [],
   imageTotal: 0,
   thumbs: {},
@@ -63,7 +71,8 @@ export const useUploadsStore = create<UploadsState>((set, get) => ({
     const sessions = r.value.sessions;
     const selected = get().selectedSessionId;
     const keep = selected && sessions.some((s) => s.id === selected) ? selected : (sessions.find((s) => !s.completed)?.id ?? sessions[0]?.id ?? null);
-    set({ sessions, offline: r.value.offline });
+    const { offline, credentialsRefused, problem } = r.value;
+    set({ sessions, offline, sessionsProblem: problem ? { credentialsRefused, message: problem } : null });
     if (keep !== selected) get().selectSession(keep);
   },
   async loadImages() {
