@@ -51,8 +51,8 @@ if (!hasSocat) {
     'socat is not installed: the USB pty tests are skipped (test/integration/xyz/driver-pty.test.ts, driver-v2-pty.test.ts). Debian: sudo apt-get install socat\n',
   );
 }
-const hasMosquitto = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
-if (!hasMosquitto) {
+const hasBroker = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
+if (!hasBroker) {
   process.stdout.write('mosquitto is not installed: the MQTT broker tests are skipped (test/integration/mqtt/). Debian: sudo apt-get install mosquitto mosquitto-clients\n');
 }
 if (!hasChromium) {
