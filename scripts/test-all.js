@@ -51,8 +51,8 @@ if (!hasSocat) {
     'socat is not installed: the USB pty tests are skipped (test/integration/xyz/driver-pty.test.ts, driver-v2-pty.test.ts). Debian: sudo apt-get install socat\n',
   );
 }
-const hasBroker = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
-if (!hasBroker) {
+const hasMosquitto = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
+if (!hasMosquitto) {
   process.stdout.write('mosquitto is not installed: the MQTT broker tests are skipped (test/integration/mqtt/). Debian: sudo apt-get install mosquitto mosquitto-clients\n');
 }
 if (!hasChromium) {
@@ -90,10 +90,6 @@ const e2eJson = path.join(results, 'e2e-results.json');
 rmSync(e2eJson, { force: true });
 const e2eOk = hasChromium && step('end-to-end tests (Playwright)', bin('playwright'), ['test']);
 const e = hasChromium ? readJson(e2eJson) : null;
-const hasMosquitto = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
-if (!hasMosquitto) {
-  process.stdout.write('mosquitto is not installed: the MQTT broker tests are skipped (test/integration/mqtt/). Debian: sudo apt-get install mosquitto mosquitto-clients\n');
-}
 if (!hasChromium) {
   process.stdout.write(`\n✘ end-to-end tests: Chromium is missing (${chromium}). Debian: sudo apt-get install chromium\n`);
   failed += 1;
