@@ -166,9 +166,11 @@ export class MqttPublisher {
     const s = this.options.settings;
     this.options.log.info(`connected to MQTT broker ${s.url} as site ${s.site}`);
     this.link({ state: 'online', message: null });
-    const filters = s.commands.map((a) => this.topics.commandFilter(a));
+    // Commands are heard only when some are enabled; then an action off the list gets a FORBIDDEN reply, not silence.
+    const filters = s.commands.length > 0 ? [this.topics.commandFilter] : [];
     if (s.discovery) filters.push(`${s.discoveryPrefix}/status`);
-    if (filters.length > 0) client.subscribe(filters, { qos: 1 });
+    // Retain As Published: a live delivery of a command someone retained keeps its flag, so it can be refused.
+    if (filters.length > 0) client.subscribe(filters, { qos: 1, rap: true });
     this.publish(this.topics.status, 'online', true, 1);
     this.publishInfo();
     this.coalescer.resetIntervals();

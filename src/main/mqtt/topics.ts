@@ -59,8 +59,8 @@ export interface HostTopics {
   status: string;
   info: string;
   printer(printer: string): PrinterTopics;
-  /** Every command this host accepts for one action, for any of its printers. */
-  commandFilter(action: CommandAction): string;
+  /** Every command to any of this host's printers (unlisted actions are answered FORBIDDEN). */
+  commandFilter: string;
 }
 
 export function hostTopics(base: string, site: string, host: string): HostTopics {
@@ -79,7 +79,7 @@ export function hostTopics(base: string, site: string, host: string): HostTopics
         cmd: (action) => `${p}/cmd/${action}`,
       };
     },
-    commandFilter: (action) => `${root}/printer/+/cmd/${action}`,
+    commandFilter: `${root}/printer/+/cmd/+`,
   };
 }
 
