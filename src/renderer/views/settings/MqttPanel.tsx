@@ -28,7 +28,8 @@ export function MqttPanel() {
         events: { 'mqtt.changed': (v) => setView(v) },
         async reload() {
           const r = await api().call('mqtt.get', {});
-          if (r.ok) {
+          // A host from before MQTT answers nothing useful: the panel then stays hidden.
+          if (r.ok && r.value?.settings) {
             setView(r.value);
             setDraft((d) => d ?? r.value.settings);
           }
