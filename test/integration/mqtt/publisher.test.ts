@@ -96,6 +96,24 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
     await eventually(() => expect(w.last(bStatus)).toBe('online'));
   });
 
+  it('publishes Home Assistant discovery retained, again when Home Assistant says it is back, and clears it for a removed printer', async () => {
+    const a = track(await publishing('lab-e'));
+    const p1 = a.addPrinter('ender');
+    const uid = await a.hostUid();
+    const config = `homeassistant/device/pd_${uid}_${slugify(p1.deviceId)}/config`;
+    const w = track(await Watcher.open(broker.url, [`homeassistant/device/+/config`]));
+    await eventually(() => expect(w.lastJson(config)).toMatchObject({ device: { name: 'ender' }, origin: { name: 'Printdeck' } }));
+    // Retained: a Home Assistant that starts later gets it from the broker.
+    const late = track(await Watcher.open(broker.url, [config]));
+    await eventually(() => expect(late.messages.find((m) => m.topic === config)?.retain).toBe(true));
+    const before = w.all(config).length;
+    // Home Assistant's birth message: not retained, plain `online`.
+    await w.client.publishAsync('homeassistant/status', 'online', { qos: 0 });
+    await eventually(() => expect(w.all(config).length).toBeGreaterThan(before));
+    a.th.hub.connections.remove(a.th.hub.connections.list().find((c) => c.name === 'ender')!.id);
+    await eventually(() => expect(w.last(config)).toBe(''));
+  });
+
   it('a subscriber that stops reading does not hold the publisher back', async () => {
     const a = track(await publishing('lab-d'));
     const p1 = a.addPrinter('slow');
