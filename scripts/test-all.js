@@ -51,6 +51,10 @@ if (!hasSocat) {
     'socat is not installed: the USB pty tests are skipped (test/integration/xyz/driver-pty.test.ts, driver-v2-pty.test.ts). Debian: sudo apt-get install socat\n',
   );
 }
+const hasMosquitto = ['/usr/sbin/mosquitto', 'mosquitto'].some((b) => spawnSync(b, ['-h'], { stdio: 'ignore' }).error === undefined);
+if (!hasMosquitto) {
+  process.stdout.write('mosquitto is not installed: the MQTT broker tests are skipped (test/integration/mqtt/). Debian: sudo apt-get install mosquitto mosquitto-clients\n');
+}
 if (!hasChromium) {
   process.stdout.write(`Chromium is missing (${chromium}): the browser tests cannot run. Debian: sudo apt-get install chromium (or set PRINTDECK_CHROMIUM)\n`);
 }

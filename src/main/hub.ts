@@ -13,6 +13,7 @@ import { EventHub } from './events/event-hub';
 import { PickedFiles } from './files/picked-files';
 import { FileStaging } from './files/staging';
 import type { Logger } from './log';
+import { createMqttModule, type MqttModuleOptions } from './mqtt/mqtt-module';
 import { NotificationCenter } from './notifications/notification-center';
 import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import type { ListPorts } from './printers/discovery/usb-discovery';
@@ -38,6 +39,8 @@ export interface HubOptions {
   eventTickMs?: number;
   /** Lists serial ports for USB discovery; tests pass their own. */
   listPorts?: ListPorts;
+  /** MQTT publishing given on the command line, and tuning for tests and the bench. */
+  mqtt?: MqttModuleOptions;
 }
 
 const ACK = { done: true as const };
@@ -55,6 +58,8 @@ export class Hub {
   /** Paths the desktop preload registered for dropped and picked files (see src/main/electron/ipc.ts). */
   readonly picked = new PickedFiles();
   private readonly modules: DomainModule<unknown>[];
+  /** Stopped first on close, so this host says "offline" before its printers are detached (not "removed"). */
+  private readonly mqtt: ReturnType<typeof createMqttModule>;
   private readonly demo: DemoFleetPort | null;
   private readonly staging: FileStaging;
   private readonly demoConnectionIds = new Map<string, string>();
@@ -95,7 +100,8 @@ export class Hub {
     const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
-    this.modules = [printers, octoprint, cloud, chat, uploads];
+    this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, options.mqtt);
+    this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt];
     this.offersPort = printers.offersPort;
     const handlers: Handlers = {
       ...this.coreHandlers(),
@@ -104,6 +110,7 @@ export class Hub {
       ...cloud.handlers,
       ...chat.handlers,
       ...uploads.handlers,
+      ...this.mqtt.handlers,
     };
     this.registrar = createRegistrar(handlers, log.child('rpc'));
     this.deviceConnections = new ConnectionRuntimes(
@@ -135,6 +142,7 @@ export class Hub {
   }
 
   async close(): Promise<void> {
+    await this.mqtt.stop?.();
     await this.deviceConnections.close();
     await this.stopDemo();
     await this.fleet.stopAll();

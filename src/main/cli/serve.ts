@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDemoFleet } from '../../../sim/demo/plan';
+import { SITE_NAME, type MqttConfigure } from '../../shared/contract';
 import { Hub } from '../hub';
+import { splitBrokerUrl } from '../mqtt/client';
 import { DEFAULT_PORT, startHost } from '../host/host-server';
 import { isLoopbackHost } from '../host/access';
 import { createLogger } from '../log';
@@ -19,6 +21,10 @@ Serves the Printdeck UI to browsers and the Printdeck API over WebSocket.
   --data-dir <dir>  where the database and secrets key live (default ${defaultDataDir()})
   --demo            start the built-in demo fleet of simulated printers and servers
   --token <t>       use this access token instead of a random one (scripts, CI)
+  --mqtt <url>      publish this host's printers to an MQTT broker, e.g.
+                    mqtts://user@broker.example.org:8883 (docs/mqtt.md); the password is
+                    read from PRINTDECK_MQTT_PASSWORD and kept in the secret store
+  --site <name>     the site this host belongs to on the broker (lower-case, e.g. lab-2)
   -h, --help        show this help
 `;
 
@@ -35,6 +41,8 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         token: { type: 'string' },
+        mqtt: { type: 'string' },
+        site: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -56,12 +64,45 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
     process.stderr.write('--token must be at least 16 characters.\n');
     return 2;
   }
+  let mqtt: MqttConfigure | undefined;
+  if (args.mqtt !== undefined) {
+    const broker = splitBrokerUrl(args.mqtt);
+    if (typeof broker === 'string') {
+      process.stderr.write(`--mqtt: ${broker}\n`);
+      return 2;
+    }
+    if (broker.password !== null) {
+      process.stderr.write('--mqtt: leave the password out of the address; set PRINTDECK_MQTT_PASSWORD instead (it is stored encrypted).\n');
+      return 2;
+    }
+    if (args.site !== undefined && !SITE_NAME.test(args.site)) {
+      process.stderr.write('--site must be lower-case letters, digits, - and _ (up to 48), e.g. lab-2.\n');
+      return 2;
+    }
+    const password = process.env.PRINTDECK_MQTT_PASSWORD;
+    mqtt = {
+      enabled: true,
+      url: broker.url,
+      username: broker.username,
+      ...(args.site !== undefined ? { site: args.site } : {}),
+      ...(password ? { password } : {}),
+    };
+  } else if (args.site !== undefined) {
+    process.stderr.write('--site goes with --mqtt <broker>.\n');
+    return 2;
+  }
   const host = args.host ?? '127.0.0.1';
   const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
 
   let hub: Hub;
   try {
-    hub = await Hub.create({ dataDir, keyProvider: new KeyFileProvider(dataDir, log), log, demo: defaultDemoFleet(dataDir) });
+    hub = await Hub.create({
+      dataDir,
+      keyProvider: new KeyFileProvider(dataDir, log),
+      log,
+      demo: defaultDemoFleet(dataDir),
+      ...(mqtt ? { mqtt: { configure: mqtt } } : {}),
+    });
   } catch (err) {
     if (err instanceof StoreOpenError) {
       process.stderr.write(`printdeck: ${err.message}\n`);

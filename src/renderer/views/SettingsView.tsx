@@ -1,5 +1,6 @@
 import { ConnectionsManager } from './settings/ConnectionsManager';
 import { DemoPanel } from './settings/DemoPanel';
+import { MqttPanel } from './settings/MqttPanel';
 import { useAppStore, type Theme } from '../stores/app-store';
 
 export function SettingsView() {
@@ -10,6 +11,7 @@ export function SettingsView() {
     <div className="settings">
       <h1>Settings</h1>
       <ConnectionsManager />
+      <MqttPanel />
       <DemoPanel />
       <section aria-labelledby="appearance-title" className="panel">
         <h2 id="appearance-title">Appearance</h2>

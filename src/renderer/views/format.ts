@@ -40,9 +40,10 @@ export function formatBytes(bytes: number): string {
 const FAMILY_LABEL: Record<DeviceStatus['family'], string> = { xyz: 'da Vinci', octoprint: 'OctoPrint', moonraker: 'Klipper', marlin: 'Marlin', cloud: 'Cloud' };
 
 /** "da Vinci nano", "OctoPrint", "Cloud · X1 Carbon": the family once, the model when it adds something. */
-export function describeDevice(device: Pick<DeviceStatus, 'family' | 'model'>): string {
+export function describeDevice(device: Pick<DeviceStatus, 'family' | 'model'> & { site?: string | undefined }): string {
   const family = FAMILY_LABEL[device.family];
   const model = device.model?.trim() ?? '';
-  if (!model || model.toLowerCase() === family.toLowerCase()) return family;
-  return model.toLowerCase().includes(family.toLowerCase()) ? model : `${family} · ${model}`;
+  const what = !model || model.toLowerCase() === family.toLowerCase() ? family : model.toLowerCase().includes(family.toLowerCase()) ? model : `${family} · ${model}`;
+  // A printer another host shares over MQTT says where it is.
+  return device.site ? `${what} · site ${device.site}` : what;
 }

@@ -3,7 +3,7 @@ import { Ack, Empty } from './app';
 import { call, event } from './define';
 
 /** What a configured connection points at: a printer family or one of the cloud services. */
-export const ConnectionKind = z.enum(['xyz', 'octoprint', 'moonraker', 'marlin', 'armory', 'skiserver', 'imss']);
+export const ConnectionKind = z.enum(['xyz', 'octoprint', 'moonraker', 'marlin', 'armory', 'skiserver', 'imss', 'site']);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
 export const ConnectionOrigin = z.enum(['user', 'demo']);
@@ -27,7 +27,11 @@ export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[
   armory: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://armory.example.com:443 (grpc:// for plaintext)' },
   skiserver: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://chat.example.com:443 (grpc:// for plaintext)' },
   imss: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://imss.example.com:443 (grpc:// for plaintext)' },
+  site: { schemes: ['mqtt:', 'mqtts:'], hint: 'mqtts://broker.example.org:8883/lab-2 (the broker, then the site name)' },
 };
+
+/** A site name as it appears in MQTT topics (docs/mqtt.md). */
+export const SITE_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
 
 /**
  * The address as the driver uses it. Moonraker users type `voron.local:7125` (Mainsail and
@@ -54,9 +58,13 @@ export function addressProblem(kind: ConnectionKind, address: string): string | 
     if (baud !== null && !/^[1-9]\d{2,6}$/.test(baud)) return `"${baud}" is not a baud rate; use e.g. ?baud=115200 or ?baud=250000, or leave it out.`;
     return null;
   }
+  if (kind === 'site' && !SITE_NAME.test(decodeURIComponent(url.pathname.slice(1)))) {
+    return `A site address ends with the site name (lower-case letters, digits, - and _), e.g. ${ADDRESS_SCHEMES.site.hint}.`;
+  }
   if (url.protocol === 'usb:') return url.hostname.length > 0 || url.pathname.length > 1 ? null : 'A usb address names the printer serial number.';
   if (!url.hostname) return `The address has no host. Expected something like ${hint}.`;
-  if (url.username || url.password) {
+  // A broker user name may stay in a site's address (it is not a secret); passwords never do.
+  if (url.password || (url.username && kind !== 'site')) {
     return 'Leave the user name and password out of the address: put the key or password in its own field, where it is stored encrypted.';
   }
   return null;

@@ -5,6 +5,7 @@ import { cloudCalls, cloudEvents } from './cloud';
 import { connectionCalls, connectionEvents } from './connections';
 import type { CallSpec, EventSpec } from './define';
 import { demoCalls, demoEvents } from './demo';
+import { mqttCalls, mqttEvents } from './mqtt';
 import { octoprintCalls, octoprintEvents } from './octoprint';
 import { printerCalls, printerEvents } from './printers';
 import { uploadCalls, uploadEvents } from './uploads';
@@ -22,6 +23,7 @@ export const calls = {
   ...cloudCalls,
   ...chatCalls,
   ...uploadCalls,
+  ...mqttCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every main → client event, declared once. */
@@ -34,6 +36,7 @@ export const events = {
   ...cloudEvents,
   ...chatEvents,
   ...uploadEvents,
+  ...mqttEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
@@ -58,6 +61,7 @@ export function isEventName(name: unknown): name is EventName {
 export * from './app';
 export * from './base64';
 export * from './connections';
+export * from './mqtt';
 export * from './demo';
 export * from './printers';
 export * from './octoprint';

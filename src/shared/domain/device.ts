@@ -107,6 +107,11 @@ export const DeviceStatus = z.object({
   filament: Filament.nullable(),
   problem: DeviceProblem.nullable(),
   capabilities: DeviceCapabilities,
+  /**
+   * Set for a printer another Printdeck host shares over MQTT (a `site` connection): the site's
+   * name, so the fleet can mark it. Absent for printers this host drives itself.
+   */
+  site: z.string().max(48).optional(),
   /** Milliseconds since the epoch, stamped by main when the snapshot was made. */
   updatedAt: z.number().int().nonnegative(),
   /**

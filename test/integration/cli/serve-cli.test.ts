@@ -150,5 +150,15 @@ describe('printdeck serve', () => {
     expect(u.stderr).toMatch(/Usage: printdeck serve/);
     const unknown = run(['explode']);
     expect(await unknown.exit).toBe(2);
+    // MQTT: a broker URL, never a password in it, and a site only with a broker.
+    const scheme = run(['serve', '--mqtt', 'http://broker:1883']);
+    expect(await scheme.exit).toBe(2);
+    expect(scheme.stderr).toMatch(/mqtt:\/\/ or mqtts:\/\//);
+    const secret = run(['serve', '--mqtt', 'mqtt://user:pw@broker:1883']);
+    expect(await secret.exit).toBe(2);
+    expect(secret.stderr).toMatch(/PRINTDECK_MQTT_PASSWORD/);
+    const site = run(['serve', '--site', 'lab']);
+    expect(await site.exit).toBe(2);
+    expect(site.stderr).toMatch(/--site goes with --mqtt/);
   });
 });

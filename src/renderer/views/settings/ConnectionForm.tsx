@@ -18,6 +18,7 @@ const SECRET_LABEL: Record<ConnectionKind, string | null> = {
   armory: null,
   skiserver: null,
   imss: 'Access token (optional)',
+  site: 'Broker password (optional; the user name goes in the address, mqtt://user@broker/site)',
 };
 
 interface Props {

@@ -8,4 +8,5 @@ export const KIND_LABELS: Record<ConnectionKind, string> = {
   armory: 'Armory cloud account',
   skiserver: 'Skiserver chat',
   imss: 'IMSS image server',
+  site: 'Another Printdeck site (MQTT)',
 };

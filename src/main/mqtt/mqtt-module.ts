@@ -1,0 +1,131 @@
+import { mqttCalls, type MqttConfigure, type MqttLink, type MqttView } from '../../shared/contract';
+import { AppError } from '../../shared/rpc/result';
+import type { DomainContext, DomainModule } from '../domain';
+import type { HandlersOf } from '../rpc/registrar';
+import { APP_VERSION } from '../version';
+import { MqttPublisher, type PublisherOptions } from './publisher';
+import { MqttSettingsStore, PASSWORD_SECRET } from './settings-store';
+import { SiteProvider } from './site-provider';
+import { DEFAULT_BASE } from './topics';
+
+export type PublisherTuning = Pick<PublisherOptions, 'stateIntervalMs' | 'maxPerSecond' | 'keepaliveS' | 'reconnectPeriodMs' | 'cameraIntervalMs' | 'birthDelayMs'>;
+
+export interface MqttModuleOptions {
+  /** Settings given on the command line (`printdeck serve --mqtt … --site …`), saved like the Settings screen's. */
+  configure?: MqttConfigure;
+  tuning?: PublisherTuning;
+  /** For sites: how often a lost broker is retried. */
+  siteReconnectMs?: number;
+}
+
+/**
+ * Printers on many hosts, joined through an MQTT broker: publishes this host's fleet (and Home
+ * Assistant discovery) when enabled, and brings other sites' printers into the fleet as
+ * connections of kind `site`. Without a broker nothing here runs.
+ */
+export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions = {}): DomainModule<HandlersOf<typeof mqttCalls>> & { publisher(): MqttPublisher | null } {
+  const store = new MqttSettingsStore(ctx.db);
+  let publisher: MqttPublisher | null = null;
+  let link: MqttLink = { state: 'off', message: null };
+  let restarting: Promise<void> = Promise.resolve();
+
+  ctx.fleet.registerProvider('site', (driverCtx) => new SiteProvider(driverCtx, { ...(options.siteReconnectMs ? { reconnectPeriodMs: options.siteReconnectMs } : {}) }));
+
+  const view = (): MqttView => {
+    const { settings, hostUid } = store.read();
+    return { settings, hostUid, hasPassword: ctx.secrets.has(PASSWORD_SECRET), link };
+  };
+  const setLink = (next: MqttLink) => {
+    link = next;
+    ctx.events.emit('mqtt.changed', view());
+  };
+
+  const stopPublisher = async () => {
+    const p = publisher;
+    publisher = null;
+    await p?.stop();
+  };
+
+  const startPublisher = () => {
+    const { settings, hostUid } = store.read();
+    if (!settings.enabled || !settings.url) {
+      setLink({ state: 'off', message: null });
+      return;
+    }
+    const p = new MqttPublisher({
+      fleet: ctx.fleet,
+      log: ctx.log,
+      version: APP_VERSION,
+      settings: {
+        url: settings.url,
+        username: settings.username,
+        password: ctx.secrets.get(PASSWORD_SECRET),
+        site: settings.site,
+        hostUid,
+        hostName: settings.hostName,
+        base: DEFAULT_BASE,
+        discovery: settings.discovery,
+        discoveryPrefix: settings.discoveryPrefix,
+        commands: settings.commands,
+        camera: settings.camera,
+      },
+      onLink: (l) => {
+        if (publisher === p) setLink(l);
+      },
+      ...options.tuning,
+    });
+    publisher = p;
+    p.start();
+  };
+
+  const restart = () => {
+    restarting = restarting.then(async () => {
+      await stopPublisher();
+      startPublisher();
+    });
+    return restarting;
+  };
+
+  const configure = async (req: MqttConfigure): Promise<MqttView> => {
+    const { password, ...changes } = req;
+    const current = store.read().settings;
+    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    if (next.enabled && !next.url) throw new AppError('BAD_REQUEST', 'A broker address is needed to publish.', 'url');
+    if (next.enabled && !isLoopbackUrl(next.url) && next.url.startsWith('mqtt:') && (password ?? ctx.secrets.get(PASSWORD_SECRET))) {
+      ctx.log.warn('the MQTT password travels unencrypted: use mqtts:// for a broker that is not on this machine');
+    }
+    // A new broker without a new password: the old password is not sent to a server it was not given for.
+    if (password === null || (password === undefined && next.url !== current.url && current.url !== '')) ctx.secrets.delete(PASSWORD_SECRET);
+    if (password) ctx.secrets.set(PASSWORD_SECRET, password);
+    store.write(next);
+    await restart();
+    const v = view();
+    ctx.events.emit('mqtt.changed', v);
+    return v;
+  };
+
+  return {
+    publisher: () => publisher,
+    handlers: {
+      'mqtt.get': () => view(),
+      'mqtt.configure': (req) => configure(req),
+    },
+    start: async () => {
+      if (options.configure) await configure(options.configure);
+      else await restart();
+    },
+    stop: async () => {
+      await restarting;
+      await stopPublisher();
+    },
+  };
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
