@@ -10,6 +10,7 @@ import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
+import { ADD_CONNECTION_PARAM } from './settings/ConnectionsManager';
 import { describeDevice, formatDuration, formatTemperature } from './format';
 import { canPrint, isPrinting, isUnreachable } from '../../shared/domain/device-state';
 
@@ -66,7 +67,7 @@ function NoPrinters() {
       title="No printers yet"
       actions={
         <>
-          <button type="button" className="primary" onClick={() => navigate('settings')}>
+          <button type="button" className="primary" onClick={() => navigate('settings', ADD_CONNECTION_PARAM)}>
             Connect a printer
           </button>
           <button

@@ -109,5 +109,10 @@ export const DeviceStatus = z.object({
   capabilities: DeviceCapabilities,
   /** Milliseconds since the epoch, stamped by main when the snapshot was made. */
   updatedAt: z.number().int().nonnegative(),
+  /**
+   * Set only while the device is out of reach after it was last seen working on a job: when it was
+   * last heard from. `job` is then that last job as it was (stale), not news from the printer.
+   */
+  lastSeenAt: z.number().int().nonnegative().optional(),
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

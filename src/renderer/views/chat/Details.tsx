@@ -43,10 +43,15 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
             ))}
           </ul>
         )}
+        {/* The label stays the same whichever way it is ticked (a name that changes on toggle breaks
+            assistive tech and Playwright's check()); the state is said beside it. */}
         <label className="chat-row small">
           <input type="checkbox" checked={contact?.verified ?? false} onChange={(e) => void api().call('chat.setVerified', { connectionId, address, verified: e.target.checked }).then(refresh)} />
-          {contact?.verified ? 'Verified: the numbers match' : 'I compared the numbers and they match'}
+          I compared the safety numbers and they match
         </label>
+        <p className="small muted" role="status">
+          {contact?.verified ? 'Verified: you compared the numbers.' : 'Not verified yet.'}
+        </p>
       </section>
       <div className="chat-row">
         {contact?.relation !== 'friend' && <button type="button" onClick={() => void act('add')}>{contact?.relation === 'incoming' ? 'Accept request' : 'Add contact'}</button>}

@@ -7,6 +7,7 @@ import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatBytes } from '../format';
 import { canPrint } from '../../../shared/domain/device-state';
+import { useDeviceLink } from './device-link';
 
 const PHASE_TEXT: Record<string, string> = {
   preparing: 'Preparing',
@@ -26,7 +27,8 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
   const errorToast = useAppStore((s) => s.errorToast);
   const [dragging, setDragging] = useState(false);
   const sending = staging !== undefined || (transfer !== undefined && !['done', 'failed', 'cancelled'].includes(transfer.phase));
-  const printable = canPrint(device);
+  const link = useDeviceLink(device);
+  const printable = canPrint(device) && link.live;
 
   const send = async (file: File | undefined) => {
     if (!file) return;
