@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { bootstrapStores } from '../stores/bootstrap';
 import { syncRouteWithHash, useAppStore, type Route } from '../stores/app-store';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { PrintConfirmDialog } from '../components/PrintConfirmDialog';
 import { Toasts } from '../components/Toasts';
 import { CloudView } from './CloudView';
 import { ChatView } from './ChatView';
@@ -72,6 +73,7 @@ export function App() {
         {route === 'uploads' && <UploadsView />}
         {route === 'settings' && <SettingsView />}
       </main>
+      <PrintConfirmDialog />
       <Toasts />
     </div>
   );

@@ -4,7 +4,7 @@ import type { DeviceStatus } from '../../shared/contract';
 import { DiscoveryOffers } from '../components/DiscoveryOffers';
 import { EmptyState } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
-import { sendToPrinter } from '../files/send-to-printer';
+import { usePrintConfirmStore } from '../stores/print-confirm-store';
 import { hrefFor, useAppStore } from '../stores/app-store';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
@@ -108,7 +108,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
     setDragging(false);
     const file = e.dataTransfer.files[0];
     if (!file || !acceptsDrop) return;
-    const r = await sendToPrinter(device.deviceId, file);
+    const r = await usePrintConfirmStore.getState().ask(device, file);
     if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
   };
   const sending = transfer && !['done', 'failed', 'cancelled'].includes(transfer.phase);

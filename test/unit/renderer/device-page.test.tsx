@@ -100,6 +100,57 @@ describe('device page', () => {
   });
 });
 
+describe('printing a file', () => {
+  afterEach(() => {
+    cleanup();
+    useAppStore.setState({ route: 'devices', param: null, toasts: [] });
+  });
+
+  const idle = { ...printing, state: 'idle', stateText: 'Idle', job: null };
+  const staging = {
+    'files.stageBegin': () => ({ stagedId: '00000000-0000-4000-8000-000000000001', chunkBytes: 512 * 1024 }),
+    'files.stageChunk': () => ({ received: 1 }),
+    'files.stageFinish': () => ({ stagedId: '00000000-0000-4000-8000-000000000001', size: 1, sha256: 'x' }),
+    'files.stageCancel': () => ({ done: true }),
+    'printers.print': () => ({ transferId: 't1' }),
+  };
+  const mismatch = {
+    verdict: 'mismatch',
+    slicedFor: 'XYZprinting da Vinci Jr. 1.0w',
+    slicer: 'Cura',
+    message: 'jr.gcode was sliced for XYZprinting da Vinci Jr. 1.0w (Cura), but Nano is a da Vinci nano.',
+  };
+  const pick = (name: string) =>
+    fireEvent.change(screen.getByLabelText('File to print'), { target: { files: [new File([';MACHINE_NAME:x\nG28\n'], name)] } });
+
+  it('asks before printing, naming the file, the printer and a model mismatch; [Don’t print] sends nothing', async () => {
+    const fake = open(idle, { ...staging, 'printers.checkFile': () => mismatch });
+    await screen.findByRole('heading', { name: 'Nano', level: 1 });
+    pick('jr.gcode');
+    const dialog = await screen.findByRole('dialog', { name: 'Print jr.gcode on Nano?' });
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/Sliced for another printer.*Jr\. 1\.0w/);
+    expect(fake.calls.find((c) => c.method === 'printers.checkFile')?.payload).toMatchObject({ deviceId: 'xyz:1', file: { kind: 'staged' }, name: 'jr.gcode' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Don’t print' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'files.stageCancel')).toBe(true));
+    expect(fake.calls.some((c) => c.method === 'printers.print')).toBe(false);
+
+    pick('jr.gcode');
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Print anyway' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'printers.print')).toBe(true));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('a matching file is confirmed with a plain [Print]', async () => {
+    const fake = open(idle, { ...staging, 'printers.checkFile': () => ({ ...mismatch, verdict: 'match', message: 'nano.gcode was sliced for da Vinci nano, which is what Nano is.' }) });
+    await screen.findByRole('heading', { name: 'Nano', level: 1 });
+    pick('nano.gcode');
+    const dialog = await screen.findByRole('dialog', { name: 'Print nano.gcode on Nano?' });
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Print' }));
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'printers.print')).toBe(true));
+  });
+});
+
 describe('getting to a connection', () => {
   afterEach(() => {
     cleanup();

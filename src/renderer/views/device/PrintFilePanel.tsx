@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import type { DeviceStatus } from '../../../shared/contract';
 import { ProgressBar } from '../../components/ProgressBar';
 import { api } from '../../api';
-import { sendToPrinter } from '../../files/send-to-printer';
+import { usePrintConfirmStore } from '../../stores/print-confirm-store';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatBytes } from '../format';
@@ -32,7 +32,7 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
 
   const send = async (file: File | undefined) => {
     if (!file) return;
-    const r = await sendToPrinter(device.deviceId, file);
+    const r = await usePrintConfirmStore.getState().ask(device, file);
     if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
   };
   const onDrop = (e: DragEvent) => {
