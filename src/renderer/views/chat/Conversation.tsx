@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ChatConversationRef, ChatMessage, ChatOverview } from '../../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../../shared/contract/chat';
 import { api } from '../../api';
+import { useDevicesStore } from '../../stores/devices-store';
 import { convKey, useChatStore } from './chat-store';
 import { Details } from './Details';
 import { MessageImage } from './MessageImage';
@@ -29,7 +30,9 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
   const { refresh } = useChatStore(useShallow((s) => ({ refresh: s.refresh })));
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [cameras, setCameras] = useState<{ id: string; name: string }[]>([]);
+  // Followed live from the devices store: a printer whose camera comes online appears in the picker.
+  const cameraDevices = useDevicesStore(useShallow((s) => Object.values(s.byId).filter((d) => d.capabilities.camera)));
+  const cameras = cameraDevices.map((d) => ({ id: d.deviceId, name: d.name }));
   const [picked, setCamera] = useState<string | null>(null);
   // One snapshot button for all camera printers; the picker says which (the first until one is chosen).
   const camera = cameras.some((c) => c.id === picked) ? picked : (cameras[0]?.id ?? null);
@@ -41,13 +44,6 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
     listRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [messages.length]);
 
-  useEffect(() => {
-    void api()
-      .call('devices.list', {})
-      .then((r) => {
-        if (r.ok) setCameras(r.value.filter((d) => d.capabilities.camera).map((d) => ({ id: d.deviceId, name: d.name })));
-      });
-  }, []);
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
