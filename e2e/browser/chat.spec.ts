@@ -24,9 +24,9 @@ test('a team member signs up with her email code, chats end to end with a teamma
 
   // The demo says whom to talk to.
   await expect(page.getByText('No conversations yet.')).toBeVisible();
-  const hint = page.getByRole('note').filter({ hasText: 'Demo server' });
-  await expect(hint.locator('code')).toHaveText('teammate');
-  await page.getByRole('textbox', { name: /New chat/ }).fill((await hint.locator('code').textContent()) ?? '');
+  const teammateHint = page.getByRole('note').filter({ hasText: 'Demo server' });
+  await expect(teammateHint.locator('code')).toHaveText('teammate');
+  await page.getByRole('textbox', { name: /New chat/ }).fill((await teammateHint.locator('code').textContent()) ?? '');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByText('End-to-end encrypted')).toBeVisible();
   // A conversation is open: the list does not claim there are none.

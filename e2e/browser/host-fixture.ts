@@ -14,8 +14,10 @@ export interface PrintdeckHost {
   dataDir: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
-  /** Calls the WebSocket API directly, as QA scripts do. */
+  /** Calls the WebSocket API directly, as QA scripts do (one socket per call). */
   api<T = unknown>(method: string, payload?: unknown): Promise<T>;
+  /** One socket for several calls: files staged on a socket belong to it and go when it closes. */
+  session(): Promise<{ call<T = unknown>(method: string, payload?: unknown): Promise<T>; close(): void }>;
 }
 
 const BIN = path.resolve(__dirname, '../../bin/printdeck.js');
@@ -82,6 +84,32 @@ export async function startHost(options: { demo?: boolean } = {}): Promise<Print
       } finally {
         ws.close();
       }
+    },
+    async session() {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+      const waiting = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+      await new Promise<void>((resolve, reject) => {
+        ws.onmessage = (m) => {
+          const frame = JSON.parse(String(m.data));
+          if (frame.t === 'hello') resolve();
+          if (frame.t === 'result') {
+            const w = waiting.get(frame.id);
+            waiting.delete(frame.id);
+            if (frame.result.ok) w?.resolve(frame.result.value as never);
+            else w?.reject(new Error(frame.result.error.message));
+          }
+        };
+        ws.onerror = () => reject(new Error('WebSocket failed'));
+      });
+      let id = 0;
+      return {
+        call: <T,>(method: string, payload: unknown = {}) =>
+          new Promise<T>((resolve, reject) => {
+            waiting.set(++id, { resolve: resolve as (v: never) => void, reject });
+            ws.send(JSON.stringify({ t: 'call', id, method, payload }));
+          }),
+        close: () => ws.close(),
+      };
     },
   };
 }

@@ -116,13 +116,17 @@ test('the API path: stage a file, print it, and cancel the print', async ({ demo
     .toBe('online');
   const device = devices.find((d) => d.name === PRINTER)!;
   const data = Buffer.from(gcode(100_000));
-  const { stagedId } = await demoHost.api<{ stagedId: string }>('files.stageBegin', { name: 'api.gcode', size: data.length });
-  await demoHost.api('files.stageChunk', { stagedId, offset: 0, dataBase64: data.toString('base64') });
-  await demoHost.api('files.stageFinish', { stagedId });
-  await demoHost.api('printers.print', { deviceId: device.deviceId, file: { kind: 'staged', stagedId } });
+  // A staged file belongs to the socket that staged it, so the staging and the print share one.
+  const session = await demoHost.session();
+  const { stagedId } = await session.call<{ stagedId: string }>('files.stageBegin', { name: 'api.gcode', size: data.length });
+  await session.call('files.stageChunk', { stagedId, offset: 0, dataBase64: data.toString('base64') });
+  await session.call('files.stageFinish', { stagedId });
+  expect(await session.call<{ verdict: string }>('printers.checkFile', { deviceId: device.deviceId, file: { kind: 'staged', stagedId } })).toMatchObject({ verdict: 'unknown' });
+  await session.call('printers.print', { deviceId: device.deviceId, file: { kind: 'staged', stagedId } });
   await expect
     .poll(async () => (await demoHost.api<{ phase: string }[]>('printers.transfers'))[0]?.phase, { timeout: 60_000 })
     .toBe('done');
+  session.close();
   await demoHost.api('printers.cancel', { deviceId: device.deviceId });
   await expect
     .poll(async () => (await demoHost.api<{ deviceId: string; state: string }[]>('devices.list')).find((d) => d.deviceId === device.deviceId)?.state, { timeout: 30_000 })

@@ -50,7 +50,7 @@ export function createPrintersModule(
       'printers.checkFile': async (req, call) => {
         const device = driver(req.deviceId).status();
         const source = await ctx.picked.admitSource(req.file, call, 'file');
-        const file = source.kind === 'staged' ? staging.resolve(source.stagedId) : { path: source.path, name: path.basename(source.path) };
+        const file = source.kind === 'staged' ? staging.peek(source.stagedId) : { path: source.path, name: path.basename(source.path) };
         return checkPrintFile(file, req.name ?? file.name, device);
       },
       'printers.cancelTransfer': (req) => {

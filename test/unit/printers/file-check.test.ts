@@ -74,6 +74,21 @@ describe('printers.checkFile', () => {
     expect(driver.printed).toEqual([]);
   });
 
+  it('looks at a staged file without taking it, so the print that follows can use it', async () => {
+    t = await createTestHub({ providers: { xyz: scriptedProvider(drivers) } });
+    t.hub.connections.add({ kind: 'xyz', name: 'Nano', address: 'tcp://127.0.0.1:9', options: {} });
+    const driver = drivers.get('Nano')!;
+    const ws = { transport: 'websocket' as const, clientId: 'w' };
+    const call = (m: string, p: unknown) => t.hub.registrar.dispatch(m, p, ws);
+    const content = Buffer.from(`${CURA_HEAD}\nG1 X1\n`);
+    const begin = await call('files.stageBegin', { name: 'jr.gcode', size: content.length });
+    const { stagedId } = (begin as { value: { stagedId: string } }).value;
+    await call('files.stageChunk', { stagedId, offset: 0, dataBase64: content.toString('base64') });
+    await call('files.stageFinish', { stagedId });
+    expect(await call('printers.checkFile', { deviceId: driver.deviceId, file: { kind: 'staged', stagedId } })).toMatchObject({ ok: true, value: { verdict: 'mismatch' } });
+    expect(await call('printers.print', { deviceId: driver.deviceId, file: { kind: 'staged', stagedId } })).toMatchObject({ ok: true });
+  });
+
   it('refuses host paths over WebSocket, as printing does', async () => {
     t = await createTestHub({ providers: { xyz: scriptedProvider(drivers) } });
     t.hub.connections.add({ kind: 'xyz', name: 'Nano', address: 'tcp://127.0.0.1:9', options: {} });
