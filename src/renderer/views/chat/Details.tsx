@@ -15,6 +15,19 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
   const [safety, setSafety] = useState<{ deviceId: string; fingerprint: string }[] | null>(null);
   const [memo, setMemo] = useState(contact?.memo ?? '');
   const [error, setError] = useState<string | null>(null);
+  // Ticked at once (the box follows the hand, as check() expects), then confirmed by main's answer.
+  const stored = contact?.verified ?? false;
+  const [verified, setVerified] = useState(stored);
+  useEffect(() => setVerified(stored), [stored]);
+  const markVerified = async (value: boolean) => {
+    setVerified(value);
+    const r = await api().call('chat.setVerified', { connectionId, address, verified: value });
+    if (!r.ok) {
+      setVerified(!value);
+      setError(r.error.message);
+    }
+    await refresh();
+  };
   useEffect(() => {
     setSafety(null);
     void api()
@@ -46,11 +59,11 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
         {/* The label stays the same whichever way it is ticked (a name that changes on toggle breaks
             assistive tech and Playwright's check()); the state is said beside it. */}
         <label className="chat-row small">
-          <input type="checkbox" checked={contact?.verified ?? false} onChange={(e) => void api().call('chat.setVerified', { connectionId, address, verified: e.target.checked }).then(refresh)} />
+          <input type="checkbox" checked={verified} onChange={(e) => void markVerified(e.target.checked)} />
           I compared the safety numbers and they match
         </label>
         <p className="small muted" role="status">
-          {contact?.verified ? 'Verified: you compared the numbers.' : 'Not verified yet.'}
+          {verified ? 'Verified: you compared the numbers.' : 'Not verified yet.'}
         </p>
       </section>
       <div className="chat-row">
