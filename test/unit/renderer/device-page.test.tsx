@@ -100,6 +100,26 @@ describe('device page', () => {
   });
 });
 
+describe('an OctoPrint page', () => {
+  afterEach(() => {
+    cleanup();
+    useAppStore.setState({ route: 'devices', param: null, toasts: [] });
+  });
+
+  it('has one jog pad: the generic maintenance panel leaves jog and home to OctoPrint’s own', async () => {
+    const octoprint = {
+      ...printing, deviceId: 'octoprint:c1', connectionId: 'c1', family: 'octoprint', name: 'Ender', model: 'OctoPrint', state: 'idle', stateText: 'Operational', job: null,
+      capabilities: { ...printing.capabilities, jog: true, home: true, loadFilament: false, unloadFilament: false, calibrate: false, terminal: true, files: true },
+    };
+    open(octoprint, { 'octoprint.details': () => null });
+    await screen.findByRole('heading', { name: 'Ender', level: 1 });
+    expect(screen.getAllByRole('group', { name: 'X and Y' })).toHaveLength(1);
+    expect(screen.queryByRole('group', { name: 'Jog' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Home axes' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Home X and Y' })).toBeTruthy();
+  });
+});
+
 describe('printing a file', () => {
   afterEach(() => {
     cleanup();
