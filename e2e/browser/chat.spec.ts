@@ -22,9 +22,15 @@ test('a team member signs up with her email code, chats end to end with a teamma
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText('Maya Maker (maya) · Online')).toBeVisible({ timeout: 20_000 });
 
-  await page.getByRole('textbox', { name: /New chat/ }).fill('teammate');
+  // The demo says whom to talk to.
+  await expect(page.getByText('No conversations yet.')).toBeVisible();
+  const teammateHint = page.getByRole('note').filter({ hasText: 'Demo server' });
+  await expect(teammateHint.locator('code')).toHaveText('teammate');
+  await page.getByRole('textbox', { name: /New chat/ }).fill((await teammateHint.locator('code').textContent()) ?? '');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByText('End-to-end encrypted')).toBeVisible();
+  // A conversation is open: the list does not claim there are none.
+  await expect(page.getByText('No conversations yet.')).toBeHidden();
   const composer = page.getByRole('textbox', { name: /Message/ });
   await composer.fill('Is the Ender done?');
   await composer.press('Enter');
@@ -33,6 +39,18 @@ test('a team member signs up with her email code, chats end to end with a teamma
 
   // Safety numbers: 12 groups of 5 digits, and marking them verified sticks.
   await expect(page.getByLabel(/Safety number for device/).first()).toHaveText(/^(\d{5}\s+){11}\d{5}$/);
-  await page.getByRole('checkbox', { name: /compared the numbers/ }).click();
-  await expect(page.getByText('Verified: the numbers match')).toBeVisible();
+  // The checkbox keeps its name while it toggles, so check() and uncheck() work.
+  const verified = page.getByRole('checkbox', { name: 'I compared the safety numbers and they match' });
+  await verified.check();
+  await expect(page.getByText('Verified: you compared the numbers.')).toBeVisible();
+  await verified.uncheck();
+  await expect(page.getByText('Not verified yet.')).toBeVisible();
+  await verified.check();
+  await expect(page.getByText('Verified: you compared the numbers.')).toBeVisible();
+
+  // One snapshot button with a printer picker; the picture is captioned with the printer.
+  await expect(page.getByRole('button', { name: 'Send snapshot' })).toHaveCount(1);
+  await page.getByLabel('Printer for the snapshot').selectOption({ label: 'da Vinci 1.1 Plus (demo)' });
+  await page.getByRole('button', { name: 'Send snapshot' }).click();
+  await expect(page.getByRole('img', { name: 'Snapshot of da Vinci 1.1 Plus (demo)' })).toBeVisible({ timeout: 30_000 });
 });

@@ -14,8 +14,10 @@ export interface PrintdeckHost {
   dataDir: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
-  /** Calls the WebSocket API directly, as QA scripts do. */
+  /** Calls the WebSocket API directly, as QA scripts do (one socket per call). */
   api<T = unknown>(method: string, payload?: unknown): Promise<T>;
+  /** One socket for several calls: files staged on a socket belong to it and go when it closes. */
+  session(): Promise<{ call<T = unknown>(method: string, payload?: unknown): Promise<T>; close(): void }>;
 }
 
 const BIN = path.resolve(__dirname, '../../bin/printdeck.js');
@@ -66,6 +68,8 @@ export async function startHost(options: { demo?: boolean } = {}): Promise<Print
       ({ child } = await launch(dataDir, port, token, false));
     },
     api: (method, payload = {}) => apiClient(port, token).call(method, payload),
+    // The API calls already share one socket per host; a session is that socket under another name.
+    session: async () => ({ call: (method, payload = {}) => apiClient(port, token).call(method, payload), close: () => undefined }),
   };
 }
 

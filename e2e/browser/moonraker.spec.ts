@@ -41,6 +41,8 @@ test('print, pause, resume and cancel on the demo Klipper printer', async ({ pag
 
   await page.getByRole('button', { name: 'Print a file…' }).click();
   await page.getByLabel('File to print').setInputFiles({ name: 'e2e-klipper.gcode', mimeType: 'text/plain', buffer: Buffer.from(gcode()) });
+  // Nothing prints without a confirmation naming the file and the printer.
+  await page.getByRole('dialog', { name: /^Print e2e-klipper\.gcode on / }).getByRole('button', { name: /^Print( anyway)?$/ }).click();
   const progress = page.getByRole('progressbar', { name: `${PRINTER} print progress` });
   await expect(progress).toBeVisible({ timeout: 60_000 });
   await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 90_000 }).toBeGreaterThan(0);
@@ -52,7 +54,7 @@ test('print, pause, resume and cancel on the demo Klipper printer', async ({ pag
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(state, { timeout: 30_000 }).toBe('printing');
   // The page asks before cancelling a print.
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Cancel print' }).click();
+  await page.getByRole('dialog', { name: /^Stop the print on / }).getByRole('button', { name: 'Stop print' }).click();
   await expect.poll(state, { timeout: 30_000 }).toBe('idle');
 });

@@ -22,7 +22,10 @@ test('uploads: create a session, drop images, upload to a recipient, watch it de
     await expect(page.getByRole('heading', { name: 'Benchy day' })).toBeVisible();
 
     // The browser sends the bytes (it cannot name host paths): same as a drop onto the session.
-    await page.getByLabel('Add images').setInputFiles(photos);
+    // The ordinary file chooser flow: a button opening a real file input.
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add images…' }).click();
+    await (await chooser).setFiles(photos);
     const grid = page.getByRole('list', { name: 'Session images' });
     await expect(grid.getByRole('listitem')).toHaveCount(4);
     // JPEGs get thumbnails made in main; the random-bytes files get an icon.

@@ -12,6 +12,7 @@ import { applyDomainMigrations } from '../store/migrations';
 import { ChatConnection } from './chat-connection';
 import { contactView, groupView, messageView } from './chat-views';
 import { parseUser, RegistrationError, type ChatEngine } from './client/chat-engine';
+import { parseSimpleAddress } from './protocol/address';
 import { CHAT_MIGRATIONS } from './migrations';
 import type { MessageRow } from './store/chat-store';
 
@@ -74,13 +75,13 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
         queueMessages(conn.id, rows);
         for (const r of rows) {
           if (r.direction === 'in' && r.state === 'received') {
-            ctx.notifications.notify({ level: 'info', title: `New message from ${r.sender}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
+            ctx.notifications.notify({ level: 'info', title: `New message from ${displayName(chat, r.sender)}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
           }
         }
       },
       onChange: () => emitChanged(conn.id),
       onStatus: () => emitChanged(conn.id),
-      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${from} wants to add you`, route: 'chat' }),
+      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${displayName(chat, from)} (${from}) wants to add you`, route: 'chat' }),
     });
     return chat;
   };
@@ -274,8 +275,11 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
           const driver = ctx.fleet.driver(req.deviceId);
           if (!driver.status().capabilities.camera) throw new AppError('UNSUPPORTED', 'That printer has no camera.');
           const frame = await driver.captureSnapshot();
-          const name = `${driver.status().name ?? 'printer'}-${new Date(frame.at).toISOString()}.${frame.mime === 'image/png' ? 'png' : 'jpg'}`;
-          return messageView(await engineOf(req.connectionId).sendImage(req.conversation, { bytes: frame.data, mime: frame.mime as ImageMime, name, caption: req.caption }));
+          const printer = driver.status().name || 'printer';
+          const name = `${printer}-${new Date(frame.at).toISOString()}.${frame.mime === 'image/png' ? 'png' : 'jpg'}`;
+          // The caption names the printer, so the picture says what it shows wherever it is read.
+          const caption = snapshotCaption(printer, req.caption);
+          return messageView(await engineOf(req.connectionId).sendImage(req.conversation, { bytes: frame.data, mime: frame.mime as ImageMime, name, caption }));
         }),
       'chat.imageChunk': (req) => {
         const store = engineOf(req.connectionId).store;
@@ -335,4 +339,17 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       'chat.leaveGroup': (req) => run('Leaving the group', async () => (await engineOf(req.connectionId).leaveGroup(req.groupId), { done: true as const })),
     },
   };
+}
+
+/** "Snapshot of Nano" (then the person's own words): what the picture shows, without opening it; the message carries the time. */
+export function snapshotCaption(printer: string, caption: string): string {
+  const head = `Snapshot of ${printer}`;
+  return (caption.trim() ? `${head}: ${caption.trim()}` : head).slice(0, 8000);
+}
+
+/** A sender as people know them: the contact's display name, else the user id without the server. */
+function displayName(chat: ChatConnection, address: string): string {
+  const ref = parseSimpleAddress(address);
+  if (!ref) return address;
+  return chat.store.contact(ref)?.nickname || ref.userId;
 }

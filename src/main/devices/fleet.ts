@@ -5,6 +5,7 @@ import type { StoredConnection } from '../connections/connection-repo';
 import type { EventHub } from '../events/event-hub';
 import type { Logger } from '../log';
 import type { PrinterDriver } from './driver';
+import { LastKnownJobs } from './last-known-job';
 
 /** What a driver or provider factory gets: its connection, the decrypted secret (main only) and a logger. */
 export interface DriverContext {
@@ -56,6 +57,7 @@ export class Fleet {
   private readonly factories: Partial<Record<ConnectionKind, ProviderFactory>> = {};
   private readonly providers = new Map<string, { provider: DeviceProvider; unsubscribe: () => void }>();
   private readonly listeners = new Set<FleetListener>();
+  private readonly lastJobs = new LastKnownJobs();
 
   constructor(
     private readonly events: EventHub,
@@ -98,7 +100,7 @@ export class Fleet {
   }
 
   list(): DeviceStatus[] {
-    return [...this.providers.values()].flatMap((e) => e.provider.drivers().map((d) => d.status()));
+    return [...this.providers.values()].flatMap((e) => e.provider.drivers().map((d) => this.lastJobs.apply(d.status())));
   }
 
   driver(deviceId: string): PrinterDriver {
@@ -117,9 +119,13 @@ export class Fleet {
     await Promise.all([...this.providers.keys()].map((id) => this.detach(id)));
   }
 
-  private forward(change: DeviceChange): void {
+  private forward(raw: DeviceChange): void {
+    const change: DeviceChange = raw.type === 'status' ? { type: 'status', status: this.lastJobs.apply(raw.status) } : raw;
     if (change.type === 'status') this.events.emit('devices.status', change.status);
-    else this.events.emit('devices.removed', { deviceId: change.deviceId });
+    else {
+      this.lastJobs.forget(change.deviceId);
+      this.events.emit('devices.removed', { deviceId: change.deviceId });
+    }
     for (const listener of this.listeners) {
       try {
         listener(change);

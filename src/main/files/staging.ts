@@ -117,6 +117,18 @@ export class FileStaging {
     return { path: s.file, name: s.name, size: statSync(s.file).size };
   }
 
+  /**
+   * A look at a complete staged file without taking it (`printers.checkFile` reads its first and
+   * last bytes before the person decides); it stays for the call that will use it or cancel it.
+   */
+  peek(stagedId: string): { path: string; name: string } {
+    const s = this.get(stagedId);
+    if (!s.finished) throw new AppError('CONFLICT', 'That file has not been sent completely.');
+    if (s.claimed) throw new AppError('CONFLICT', 'That file is already being used.');
+    s.touchedAt = Date.now();
+    return { path: s.file, name: s.name };
+  }
+
   /** `files.stageCancel`: gives up a staging that no call has taken yet. */
   async cancel(stagedId: string): Promise<void> {
     const s = this.get(stagedId);

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { printerCalls, type ConnectionKind } from '../../shared/contract';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { listSerialPorts, UsbDiscovery, type ListPorts } from './discovery/usb-discovery';
+import { checkPrintFile } from './compat/file-check';
 import { printerFamilies, type DeviceFamilies } from './families';
 import { PrintWatcher } from './print-watcher';
 import { TemperatureHistory } from './temperature-history';
@@ -45,6 +47,12 @@ export function createPrintersModule(
       'printers.print': async (req, call) => ({
         transferId: await transfers.start(req.deviceId, await ctx.picked.admitSource(req.file, call, 'file'), req.name, call.transport === 'websocket'),
       }),
+      'printers.checkFile': async (req, call) => {
+        const device = driver(req.deviceId).status();
+        const source = await ctx.picked.admitSource(req.file, call, 'file');
+        const file = source.kind === 'staged' ? staging.peek(source.stagedId) : { path: source.path, name: path.basename(source.path) };
+        return checkPrintFile(file, req.name ?? file.name, device);
+      },
       'printers.cancelTransfer': (req) => {
         transfers.cancel(req.deviceId);
         return ACK;

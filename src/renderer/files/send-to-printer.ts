@@ -1,3 +1,4 @@
+import type { FileSource } from '../../shared/contract';
 import type { RpcErrorShape } from '../../shared/rpc/result';
 import { api } from '../api';
 import { useDevicesStore } from '../stores/devices-store';
@@ -10,23 +11,36 @@ export function isPrintable(file: File): boolean {
   return PRINTABLE.test(file.name);
 }
 
+/** A file main can read: a token for a picked file (desktop), or the bytes staged on the host (browser). */
+export interface PreparedFile {
+  source: FileSource;
+  name: string;
+}
+
 /**
- * Sends a file the user picked or dropped to a printer. The desktop app passes a token for it
- * (main streams it from disk); a browser cannot name host paths, so it stages the bytes first.
+ * Makes a file the user picked or dropped readable by main, without printing it yet. The desktop
+ * app passes a token for it (main reads it from disk); a browser cannot name host paths, so it
+ * stages the bytes first.
  */
-export async function sendToPrinter(deviceId: string, file: File): Promise<SendOutcome> {
+export async function prepareFile(deviceId: string, file: File): Promise<{ ok: true; value: PreparedFile } | { ok: false; error: RpcErrorShape }> {
   if (!isPrintable(file)) {
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Printdeck prints .gcode and .3w files; "${file.name}" is neither.` } };
   }
   const picked = (await window.printdeckFiles?.refOf(file)) ?? null;
-  if (picked) {
-    const r = await api().call('printers.print', { deviceId, file: picked, name: file.name });
-    return r.ok ? { ok: true } : r;
-  }
+  if (picked) return { ok: true, value: { source: picked, name: file.name } };
   const staged = await stage(deviceId, file);
   if (!staged.ok) return staged;
-  const r = await api().call('printers.print', { deviceId, file: { kind: 'staged', stagedId: staged.stagedId }, name: file.name });
+  return { ok: true, value: { source: { kind: 'staged', stagedId: staged.stagedId }, name: file.name } };
+}
+
+export async function printPrepared(deviceId: string, prepared: PreparedFile): Promise<SendOutcome> {
+  const r = await api().call('printers.print', { deviceId, file: prepared.source, name: prepared.name });
   return r.ok ? { ok: true } : r;
+}
+
+/** Gives up a prepared file that will not be printed, so its staged copy does not hold a slot. */
+export async function discardPrepared(prepared: PreparedFile): Promise<void> {
+  if (prepared.source.kind === 'staged') await api().call('files.stageCancel', { stagedId: prepared.source.stagedId });
 }
 
 async function stage(deviceId: string, file: File): Promise<{ ok: true; stagedId: string } | { ok: false; error: RpcErrorShape }> {

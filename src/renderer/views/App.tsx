@@ -3,6 +3,7 @@ import { bootstrapStores } from '../stores/bootstrap';
 import { subscribeUploads } from './uploads/uploads-store';
 import { syncRouteWithHash, useAppStore, type Route } from '../stores/app-store';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { PrintConfirmDialog } from '../components/PrintConfirmDialog';
 import { Toasts } from '../components/Toasts';
 import { CloudView } from './CloudView';
 import { ChatView } from './ChatView';
@@ -77,6 +78,7 @@ export function App() {
         {route === 'uploads' && <UploadsView />}
         {route === 'settings' && <SettingsView />}
       </main>
+      <PrintConfirmDialog />
       <Toasts />
     </div>
   );

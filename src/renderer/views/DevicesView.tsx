@@ -4,12 +4,13 @@ import type { DeviceStatus } from '../../shared/contract';
 import { DiscoveryOffers } from '../components/DiscoveryOffers';
 import { EmptyState } from '../components/EmptyState';
 import { ProgressBar } from '../components/ProgressBar';
-import { sendToPrinter } from '../files/send-to-printer';
+import { usePrintConfirmStore } from '../stores/print-confirm-store';
 import { hrefFor, useAppStore } from '../stores/app-store';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
 import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
+import { ADD_CONNECTION_PARAM } from './settings/ConnectionsManager';
 import { describeDevice, devicePill, formatDuration, formatLastSeen, formatTemperature } from './format';
 import { canPrint, hasJobToShow, isPrinting, isUnreachable } from '../../shared/domain/device-state';
 
@@ -66,7 +67,7 @@ function NoPrinters() {
       title="No printers yet"
       actions={
         <>
-          <button type="button" className="primary" onClick={() => navigate('settings')}>
+          <button type="button" className="primary" onClick={() => navigate('settings', ADD_CONNECTION_PARAM)}>
             Connect a printer
           </button>
           <button
@@ -107,7 +108,7 @@ export function DeviceCard({ device }: { device: DeviceStatus }) {
     setDragging(false);
     const file = e.dataTransfer.files[0];
     if (!file || !acceptsDrop) return;
-    const r = await sendToPrinter(device.deviceId, file);
+    const r = await usePrintConfirmStore.getState().ask(device, file);
     if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
   };
   const sending = transfer && !['done', 'failed', 'cancelled'].includes(transfer.phase);

@@ -21,7 +21,7 @@ export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[
     schemes: ['tcp:', 'serial:', 'usb:'],
     hint: 'tcp://192.168.1.20:9100 (Wi-Fi), serial:///dev/ttyACM0 (USB or serial port) or usb://<serial number>',
   },
-  octoprint: { schemes: ['http:', 'https:'], hint: 'http://octopi.local or https://printer.example.org:5000' },
+  octoprint: { schemes: ['http:', 'https:'], hint: 'octopi.local, 127.0.0.1:5000 or https://printer.example.org' },
   moonraker: { schemes: ['http:', 'https:'], hint: 'http://voron.local:7125 (or just voron.local:7125)' },
   marlin: { schemes: ['serial:'], hint: 'serial:///dev/ttyUSB0?baud=115200 (leave out ?baud= to have it detected)' },
   armory: { schemes: ['grpc:', 'grpcs:'], hint: 'grpcs://armory.example.com:443 (grpc:// for plaintext)' },
@@ -33,13 +33,16 @@ export const ADDRESS_SCHEMES: Record<ConnectionKind, { schemes: readonly string[
 /** A site name as it appears in MQTT topics (docs/mqtt.md). */
 export const SITE_NAME = /^[a-z0-9][a-z0-9_-]{0,47}$/;
 
+/** Kinds whose users type a bare host: Mainsail and Fluidd show `voron.local:7125`, OctoPi is `octopi.local`. */
+const BARE_HOST_MEANS_HTTP: ReadonlySet<ConnectionKind> = new Set(['moonraker', 'octoprint']);
+
 /**
- * The address as the driver uses it. Moonraker users type `voron.local:7125` (Mainsail and
- * Fluidd show it that way), so a Moonraker address without a scheme means plain http.
+ * The address as the driver uses it. A Moonraker or OctoPrint address without a scheme
+ * (`octopi.local`, `127.0.0.1:5000`) means plain http, as those servers serve by default.
  */
 export function normalizeAddress(kind: ConnectionKind, address: string): string {
   const trimmed = address.trim();
-  return kind === 'moonraker' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? `http://${trimmed}` : trimmed;
+  return BARE_HOST_MEANS_HTTP.has(kind) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? `http://${trimmed}` : trimmed;
 }
 
 /** Returns a human message when `address` does not suit `kind`, else null. */

@@ -83,6 +83,19 @@ export const DiscoveredPrinter = z.object({
 });
 export type DiscoveredPrinter = z.infer<typeof DiscoveredPrinter>;
 
+/**
+ * Whether a file suits a printer, in words, for the confirmation before a print: `match` (sliced
+ * for this model), `mismatch` (sliced for another one: warn), `unknown` (the file or the printer
+ * does not say). `slicedFor` is the printer the file names, as its slicer wrote it.
+ */
+export const FileCheck = z.object({
+  verdict: z.enum(['match', 'mismatch', 'unknown']),
+  slicedFor: z.string().max(200).nullable(),
+  slicer: z.string().max(64).nullable(),
+  message: z.string().max(1000),
+});
+export type FileCheck = z.infer<typeof FileCheck>;
+
 /** Files a browser sends for printing travel in chunks small enough for one WebSocket frame each. */
 export const STAGE_CHUNK_BYTES = 512 * 1024;
 export const MAX_STAGED_FILE_BYTES = 1024 * 1024 * 1024;
@@ -92,6 +105,12 @@ export const printerCalls = {
   'printers.print': call(
     z.object({ deviceId: DeviceId, file: FileSource, name: z.string().min(1).max(255).optional() }).strict(),
     z.object({ transferId: z.string() }),
+  ),
+  /** Reads which printer the file was sliced for and compares it with the device; sends nothing. A staged file stays staged. */
+  'printers.checkFile': call(
+    z.object({ deviceId: DeviceId, file: FileSource, name: z.string().min(1).max(255).optional() }).strict(),
+    FileCheck,
+    { timeoutMs: 30_000 },
   ),
   'printers.cancelTransfer': call(z.object({ deviceId: DeviceId }).strict(), Ack),
   'printers.pause': call(z.object({ deviceId: DeviceId }).strict(), Ack, { timeoutMs: 30_000 }),

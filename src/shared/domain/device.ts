@@ -115,9 +115,9 @@ export const DeviceStatus = z.object({
   /** Milliseconds since the epoch, stamped by main when the snapshot was made. */
   updatedAt: z.number().int().nonnegative(),
   /**
-   * Set (ms since the epoch) when this snapshot repeats what was last heard because its source
-   * cannot be read now (e.g. the cloud does not answer): the state is stale, not live. Absent or
-   * null for a live snapshot.
+   * When this snapshot repeats what was last heard (ms since the epoch) because its source cannot be read
+   * now — the cloud does not answer, or a printer went out of reach while it was working on a job — the
+   * state and `job` are stale, not live news. Absent or null for a live snapshot.
    */
   lastSeenAt: z.number().int().nonnegative().nullable().optional(),
 });

@@ -38,6 +38,9 @@ describe('chat module through the contract, against the demo Skiserver and its t
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(replies.find((m) => m.direction === 'in')?.text).toContain('Is the Mk3 done?');
+    // The notice names the teammate as people know them, not by the server address.
+    const notice = hub.notifications.list().find((n) => n.title.startsWith('New message from'));
+    expect(notice?.title).toMatch(/^New message from (Sam \(demo teammate\)|teammate)$/);
     const overview = await call<{ conversations: { unread: number }[]; contacts: { relation: string }[] }>('chat.overview', { connectionId });
     expect(overview.conversations[0]?.unread).toBeGreaterThan(0);
     expect(overview.contacts[0]?.relation).toBe('friend');

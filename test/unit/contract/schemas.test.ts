@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressProblem, calls, ConnectionInput, events, METHOD_NAMES } from '../../../src/shared/contract';
+import { addressProblem, calls, normalizeAddress, ConnectionInput, events, METHOD_NAMES } from '../../../src/shared/contract';
 
 describe('contract schemas', () => {
   it('declares request, response and a timeout for every call', () => {
@@ -21,12 +21,22 @@ describe('contract schemas', () => {
     ['xyz', 'serial://', false],
     ['xyz', 'http://printer', false],
     ['octoprint', 'http://octopi.local', true],
-    ['octoprint', 'octopi.local', false],
+    // A bare host means plain http, as OctoPrint serves by default (normalized by the connection service).
+    ['octoprint', 'octopi.local', true],
+    ['octoprint', '127.0.0.1:5000', true],
+    ['octoprint', 'ftp://octopi.local', false],
     ['armory', 'grpcs://armory.example.com:443', true],
     ['imss', 'grpc://127.0.0.1:5000', true],
     ['skiserver', 'https://chat', false],
   ] as const)('%s address %s acceptable: %s', (kind, address, acceptable) => {
     expect(addressProblem(kind, address) === null).toBe(acceptable);
+  });
+
+  it('stores a bare OctoPrint host as http', () => {
+    expect(normalizeAddress('octoprint', ' octopi.local ')).toBe('http://octopi.local');
+    expect(normalizeAddress('octoprint', '127.0.0.1:5000')).toBe('http://127.0.0.1:5000');
+    expect(normalizeAddress('octoprint', 'https://printer.example.org')).toBe('https://printer.example.org');
+    expect(normalizeAddress('xyz', '192.168.1.20:9100')).toBe('192.168.1.20:9100');
   });
 
   it('trims names, defaults options and rejects oversized secrets', () => {

@@ -95,7 +95,9 @@ describe('addresses, G-code and history', () => {
   it('accepts host:7125 without a scheme and builds the socket URL', () => {
     expect(normalizeAddress('moonraker', 'voron.local:7125')).toBe('http://voron.local:7125');
     expect(normalizeAddress('moonraker', 'https://voron.example.org')).toBe('https://voron.example.org');
-    expect(normalizeAddress('octoprint', 'octopi.local')).toBe('octopi.local');
+    // OctoPrint too (issue 13 item 19): a bare host means plain http.
+    expect(normalizeAddress('octoprint', 'octopi.local')).toBe('http://octopi.local');
+    expect(normalizeAddress('xyz', '192.168.1.20:9100')).toBe('192.168.1.20:9100');
     expect(addressProblem('moonraker', '192.168.1.20:7125')).toBeNull();
     expect(addressProblem('moonraker', 'tcp://voron:7125')).toMatch(/needs an address like/);
     expect(websocketUrlOf('http://voron.local:7125')).toBe('ws://voron.local:7125/websocket');

@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../src/shared/contract';
 import { DeviceCard } from '../../../src/renderer/views/DevicesView';
 import { CameraPanel } from '../../../src/renderer/views/device/CameraPanel';
 import { JobPanel } from '../../../src/renderer/views/device/JobPanel';
+import { useAppStore } from '../../../src/renderer/stores/app-store';
 
 const octoprint: DeviceStatus = {
   deviceId: 'octoprint:c1',
@@ -28,6 +29,8 @@ const octoprint: DeviceStatus = {
 const leftover = { name: 'part.gcode', progress: null, elapsedSec: null, remainingSec: null, taskId: null };
 
 describe('job progress and the camera as a person sees them', () => {
+  // The page is connected to its host: what it shows is current.
+  beforeEach(() => useAppStore.setState({ link: 'open' }));
   afterEach(cleanup);
 
   it('draws no progress bar for a job of unknown progress on an idle printer, in the job panel and on the card', () => {

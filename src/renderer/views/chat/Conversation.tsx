@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ChatConversationRef, ChatMessage, ChatOverview } from '../../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../../shared/contract/chat';
 import { api } from '../../api';
+import { useDevicesStore } from '../../stores/devices-store';
 import { convKey, useChatStore } from './chat-store';
 import { Details } from './Details';
 import { MessageImage } from './MessageImage';
@@ -16,6 +17,12 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** A sender as people know them: the contact's display name, else the user id without the server. */
+function senderName(overview: ChatOverview, address: string): string {
+  const contact = overview.contacts.find((c) => c.address === address);
+  return contact?.memo || contact?.nickname || address.split('@')[0] || address;
+}
+
 /** Message list with delivery states, composer (text, image, printer snapshot) and the details panel. */
 export function Conversation({ overview, conversation }: { overview: ChatOverview; conversation: ChatConversationRef }) {
   const connectionId = overview.account.connectionId;
@@ -23,7 +30,12 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
   const { refresh } = useChatStore(useShallow((s) => ({ refresh: s.refresh })));
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [cameras, setCameras] = useState<{ id: string; name: string }[]>([]);
+  // Followed live from the devices store: a printer whose camera comes online appears in the picker.
+  const cameraDevices = useDevicesStore(useShallow((s) => Object.values(s.byId).filter((d) => d.capabilities.camera)));
+  const cameras = cameraDevices.map((d) => ({ id: d.deviceId, name: d.name }));
+  const [picked, setCamera] = useState<string | null>(null);
+  // One snapshot button for all camera printers; the picker says which (the first until one is chosen).
+  const camera = cameras.some((c) => c.id === picked) ? picked : (cameras[0]?.id ?? null);
   const fileRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const title = overview.conversations.find((c) => convKey(c.conversation) === convKey(conversation))?.title ?? conversation.id;
@@ -32,13 +44,6 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
     listRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [messages.length]);
 
-  useEffect(() => {
-    void api()
-      .call('devices.list', {})
-      .then((r) => {
-        if (r.ok) setCameras(r.value.filter((d) => d.capabilities.camera).map((d) => ({ id: d.deviceId, name: d.name })));
-      });
-  }, []);
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -94,7 +99,11 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
         <ol className="chat-messages" ref={listRef} aria-label="Messages" aria-live="polite">
           {messages.map((m) => (
             <li key={m.id} className={`chat-msg chat-msg-${m.direction}`}>
-              {conversation.type === 'group' && m.direction === 'in' && <span className="chat-sender small muted">{m.sender}</span>}
+              {conversation.type === 'group' && m.direction === 'in' && (
+                <span className="chat-sender small muted" title={m.sender}>
+                  {senderName(overview, m.sender)}
+                </span>
+              )}
               {m.kind === 'image' && <MessageImage connectionId={connectionId} message={m} />}
               {m.text && <p className="chat-text">{m.text}</p>}
               <span className="chat-meta small muted">
@@ -127,9 +136,17 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
             <button type="submit" className="primary">Send</button>
             <button type="button" onClick={() => fileRef.current?.click()}>Attach image</button>
             <input ref={fileRef} type="file" accept="image/jpeg,image/png,image/gif,image/webp" className="visually-hidden" aria-label="Image file" tabIndex={-1} onChange={(e) => { const f = e.target.files?.[0]; if (f) void sendFile(f); e.target.value = ''; }} />
-            {cameras.map((c) => (
-              <button key={c.id} type="button" onClick={() => void sendSnapshot(c.id)}>Snapshot of {c.name}</button>
-            ))}
+            {cameras.length > 0 && (
+              <>
+                <label htmlFor="chat-snapshot-printer" className="visually-hidden">Printer for the snapshot</label>
+                <select id="chat-snapshot-printer" className="chat-snapshot-picker" value={camera ?? ''} onChange={(e) => setCamera(e.target.value)}>
+                  {cameras.map((c) => (
+                    <option key={c.id} value={c.id}>{c.name}</option>
+                  ))}
+                </select>
+                <button type="button" onClick={() => camera && void sendSnapshot(camera)}>Send snapshot</button>
+              </>
+            )}
           </div>
           {error && <p role="alert" className="chat-error">{error}</p>}
         </form>

@@ -15,6 +15,19 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
   const [safety, setSafety] = useState<{ deviceId: string; fingerprint: string }[] | null>(null);
   const [memo, setMemo] = useState(contact?.memo ?? '');
   const [error, setError] = useState<string | null>(null);
+  // Ticked at once (the box follows the hand, as check() expects), then confirmed by main's answer.
+  const stored = contact?.verified ?? false;
+  const [verified, setVerified] = useState(stored);
+  useEffect(() => setVerified(stored), [stored]);
+  const markVerified = async (value: boolean) => {
+    setVerified(value);
+    const r = await api().call('chat.setVerified', { connectionId, address, verified: value });
+    if (!r.ok) {
+      setVerified(!value);
+      setError(r.error.message);
+    }
+    await refresh();
+  };
   useEffect(() => {
     setSafety(null);
     void api()
@@ -43,10 +56,15 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
             ))}
           </ul>
         )}
+        {/* The label stays the same whichever way it is ticked (a name that changes on toggle breaks
+            assistive tech and Playwright's check()); the state is said beside it. */}
         <label className="chat-row small">
-          <input type="checkbox" checked={contact?.verified ?? false} onChange={(e) => void api().call('chat.setVerified', { connectionId, address, verified: e.target.checked }).then(refresh)} />
-          {contact?.verified ? 'Verified: the numbers match' : 'I compared the numbers and they match'}
+          <input type="checkbox" checked={verified} onChange={(e) => void markVerified(e.target.checked)} />
+          I compared the safety numbers and they match
         </label>
+        <p className="small muted" role="status">
+          {verified ? 'Verified: you compared the numbers.' : 'Not verified yet.'}
+        </p>
       </section>
       <div className="chat-row">
         {contact?.relation !== 'friend' && <button type="button" onClick={() => void act('add')}>{contact?.relation === 'incoming' ? 'Accept request' : 'Add contact'}</button>}

@@ -2,7 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatOverview } from '../../../shared/contract/chat';
 import { api } from '../../api';
+import { useConnectionsStore } from '../../stores/connections-store';
 import { convKey, useChatStore } from './chat-store';
+
+/** The user id the demo fleet's sandbox chat server registers its teammate under (sim/skiserver/demo-bot.ts). */
+export const DEMO_TEAMMATE_ID = 'teammate';
 
 /** Conversations with unread counts, contact requests, and starting a chat or a group. */
 export function Sidebar({ overview }: { overview: ChatOverview }) {
@@ -13,6 +17,7 @@ export function Sidebar({ overview }: { overview: ChatOverview }) {
   const [groupMembers, setGroupMembers] = useState('');
   const [error, setError] = useState<string | null>(null);
   const requests = overview.contacts.filter((c) => c.relation === 'incoming');
+  const demo = useConnectionsStore((s) => s.connections.find((c) => c.id === connectionId)?.origin === 'demo');
 
   const start = async (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +67,12 @@ export function Sidebar({ overview }: { overview: ChatOverview }) {
         </section>
       )}
       <h3>Conversations</h3>
-      {overview.conversations.length === 0 && <p className="muted small">No conversations yet.</p>}
+      {overview.conversations.length === 0 && selected === null && <p className="muted small">No conversations yet.</p>}
+      {demo && (
+        <p className="small demo-hint" role="note">
+          Demo server: start a chat with the demo teammate, user id <code>{DEMO_TEAMMATE_ID}</code>. Sam answers every message.
+        </p>
+      )}
       <ul className="chat-list" role="list">
         {overview.conversations.map((c) => {
           const active = selected !== null && convKey(selected) === convKey(c.conversation);

@@ -7,7 +7,9 @@ import { JobPanel } from './JobPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 import { PrintFilePanel } from './PrintFilePanel';
 import { useTemperatureSamples } from './useTemperatureSamples';
+import { useDeviceLink } from './device-link';
 import { describeDevice, devicePill, formatLastSeen } from '../format';
+import { pairParam } from '../settings/ConnectionsManager';
 import type { DeviceStatus } from '../../../shared/contract';
 import { isUnreachable } from '../../../shared/domain/device-state';
 
@@ -35,16 +37,24 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
   const navigate = useAppStore((s) => s.navigate);
   const samples = useTemperatureSamples(device);
   const offline = isUnreachable(device.link);
+  const link = useDeviceLink(device);
+  const hostLost = link.hostLost;
   return (
-    <article className="device-page" aria-labelledby="device-title">
+    <article className={`device-page${hostLost ? ' stale' : ''}`} aria-labelledby="device-title" aria-busy={hostLost}>
       <a href={hrefFor('devices')} onClick={(e) => (e.preventDefault(), navigate('devices'))}>
         ← All devices
       </a>
       <header className="device-head">
         <h1 id="device-title">{device.name}</h1>
         <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
+        {hostLost && <span className="pill pill-stale">Not current</span>}
       </header>
-      {device.lastSeenAt != null && (
+      {hostLost && link.staleReason && (
+        <p className="stale-note" role="status">
+          {link.staleReason} Controls come back when Printdeck reconnects.
+        </p>
+      )}
+      {!hostLost && device.lastSeenAt != null && (
         <p className="stale-note" role="note">
           Not live: {formatLastSeen(device.lastSeenAt)}
         </p>
@@ -60,7 +70,7 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
           {PAIRING_PROBLEMS.has(device.problem.code) && (
             <>
               {' '}
-              <a href={hrefFor('settings')} onClick={(e) => (e.preventDefault(), navigate('settings'))}>
+              <a href={hrefFor('settings', pairParam(device.connectionId))} onClick={(e) => (e.preventDefault(), navigate('settings', pairParam(device.connectionId)))}>
                 Pair in Settings
               </a>
             </>

@@ -2,11 +2,12 @@ import { useRef, useState, type DragEvent } from 'react';
 import type { DeviceStatus } from '../../../shared/contract';
 import { ProgressBar } from '../../components/ProgressBar';
 import { api } from '../../api';
-import { sendToPrinter } from '../../files/send-to-printer';
+import { usePrintConfirmStore } from '../../stores/print-confirm-store';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatBytes } from '../format';
 import { canPrint } from '../../../shared/domain/device-state';
+import { useDeviceLink } from './device-link';
 
 const PHASE_TEXT: Record<string, string> = {
   preparing: 'Preparing',
@@ -26,11 +27,12 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
   const errorToast = useAppStore((s) => s.errorToast);
   const [dragging, setDragging] = useState(false);
   const sending = staging !== undefined || (transfer !== undefined && !['done', 'failed', 'cancelled'].includes(transfer.phase));
-  const printable = canPrint(device);
+  const link = useDeviceLink(device);
+  const printable = canPrint(device) && link.live;
 
   const send = async (file: File | undefined) => {
     if (!file) return;
-    const r = await sendToPrinter(device.deviceId, file);
+    const r = await usePrintConfirmStore.getState().ask(device, file);
     if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
   };
   const onDrop = (e: DragEvent) => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ADDRESS_SCHEMES, type Connection } from '../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
 import { useConnectionsStore } from '../../stores/connections-store';
@@ -6,11 +6,33 @@ import { ConnectionForm, type ConnectionDraft } from './ConnectionForm';
 import { KIND_LABELS } from './kind-labels';
 import { OctoprintPairing } from './OctoprintPairing';
 
+/** `#/settings/add` opens the add form; `#/settings/pair:<id>` opens pairing for that row and brings it into view. */
+export const ADD_CONNECTION_PARAM = 'add';
+export const pairParam = (connectionId: string): string => `pair:${connectionId}`;
+
 export function ConnectionsManager() {
   const connections = useConnectionsStore((s) => s.connections);
-  const [adding, setAdding] = useState(false);
+  const param = useAppStore((s) => (s.route === 'settings' ? s.param : null));
+  const [adding, setAdding] = useState(param === ADD_CONNECTION_PARAM);
   const [editing, setEditing] = useState<string | null>(null);
   const [pairing, setPairing] = useState<string | null>(null);
+  const handled = useRef<string | null>(null);
+  const pairTarget = param?.startsWith('pair:') ? param.slice('pair:'.length) : null;
+  const targetKnown = pairTarget !== null && connections.some((c) => c.id === pairTarget);
+  useEffect(() => {
+    if (param === ADD_CONNECTION_PARAM) setAdding(true);
+    // Waits for the list to load, then opens pairing for the row once per visit.
+    if (pairTarget && targetKnown && handled.current !== param) {
+      handled.current = param;
+      setPairing(pairTarget);
+    }
+  }, [param, pairTarget, targetKnown]);
+  useEffect(() => {
+    if (!pairing) return;
+    const row = document.getElementById(rowId(pairing));
+    row?.scrollIntoView?.({ block: 'center' });
+    row?.focus();
+  }, [pairing]);
   return (
     <section aria-labelledby="connections-title" className="panel">
       <div className="section-head">
@@ -21,7 +43,15 @@ export function ConnectionsManager() {
           </button>
         )}
       </div>
-      {adding && <AddConnection onDone={() => setAdding(false)} />}
+      {adding && (
+        <AddConnection
+          onDone={(added) => {
+            setAdding(false);
+            // One flow: an OctoPrint added without a key goes straight on to pairing.
+            if (added?.kind === 'octoprint' && !added.hasSecret) setPairing(added.id);
+          }}
+        />
+      )}
       {connections.length === 0 && !adding ? (
         <p className="muted">No connections yet. Add a printer, an OctoPrint server or a cloud service.</p>
       ) : (
@@ -32,11 +62,11 @@ export function ConnectionsManager() {
                 <EditConnection connection={c} onDone={() => setEditing(null)} />
               </li>
             ) : pairing === c.id ? (
-              <li key={c.id}>
+              <li key={c.id} id={rowId(c.id)} tabIndex={-1}>
                 <OctoprintPairing connection={c} onDone={() => setPairing(null)} />
               </li>
             ) : (
-              <li key={c.id} className="connection-row">
+              <li key={c.id} id={rowId(c.id)} tabIndex={-1} className="connection-row">
                 <ConnectionRow connection={c} onEdit={() => setEditing(c.id)} onPair={() => setPairing(c.id)} />
               </li>
             ),
@@ -46,6 +76,8 @@ export function ConnectionsManager() {
     </section>
   );
 }
+
+const rowId = (connectionId: string): string => `connection-${connectionId}`;
 
 function ConnectionRow({ connection: c, onEdit, onPair }: { connection: Connection; onEdit: () => void; onPair: () => void }) {
   const remove = useConnectionsStore((s) => s.remove);
@@ -86,7 +118,7 @@ function ConnectionRow({ connection: c, onEdit, onPair }: { connection: Connecti
   );
 }
 
-function AddConnection({ onDone }: { onDone: () => void }) {
+function AddConnection({ onDone }: { onDone: (added?: Connection) => void }) {
   const add = useConnectionsStore((s) => s.add);
   const toast = useAppStore((s) => s.toast);
   return (
@@ -94,12 +126,13 @@ function AddConnection({ onDone }: { onDone: () => void }) {
       title="Add connection"
       initial={{ kind: 'xyz', name: '', address: '', secret: '' }}
       submitLabel="Add"
-      onCancel={onDone}
+      onCancel={() => onDone()}
       onSubmit={async (d: ConnectionDraft) => {
         const r = await add({ kind: d.kind, name: d.name, address: d.address, ...(d.secret ? { secret: d.secret } : {}) });
         if (r.ok) {
-          toast({ level: 'success', title: `${r.value.name} added`, body: '' });
-          onDone();
+          const pairNext = r.value.kind === 'octoprint' && !r.value.hasSecret;
+          toast({ level: 'success', title: `${r.value.name} added`, body: pairNext ? 'Now pair it: OctoPrint asks you to allow Printdeck.' : '' });
+          onDone(r.value);
         }
         return r;
       }}

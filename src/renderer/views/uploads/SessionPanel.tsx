@@ -66,18 +66,21 @@ export function SessionPanel({ connectionId }: { connectionId: string }) {
           }}
         >
           <p>Drop images here, or</p>
-          <label className="button-like">
+          {/* A real button opening a real file input: the ordinary file chooser (and Playwright's
+              filechooser event) works, and setInputFiles on "Add images" still does. */}
+          <input
+            ref={input}
+            type="file"
+            multiple
+            accept="image/*,video/*,.dng,.cr2,.nef,.arw,.heic"
+            className="visually-hidden"
+            aria-label="Add images"
+            tabIndex={-1}
+            onChange={(e) => void add([...(e.target.files ?? [])])}
+          />
+          <button type="button" onClick={() => input.current?.click()}>
             Add images…
-            <input
-              ref={input}
-              type="file"
-              multiple
-              accept="image/*,video/*,.dng,.cr2,.nef,.arw,.heic"
-              className="visually-hidden"
-              aria-label="Add images"
-              onChange={(e) => void add([...(e.target.files ?? [])])}
-            />
-          </label>
+          </button>
           {adding && (
             <p className="small" role="status">
               {adding}
