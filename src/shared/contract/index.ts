@@ -5,8 +5,10 @@ import { cloudCalls, cloudEvents } from './cloud';
 import { connectionCalls, connectionEvents } from './connections';
 import type { CallSpec, EventSpec } from './define';
 import { demoCalls, demoEvents } from './demo';
+import { historyCalls, historyEvents } from './history';
 import { octoprintCalls, octoprintEvents } from './octoprint';
 import { printerCalls, printerEvents } from './printers';
+import { queueCalls, queueEvents } from './queue';
 import { uploadCalls, uploadEvents } from './uploads';
 
 /**
@@ -22,6 +24,8 @@ export const calls = {
   ...cloudCalls,
   ...chatCalls,
   ...uploadCalls,
+  ...queueCalls,
+  ...historyCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every main → client event, declared once. */
@@ -34,6 +38,8 @@ export const events = {
   ...cloudEvents,
   ...chatEvents,
   ...uploadEvents,
+  ...queueEvents,
+  ...historyEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
@@ -64,4 +70,6 @@ export * from './octoprint';
 export * from './cloud';
 export * from './chat';
 export * from './uploads';
+export * from './queue';
+export * from './history';
 export * from '../domain/device';

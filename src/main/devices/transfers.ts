@@ -3,12 +3,24 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TransferProgress } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
-import type { Fleet } from '../devices/fleet';
+import type { Fleet } from './fleet';
 import type { EventHub } from '../events/event-hub';
 import type { FileStaging } from '../files/staging';
 import type { Logger } from '../log';
 import type { NotificationCenter } from '../notifications/notification-center';
 import type { AdmittedSource } from '../files/picked-files';
+import { Listeners } from '../../shared/async';
+
+/** Who asked for a print, for the history of prints. */
+export type PrintOrigin = 'desktop' | 'browser' | 'queue';
+
+/** Told when a file starts on its way to a printer (the history attributes the print that follows). */
+export interface TransferSending {
+  deviceId: string;
+  fileName: string;
+  origin: PrintOrigin;
+  at: number;
+}
 
 const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
 
@@ -18,6 +30,7 @@ const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
  */
 export class TransferService {
   private readonly current = new Map<string, { controller: AbortController; progress: TransferProgress; stagedId: string | null }>();
+  private readonly sendingListeners = new Listeners<[TransferSending]>();
 
   constructor(
     private readonly fleet: Fleet,
@@ -47,18 +60,44 @@ export class TransferService {
     if (!PRINTABLE.has(path.extname(fileName).toLowerCase()) || !PRINTABLE.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `Printdeck prints .gcode and .3w files; "${fileName}" is neither.`, 'file');
     }
+    return this.begin(deviceId, { path: file.path, name: fileName, size: file.size }, viaBrowser ? 'browser' : 'desktop', source.kind === 'staged' ? source.stagedId : null).transferId;
+  }
+
+  /**
+   * Sends a file this process owns (the print queue's copy) and resolves once the printer accepted
+   * the job, or rejects with the reason in words. Same path, progress events and notices as printers.print.
+   */
+  async send(deviceId: string, file: { path: string; name: string }, origin: PrintOrigin): Promise<void> {
+    const status = this.fleet.driver(deviceId).status();
+    if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
+    const running = this.current.get(deviceId);
+    if (running && !isFinal(running.progress.phase)) throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
+    await this.begin(deviceId, file, origin, null).done;
+  }
+
+  onSending(listener: (sending: TransferSending) => void): () => void {
+    return this.sendingListeners.add(listener);
+  }
+
+  private begin(deviceId: string, file: { path: string; name: string; size?: number }, origin: PrintOrigin, stagedId: string | null): { transferId: string; done: Promise<void> } {
+    const driver = this.fleet.driver(deviceId);
+    const status = driver.status();
+    const fileName = file.name;
     const transferId = randomUUID();
     const controller = new AbortController();
-    const progress: TransferProgress = { deviceId, transferId, fileName, phase: 'preparing', sentBytes: 0, totalBytes: file.size, message: null };
-    const entry = { controller, progress, stagedId: source.kind === 'staged' ? source.stagedId : null };
+    const progress: TransferProgress = { deviceId, transferId, fileName, phase: 'preparing', sentBytes: 0, totalBytes: file.size ?? 0, message: null };
+    const entry = { controller, progress, stagedId };
     this.current.set(deviceId, entry);
     this.publish(entry.progress);
+    this.sendingListeners.emit({ deviceId, fileName, origin, at: Date.now() });
 
-    void driver
-      .print({ path: file.path, name: fileName }, (p) => {
-        entry.progress = { ...entry.progress, phase: p.phase, sentBytes: p.sentBytes, totalBytes: p.totalBytes };
-        this.publish(entry.progress);
-      }, controller.signal)
+    const done = Promise.resolve()
+      .then(() =>
+        driver.print({ path: file.path, name: fileName }, (p) => {
+          entry.progress = { ...entry.progress, phase: p.phase, sentBytes: p.sentBytes, totalBytes: p.totalBytes };
+          this.publish(entry.progress);
+        }, controller.signal),
+      )
       .then(
         () => {
           entry.progress = { ...entry.progress, phase: 'done', sentBytes: entry.progress.totalBytes, message: null };
@@ -73,12 +112,15 @@ export class TransferService {
             this.log.warn(`sending ${fileName} to ${status.name} failed`, message);
             this.notifications.notify({ level: 'error', title: `Could not send ${fileName} to ${status.name}`, body: message, route: `devices/${deviceId}` });
           }
+          throw new AppError('UNAVAILABLE', cancelled ? 'Cancelled.' : message);
         },
       )
       .finally(() => {
         if (entry.stagedId) void this.staging.release(entry.stagedId);
       });
-    return transferId;
+    // printers.print reports the outcome through events; nobody awaits `done` there.
+    done.catch(() => undefined);
+    return { transferId, done };
   }
 
   cancel(deviceId: string): void {

@@ -1,0 +1,62 @@
+import type { DeviceStatus } from '../../shared/domain/device';
+import { isCancelling, isJobActive, isUnreachable } from '../../shared/domain/device-state';
+
+export type PrintOutcome = 'success' | 'failed' | 'cancelled';
+
+/** A print began or ended on a device, as its status snapshots show it, whatever the family. */
+export type PrintTransition =
+  | { type: 'started'; status: DeviceStatus; fileName: string | null }
+  | { type: 'ended'; status: DeviceStatus; fileName: string | null; outcome: PrintOutcome; reason: string | null };
+
+/**
+ * Turns status snapshots into print starts and ends (the PrintWatcher's rules, as transitions
+ * rather than notices): `done` or a complete job dropping to idle is a success, `error` a failure,
+ * a job that was being cancelled, or dropped to idle unfinished, a cancellation. A printer that
+ * goes offline mid-print keeps its print open: it ends when the printer is seen again.
+ */
+export class PrintSessions {
+  private readonly last = new Map<string, DeviceStatus>();
+  private readonly activeName = new Map<string, string | null>();
+
+  observe(status: DeviceStatus): PrintTransition | null {
+    const before = this.last.get(status.deviceId);
+    this.last.set(status.deviceId, status);
+    if (isUnreachable(status.link) || status.link !== 'online') return null;
+    const wasActive = this.activeName.has(status.deviceId);
+    const active = isJobActive(status.state);
+    if (!wasActive && active) {
+      const fileName = status.job?.name ?? null;
+      this.activeName.set(status.deviceId, fileName);
+      return { type: 'started', status, fileName };
+    }
+    if (wasActive && !active) {
+      const fileName = this.activeName.get(status.deviceId) ?? status.job?.name ?? null;
+      this.activeName.delete(status.deviceId);
+      return { type: 'ended', status, fileName, ...outcomeOf(before, status) };
+    }
+    if (wasActive && active && status.job?.name && !this.activeName.get(status.deviceId)) this.activeName.set(status.deviceId, status.job.name);
+    return null;
+  }
+
+  /** Marks a device as printing already (a print recorded before a restart), so its end is seen. */
+  assumeActive(deviceId: string, fileName: string | null): void {
+    this.activeName.set(deviceId, fileName);
+  }
+
+  isActive(deviceId: string): boolean {
+    return this.activeName.has(deviceId);
+  }
+
+  forget(deviceId: string): void {
+    this.last.delete(deviceId);
+    this.activeName.delete(deviceId);
+  }
+}
+
+function outcomeOf(before: DeviceStatus | undefined, now: DeviceStatus): { outcome: PrintOutcome; reason: string | null } {
+  if (now.state === 'error') return { outcome: 'failed', reason: now.problem?.message ?? now.stateText };
+  if (before && isCancelling(before.state)) return { outcome: 'cancelled', reason: null };
+  if (now.state === 'done') return { outcome: 'success', reason: null };
+  if ((before?.job?.progress ?? 0) >= 0.99) return { outcome: 'success', reason: null };
+  return { outcome: 'cancelled', reason: before ? `Stopped at ${Math.round((before.job?.progress ?? 0) * 100)}%.` : null };
+}
