@@ -34,7 +34,8 @@ export class PrintSessions {
       this.activeName.delete(status.deviceId);
       return { type: 'ended', status, fileName, ...outcomeOf(before, status) };
     }
-    if (wasActive && active && status.job?.name && !this.activeName.get(status.deviceId)) this.activeName.set(status.deviceId, status.job.name);
+    if (wasActive && active && status.job?.name && !this.activeName.get(status.deviceId))
+      this.activeName.set(status.deviceId, status.job.name);
     return null;
   }
 
@@ -53,10 +54,16 @@ export class PrintSessions {
   }
 }
 
-function outcomeOf(before: DeviceStatus | undefined, now: DeviceStatus): { outcome: PrintOutcome; reason: string | null } {
+function outcomeOf(
+  before: DeviceStatus | undefined,
+  now: DeviceStatus,
+): { outcome: PrintOutcome; reason: string | null } {
   if (now.state === 'error') return { outcome: 'failed', reason: now.problem?.message ?? now.stateText };
   if (before && isCancelling(before.state)) return { outcome: 'cancelled', reason: null };
   if (now.state === 'done') return { outcome: 'success', reason: null };
   if ((before?.job?.progress ?? 0) >= 0.99) return { outcome: 'success', reason: null };
-  return { outcome: 'cancelled', reason: before ? `Stopped at ${Math.round((before.job?.progress ?? 0) * 100)}%.` : null };
+  return {
+    outcome: 'cancelled',
+    reason: before ? `Stopped at ${Math.round((before.job?.progress ?? 0) * 100)}%.` : null,
+  };
 }

@@ -29,7 +29,10 @@ const PRINTABLE = new Set(['.gcode', '.gco', '.g', '.3w']);
  * events, cancellable, and every outcome reported in words.
  */
 export class TransferService {
-  private readonly current = new Map<string, { controller: AbortController; progress: TransferProgress; stagedId: string | null }>();
+  private readonly current = new Map<
+    string,
+    { controller: AbortController; progress: TransferProgress; stagedId: string | null }
+  >();
   private readonly sendingListeners = new Listeners<[TransferSending]>();
 
   constructor(
@@ -46,12 +49,19 @@ export class TransferService {
     return this.staging.releaseOnFailure(staged, () => this.startNow(deviceId, source, name, viaBrowser));
   }
 
-  private async startNow(deviceId: string, source: AdmittedSource, name: string | undefined, viaBrowser: boolean): Promise<string> {
+  private async startNow(
+    deviceId: string,
+    source: AdmittedSource,
+    name: string | undefined,
+    viaBrowser: boolean,
+  ): Promise<string> {
     const driver = this.fleet.driver(deviceId);
     const status = driver.status();
-    if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
+    if (!status.capabilities.print)
+      throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
     const running = this.current.get(deviceId);
-    if (running && !isFinal(running.progress.phase)) throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
+    if (running && !isFinal(running.progress.phase))
+      throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
 
     const file = await this.resolve(source, viaBrowser);
     const fileName = name ?? file.name;
@@ -60,7 +70,12 @@ export class TransferService {
     if (!PRINTABLE.has(path.extname(fileName).toLowerCase()) || !PRINTABLE.has(path.extname(realName).toLowerCase())) {
       throw new AppError('BAD_REQUEST', `Printdeck prints .gcode and .3w files; "${fileName}" is neither.`, 'file');
     }
-    return this.begin(deviceId, { path: file.path, name: fileName, size: file.size }, viaBrowser ? 'browser' : 'desktop', source.kind === 'staged' ? source.stagedId : null).transferId;
+    return this.begin(
+      deviceId,
+      { path: file.path, name: fileName, size: file.size },
+      viaBrowser ? 'browser' : 'desktop',
+      source.kind === 'staged' ? source.stagedId : null,
+    ).transferId;
   }
 
   /**
@@ -69,9 +84,11 @@ export class TransferService {
    */
   async send(deviceId: string, file: { path: string; name: string }, origin: PrintOrigin): Promise<void> {
     const status = this.fleet.driver(deviceId).status();
-    if (!status.capabilities.print) throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
+    if (!status.capabilities.print)
+      throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
     const running = this.current.get(deviceId);
-    if (running && !isFinal(running.progress.phase)) throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
+    if (running && !isFinal(running.progress.phase))
+      throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
     await this.begin(deviceId, file, origin, null).done;
   }
 
@@ -79,13 +96,26 @@ export class TransferService {
     return this.sendingListeners.add(listener);
   }
 
-  private begin(deviceId: string, file: { path: string; name: string; size?: number }, origin: PrintOrigin, stagedId: string | null): { transferId: string; done: Promise<void> } {
+  private begin(
+    deviceId: string,
+    file: { path: string; name: string; size?: number },
+    origin: PrintOrigin,
+    stagedId: string | null,
+  ): { transferId: string; done: Promise<void> } {
     const driver = this.fleet.driver(deviceId);
     const status = driver.status();
     const fileName = file.name;
     const transferId = randomUUID();
     const controller = new AbortController();
-    const progress: TransferProgress = { deviceId, transferId, fileName, phase: 'preparing', sentBytes: 0, totalBytes: file.size ?? 0, message: null };
+    const progress: TransferProgress = {
+      deviceId,
+      transferId,
+      fileName,
+      phase: 'preparing',
+      sentBytes: 0,
+      totalBytes: file.size ?? 0,
+      message: null,
+    };
     const entry = { controller, progress, stagedId };
     this.current.set(deviceId, entry);
     this.publish(entry.progress);
@@ -93,10 +123,14 @@ export class TransferService {
 
     const done = Promise.resolve()
       .then(() =>
-        driver.print({ path: file.path, name: fileName }, (p) => {
-          entry.progress = { ...entry.progress, phase: p.phase, sentBytes: p.sentBytes, totalBytes: p.totalBytes };
-          this.publish(entry.progress);
-        }, controller.signal),
+        driver.print(
+          { path: file.path, name: fileName },
+          (p) => {
+            entry.progress = { ...entry.progress, phase: p.phase, sentBytes: p.sentBytes, totalBytes: p.totalBytes };
+            this.publish(entry.progress);
+          },
+          controller.signal,
+        ),
       )
       .then(
         () => {
@@ -106,11 +140,20 @@ export class TransferService {
         (err: unknown) => {
           const cancelled = controller.signal.aborted;
           const message = err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
-          entry.progress = { ...entry.progress, phase: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : message };
+          entry.progress = {
+            ...entry.progress,
+            phase: cancelled ? 'cancelled' : 'failed',
+            message: cancelled ? 'Cancelled.' : message,
+          };
           this.publish(entry.progress);
           if (!cancelled) {
             this.log.warn(`sending ${fileName} to ${status.name} failed`, message);
-            this.notifications.notify({ level: 'error', title: `Could not send ${fileName} to ${status.name}`, body: message, route: `devices/${deviceId}` });
+            this.notifications.notify({
+              level: 'error',
+              title: `Could not send ${fileName} to ${status.name}`,
+              body: message,
+              route: `devices/${deviceId}`,
+            });
           }
           throw new AppError('UNAVAILABLE', cancelled ? 'Cancelled.' : message);
         },
@@ -125,7 +168,8 @@ export class TransferService {
 
   cancel(deviceId: string): void {
     const entry = this.current.get(deviceId);
-    if (!entry || isFinal(entry.progress.phase)) throw new AppError('NOT_FOUND', 'Nothing is being sent to that printer.');
+    if (!entry || isFinal(entry.progress.phase))
+      throw new AppError('NOT_FOUND', 'Nothing is being sent to that printer.');
     entry.controller.abort();
   }
 
@@ -138,10 +182,17 @@ export class TransferService {
     this.current.delete(deviceId);
   }
 
-  private async resolve(source: AdmittedSource, viaBrowser: boolean): Promise<{ path: string; name: string; size: number }> {
+  private async resolve(
+    source: AdmittedSource,
+    viaBrowser: boolean,
+  ): Promise<{ path: string; name: string; size: number }> {
     if (source.kind === 'staged') return this.staging.resolve(source.stagedId);
     // A browser must not name files on the host's disk; it sends them with files.stage*.
-    if (viaBrowser) throw new AppError('FORBIDDEN', 'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.');
+    if (viaBrowser)
+      throw new AppError(
+        'FORBIDDEN',
+        'Over the network, send the file itself (files.stageBegin/Chunk/Finish), not a path.',
+      );
     if (!path.isAbsolute(source.path)) throw new AppError('BAD_REQUEST', 'The file path must be absolute.', 'file');
     const info = await stat(source.path).catch(() => null);
     if (!info || !info.isFile()) throw new AppError('NOT_FOUND', `There is no file at ${source.path}.`);

@@ -40,7 +40,9 @@ export function createJobsModule(
   const files = new JobFiles(ctx.dataDir, ctx.profiles);
   const sessions = new PrintSessions();
   let historyRevision = 0;
-  const recorder = new HistoryRecorder(history, () => ctx.events.emit('history.changed', { revision: ++historyRevision }));
+  const recorder = new HistoryRecorder(history, () =>
+    ctx.events.emit('history.changed', { revision: ++historyRevision }),
+  );
   const port: DispatchPort = {
     devices: () => ctx.fleet.list(),
     profileOf: (status) => ctx.profiles.profileOf(status),
@@ -52,7 +54,9 @@ export function createJobsModule(
     settle: () => new Promise((resolve) => setTimeout(resolve, 25)),
     ...options.port,
   };
-  const dispatcher = new Dispatcher(store, port, log.child('queue'), (revision) => ctx.events.emit('queue.changed', { revision }));
+  const dispatcher = new Dispatcher(store, port, log.child('queue'), (revision) =>
+    ctx.events.emit('queue.changed', { revision }),
+  );
   for (const open of history.allRunning()) sessions.assumeActive(open.deviceId, open.fileName);
 
   const unsubscribeSending = ctx.transfers.onSending((s) => {
@@ -69,7 +73,11 @@ export function createJobsModule(
     dispatcher.observe(change.status, transition);
   });
 
-  async function addFile(filePath: string, name: string, req: { target: NewJob['target']; copies: number; priority: number; held: boolean; requeueOnFailure: boolean }) {
+  async function addFile(
+    filePath: string,
+    name: string,
+    req: { target: NewJob['target']; copies: number; priority: number; held: boolean; requeueOnFailure: boolean },
+  ) {
     const fileId = randomUUID();
     const taken = await files.take(filePath, name, fileId);
     const jobs: NewJob[] = Array.from({ length: req.copies }, (_, i) => ({
@@ -95,7 +103,8 @@ export function createJobsModule(
 
   async function dropUnused(paths: string[]): Promise<void> {
     const used = new Set(store.list().map((j) => j.filePath));
-    for (const p of new Set(paths)) if (!used.has(p)) await files.drop(p).catch((err: unknown) => log.warn('could not delete a queue file', err));
+    for (const p of new Set(paths))
+      if (!used.has(p)) await files.drop(p).catch((err: unknown) => log.warn('could not delete a queue file', err));
   }
 
   function view(id: string) {
@@ -113,7 +122,9 @@ export function createJobsModule(
     if (scope.kind === 'printer') return { deviceIds: [scope.deviceId], printers: 1 };
     const known = store.printers();
     if (scope.kind === 'tag') {
-      const ids = known.filter((p) => p.tags.some((t) => t.toLowerCase() === scope.tag.toLowerCase())).map((p) => p.deviceId);
+      const ids = known
+        .filter((p) => p.tags.some((t) => t.toLowerCase() === scope.tag.toLowerCase()))
+        .map((p) => p.deviceId);
       return { deviceIds: ids, printers: ids.length };
     }
     return { deviceIds: null, printers: Math.max(known.length, ctx.fleet.list().length) };
@@ -153,7 +164,11 @@ export function createJobsModule(
           // A local file is judged by its real name, not the label given with it.
           const name = req.name ?? path.basename(source.path);
           if (path.extname(name).toLowerCase() !== path.extname(source.path).toLowerCase()) {
-            throw new AppError('BAD_REQUEST', `"${name}" must keep the file's own extension (${path.extname(source.path) || 'none'}).`, 'name');
+            throw new AppError(
+              'BAD_REQUEST',
+              `"${name}" must keep the file's own extension (${path.extname(source.path) || 'none'}).`,
+              'name',
+            );
           }
           added = await addFile(source.path, name, req);
         }
@@ -184,7 +199,10 @@ export function createJobsModule(
       'queue.remove': async (req) => {
         const job = store.get(req.id);
         if (job.state === 'starting' || job.state === 'printing') {
-          throw new AppError('CONFLICT', `${job.fileName} is ${job.state} on ${job.deviceName ?? 'a printer'}; cancel the print there first.`);
+          throw new AppError(
+            'CONFLICT',
+            `${job.fileName} is ${job.state} on ${job.deviceName ?? 'a printer'}; cancel the print there first.`,
+          );
         }
         store.remove(req.id);
         await dropUnused([job.filePath]);
@@ -200,7 +218,10 @@ export function createJobsModule(
       'queue.bedCleared': (req) => dispatcher.bedCleared(req.deviceId),
       'queue.setPrinter': (req) => {
         const { deviceId, ...patch } = req;
-        const printer = store.setPrinter(deviceId, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+        const printer = store.setPrinter(
+          deviceId,
+          Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+        );
         changed();
         return printer;
       },

@@ -72,18 +72,33 @@ export const HISTORY_PAGE_MAX = 500;
 export const historyCalls = {
   'history.list': call(
     z
-      .object({ ...Range, scope: HistoryScope.default({ kind: 'fleet' }), limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(100), offset: z.number().int().min(0).default(0) })
+      .object({
+        ...Range,
+        scope: HistoryScope.default({ kind: 'fleet' }),
+        limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
       .strict(),
     z.object({ records: z.array(PrintRecord).max(HISTORY_PAGE_MAX), total: z.number().int().nonnegative() }),
   ),
-  'history.stats': call(z.object({ ...Range, bucket: HistoryBucket, scope: HistoryScope.default({ kind: 'fleet' }) }).strict(), HistoryStats),
+  'history.stats': call(
+    z.object({ ...Range, bucket: HistoryBucket, scope: HistoryScope.default({ kind: 'fleet' }) }).strict(),
+    HistoryStats,
+  ),
   /** The prints in the range as CSV (RFC 4180, a header row, UTC ISO times) for a spreadsheet. */
-  'history.exportCsv': call(z.object({ ...Range, scope: HistoryScope.default({ kind: 'fleet' }) }).strict(), z.object({ csv: z.string().max(64 * 1024 * 1024), rows: z.number().int() }), {
-    timeoutMs: 60_000,
-  }),
+  'history.exportCsv': call(
+    z.object({ ...Range, scope: HistoryScope.default({ kind: 'fleet' }) }).strict(),
+    z.object({ csv: z.string().max(64 * 1024 * 1024), rows: z.number().int() }),
+    {
+      timeoutMs: 60_000,
+    },
+  ),
   'history.settings': call(Empty, z.object({ retentionDays: z.number().int().min(0) })),
   /** Prints older than this many days are deleted (0 keeps them forever). */
-  'history.setRetention': call(z.object({ retentionDays: z.number().int().min(0).max(36_500) }).strict(), z.object({ retentionDays: z.number().int().min(0) })),
+  'history.setRetention': call(
+    z.object({ retentionDays: z.number().int().min(0).max(36_500) }).strict(),
+    z.object({ retentionDays: z.number().int().min(0) }),
+  ),
 };
 
 export const historyEvents = {

@@ -103,7 +103,14 @@ export const queueCalls = {
     { timeoutMs: 120_000 },
   ),
   'queue.update': call(
-    z.object({ id: JobId, target: QueueTarget.optional(), priority: z.number().int().min(-100).max(100).optional(), requeueOnFailure: z.boolean().optional() }).strict(),
+    z
+      .object({
+        id: JobId,
+        target: QueueTarget.optional(),
+        priority: z.number().int().min(-100).max(100).optional(),
+        requeueOnFailure: z.boolean().optional(),
+      })
+      .strict(),
     QueueJob,
   ),
   'queue.hold': call(ById, QueueJob),

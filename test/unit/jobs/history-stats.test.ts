@@ -16,8 +16,24 @@ function store() {
   return { db, history: new HistoryStore(db) };
 }
 
-function print(history: HistoryStore, deviceId: string, start: number, hours: number, outcome: 'success' | 'failed' | 'cancelled', filament: number | null = null) {
-  const id = history.open({ deviceId, printerName: deviceId, family: 'xyz', fileName: 'f.gcode', origin: 'queue', startedAt: start, queueJobId: null, filamentStartMm: null });
+function print(
+  history: HistoryStore,
+  deviceId: string,
+  start: number,
+  hours: number,
+  outcome: 'success' | 'failed' | 'cancelled',
+  filament: number | null = null,
+) {
+  const id = history.open({
+    deviceId,
+    printerName: deviceId,
+    family: 'xyz',
+    fileName: 'f.gcode',
+    origin: 'queue',
+    startedAt: start,
+    queueJobId: null,
+    filamentStartMm: null,
+  });
   history.close(id, { endedAt: start + hours * HOUR, outcome, reason: null, filamentMm: filament });
 }
 
@@ -32,7 +48,14 @@ describe('history statistics', () => {
       [T0, 2, 12, 25, 50],
       [T0 + DAY, 1, 12, 25, 100],
     ]);
-    expect(stats.total).toMatchObject({ prints: 3, succeeded: 2, failed: 1, printHours: 24, filamentMm: 1500, utilisationPct: 25 });
+    expect(stats.total).toMatchObject({
+      prints: 3,
+      succeeded: 2,
+      failed: 1,
+      printHours: 24,
+      filamentMm: 1500,
+      utilisationPct: 25,
+    });
   });
 
   it('buckets weeks from Monday and months from the 1st (UTC), and scopes by device', () => {
@@ -42,22 +65,39 @@ describe('history statistics', () => {
     print(history, 'b', T0 + 30 * DAY, 1, 'cancelled'); // December
     const from = Date.UTC(2026, 9, 1);
     const to = Date.UTC(2027, 0, 1);
-    expect(historyStats(db, { from, to, deviceIds: null }, 'week', 2).rows.map((r) => [r.bucketStart, r.prints])).toEqual([
+    expect(
+      historyStats(db, { from, to, deviceIds: null }, 'week', 2).rows.map((r) => [r.bucketStart, r.prints]),
+    ).toEqual([
       [T0 - 7 * DAY, 1],
       [T0, 1],
       [T0 + 28 * DAY, 1],
     ]);
-    expect(historyStats(db, { from, to, deviceIds: null }, 'month', 2).rows.map((r) => [r.bucketStart, r.prints])).toEqual([
+    expect(
+      historyStats(db, { from, to, deviceIds: null }, 'month', 2).rows.map((r) => [r.bucketStart, r.prints]),
+    ).toEqual([
       [Date.UTC(2026, 10, 1), 2],
       [Date.UTC(2026, 11, 1), 1],
     ]);
-    expect(historyStats(db, { from, to, deviceIds: ['b'] }, 'month', 1).total).toMatchObject({ prints: 1, cancelled: 1, successPct: 0 });
+    expect(historyStats(db, { from, to, deviceIds: ['b'] }, 'month', 1).total).toMatchObject({
+      prints: 1,
+      cancelled: 1,
+      successPct: 0,
+    });
   });
 
   it('prunes finished prints older than the retention, never a running one', () => {
     const { history } = store();
     print(history, 'a', T0, 1, 'success');
-    history.open({ deviceId: 'b', printerName: 'b', family: 'xyz', fileName: null, origin: 'printer', startedAt: T0, queueJobId: null, filamentStartMm: null });
+    history.open({
+      deviceId: 'b',
+      printerName: 'b',
+      family: 'xyz',
+      fileName: null,
+      origin: 'printer',
+      startedAt: T0,
+      queueJobId: null,
+      filamentStartMm: null,
+    });
     expect(history.prune(T0 + DAY)).toBe(1);
     expect(history.running('b')).not.toBeNull();
   });
@@ -74,8 +114,19 @@ describe('CSV', () => {
 
   it('writes a header and one CRLF row per print with UTC times', () => {
     const record: PrintRecord = {
-      id: 7, deviceId: 'xyz:1', printerName: 'Nano, left', family: 'xyz', fileName: 'cube.gcode', origin: 'queue',
-      startedAt: T0, endedAt: T0 + 90 * 60_000, durationSec: 5400, outcome: 'success', reason: null, filamentMm: 1234.4, queueJobId: null,
+      id: 7,
+      deviceId: 'xyz:1',
+      printerName: 'Nano, left',
+      family: 'xyz',
+      fileName: 'cube.gcode',
+      origin: 'queue',
+      startedAt: T0,
+      endedAt: T0 + 90 * 60_000,
+      durationSec: 5400,
+      outcome: 'success',
+      reason: null,
+      filamentMm: 1234.4,
+      queueJobId: null,
     };
     const { csv, rows } = toCsv([record]);
     expect(rows).toBe(1);

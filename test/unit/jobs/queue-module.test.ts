@@ -20,8 +20,14 @@ describe('print queue (hub with scripted printers)', () => {
 
   async function setup(names: string[], dataDir?: string) {
     t = await createTestHub({ providers: { xyz: scriptedProvider(drivers) }, ...(dataDir ? { dataDir } : {}) });
-    for (const name of names) t.hub.connections.add({ kind: 'xyz', name, address: `tcp://127.0.0.1:${9000 + names.indexOf(name)}`, options: {} });
-    const call = async <T,>(m: string, p: unknown): Promise<T> => {
+    for (const name of names)
+      t.hub.connections.add({
+        kind: 'xyz',
+        name,
+        address: `tcp://127.0.0.1:${9000 + names.indexOf(name)}`,
+        options: {},
+      });
+    const call = async <T>(m: string, p: unknown): Promise<T> => {
       const r = await t!.hub.registrar.dispatch(m, p, local);
       if (!r.ok) throw new Error(`${m}: ${r.error.code} ${r.error.message}`);
       return r.value as T;
@@ -38,17 +44,30 @@ describe('print queue (hub with scripted printers)', () => {
 
   it('starts jobs for "any nano" on free printers, and the third after a bed is cleared', async () => {
     const { call, snapshot } = await setup(['Nano A', 'Nano B']);
-    for (const n of ['one', 'two', 'three']) await call('queue.add', { file: { kind: 'path', path: gcodeFile(`${n}.gcode`) }, target: { kind: 'any' } });
+    for (const n of ['one', 'two', 'three'])
+      await call('queue.add', { file: { kind: 'path', path: gcodeFile(`${n}.gcode`) }, target: { kind: 'any' } });
     await vi.waitFor(async () => expect((await snapshot()).jobs.filter((j) => j.state === 'printing')).toHaveLength(2));
     const a = drivers.get('Nano A')!;
     expect(a.printed).toHaveLength(1);
-    await vi.waitFor(async () => expect((await snapshot()).jobs.find((j) => j.state === 'queued')?.waitReason).toMatch(/Nano A is (busy|printing)/));
+    await vi.waitFor(async () =>
+      expect((await snapshot()).jobs.find((j) => j.state === 'queued')?.waitReason).toMatch(
+        /Nano A is (busy|printing)/,
+      ),
+    );
     expect((await snapshot()).jobs.find((j) => j.state === 'queued')?.fileName).toBe('three.gcode');
 
-    a.setStatus({ state: 'done', stateText: 'Done', job: { name: a.printed[0]!.request.name, progress: 1, elapsedSec: 60, remainingSec: 0, taskId: null } });
+    a.setStatus({
+      state: 'done',
+      stateText: 'Done',
+      job: { name: a.printed[0]!.request.name, progress: 1, elapsedSec: 60, remainingSec: 0, taskId: null },
+    });
     await vi.waitFor(async () => expect((await snapshot()).jobs.filter((j) => j.state === 'done')).toHaveLength(1));
     a.setStatus({ state: 'idle', stateText: 'Idle', job: null });
-    await vi.waitFor(async () => expect((await snapshot()).jobs.find((j) => j.state === 'queued')?.waitReason).toMatch(/bed of Nano A has not been cleared/));
+    await vi.waitFor(async () =>
+      expect((await snapshot()).jobs.find((j) => j.state === 'queued')?.waitReason).toMatch(
+        /bed of Nano A has not been cleared/,
+      ),
+    );
     expect(a.printed).toHaveLength(1);
 
     await call('queue.bedCleared', { deviceId: a.deviceId });
@@ -73,14 +92,18 @@ describe('print queue (hub with scripted printers)', () => {
     const file = path.join(tempDir(), 'mini.3w');
     writeFileSync(file, encodeThreeW('; generated\nG28\nG1 X10 Y10\n', { model: 'dv1MX0A000' }));
     await call('queue.add', { file: { kind: 'path', path: file } });
-    await vi.waitFor(async () => expect((await snapshot()).jobs[0]!.waitReason).toMatch(/made for dv1MX0A000; Nano A takes dv1NX0A000/));
+    await vi.waitFor(async () =>
+      expect((await snapshot()).jobs[0]!.waitReason).toMatch(/made for dv1MX0A000; Nano A takes dv1NX0A000/),
+    );
     expect(drivers.get('Nano A')!.printed).toHaveLength(0);
   });
 
   it('refuses a G-code job too big for the build volume', async () => {
     const { call, snapshot } = await setup(['Nano A']);
     await call('queue.add', { file: { kind: 'path', path: gcodeFile('big.gcode', 'G1 X200 Y10 Z1\n') } });
-    await vi.waitFor(async () => expect((await snapshot()).jobs[0]!.waitReason).toMatch(/Too big for Nano A: X 200 mm > 120 mm/));
+    await vi.waitFor(async () =>
+      expect((await snapshot()).jobs[0]!.waitReason).toMatch(/Too big for Nano A: X 200 mm > 120 mm/),
+    );
   });
 
   it('holds, releases, reorders and removes; the queue survives a restart', async () => {
@@ -88,7 +111,10 @@ describe('print queue (hub with scripted printers)', () => {
     const { call, snapshot } = await setup([], dataDir);
     const ids: string[] = [];
     for (const n of ['a', 'b', 'c']) {
-      const { jobs } = await call<{ jobs: { id: string }[] }>('queue.add', { file: { kind: 'path', path: gcodeFile(`${n}.gcode`) }, held: n === 'b' });
+      const { jobs } = await call<{ jobs: { id: string }[] }>('queue.add', {
+        file: { kind: 'path', path: gcodeFile(`${n}.gcode`) },
+        held: n === 'b',
+      });
       ids.push(jobs[0]!.id);
     }
     await call('queue.move', { id: ids[2], beforeId: ids[0] });
@@ -112,14 +138,26 @@ describe('print queue (hub with scripted printers)', () => {
     await vi.waitFor(() => expect(a.printed).toHaveLength(1));
     a.setStatus({ state: 'error', stateText: 'Error', problem: { code: 'E1', message: 'Nozzle clogged' } });
     const range = { from: 0, to: Date.now() + 60_000 };
-    await vi.waitFor(async () => expect((await call<{ records: { outcome: string }[] }>('history.list', range)).records[0]?.outcome).toBe('failed'));
-    const { records } = await call<{ records: { origin: string; fileName: string; reason: string }[] }>('history.list', range);
+    await vi.waitFor(async () =>
+      expect((await call<{ records: { outcome: string }[] }>('history.list', range)).records[0]?.outcome).toBe(
+        'failed',
+      ),
+    );
+    const { records } = await call<{ records: { origin: string; fileName: string; reason: string }[] }>(
+      'history.list',
+      range,
+    );
     expect(records[0]).toMatchObject({ origin: 'desktop', fileName: 'direct.gcode', reason: 'Nozzle clogged' });
-    const stats = await call<{ total: { prints: number; failed: number; successPct: number } }>('history.stats', { ...range, bucket: 'day' });
+    const stats = await call<{ total: { prints: number; failed: number; successPct: number } }>('history.stats', {
+      ...range,
+      bucket: 'day',
+    });
     expect(stats.total).toMatchObject({ prints: 1, failed: 1, successPct: 0 });
     const { csv } = await call<{ csv: string }>('history.exportCsv', range);
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job');
+    expect(header).toBe(
+      'id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job',
+    );
     expect(row).toContain(',direct.gcode,desktop,');
     expect(row).toContain(',failed,Nozzle clogged,');
   });

@@ -1,6 +1,20 @@
 import type { PrintRecord } from '../../../shared/contract';
 
-export const CSV_COLUMNS = ['id', 'printer', 'device_id', 'family', 'file', 'origin', 'started_utc', 'ended_utc', 'duration_min', 'outcome', 'reason', 'filament_mm', 'queue_job'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'printer',
+  'device_id',
+  'family',
+  'file',
+  'origin',
+  'started_utc',
+  'ended_utc',
+  'duration_min',
+  'outcome',
+  'reason',
+  'filament_mm',
+  'queue_job',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.

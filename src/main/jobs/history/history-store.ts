@@ -47,24 +47,51 @@ export class HistoryStore {
         `INSERT INTO print_history (device_id, printer_name, family, file_name, origin, started_at, outcome, queue_job_id, filament_start_mm)
          VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
       )
-      .run(print.deviceId, print.printerName, print.family, print.fileName, print.origin, print.startedAt, print.queueJobId, print.filamentStartMm);
+      .run(
+        print.deviceId,
+        print.printerName,
+        print.family,
+        print.fileName,
+        print.origin,
+        print.startedAt,
+        print.queueJobId,
+        print.filamentStartMm,
+      );
     return Number(r.lastInsertRowid);
   }
 
   /** The print running on a device, if one is recorded (also after a restart). */
-  running(deviceId: string): { id: number; fileName: string | null; startedAt: number; filamentStartMm: number | null } | null {
+  running(
+    deviceId: string,
+  ): { id: number; fileName: string | null; startedAt: number; filamentStartMm: number | null } | null {
     const row = this.db
-      .prepare(`SELECT id, file_name, started_at, filament_start_mm FROM print_history WHERE device_id = ? AND outcome = 'running' ORDER BY id DESC LIMIT 1`)
-      .get(deviceId) as { id: number; file_name: string | null; started_at: number; filament_start_mm: number | null } | undefined;
-    return row ? { id: row.id, fileName: row.file_name, startedAt: row.started_at, filamentStartMm: row.filament_start_mm } : null;
+      .prepare(
+        `SELECT id, file_name, started_at, filament_start_mm FROM print_history WHERE device_id = ? AND outcome = 'running' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(deviceId) as
+      { id: number; file_name: string | null; started_at: number; filament_start_mm: number | null } | undefined;
+    return row
+      ? { id: row.id, fileName: row.file_name, startedAt: row.started_at, filamentStartMm: row.filament_start_mm }
+      : null;
   }
 
   allRunning(): { deviceId: string; fileName: string | null }[] {
-    const rows = this.db.prepare(`SELECT device_id, file_name FROM print_history WHERE outcome = 'running'`).all() as { device_id: string; file_name: string | null }[];
+    const rows = this.db.prepare(`SELECT device_id, file_name FROM print_history WHERE outcome = 'running'`).all() as {
+      device_id: string;
+      file_name: string | null;
+    }[];
     return rows.map((r) => ({ deviceId: r.device_id, fileName: r.file_name }));
   }
 
-  close(id: number, end: { endedAt: number; outcome: Exclude<PrintOutcome, 'running'>; reason: string | null; filamentMm: number | null }): void {
+  close(
+    id: number,
+    end: {
+      endedAt: number;
+      outcome: Exclude<PrintOutcome, 'running'>;
+      reason: string | null;
+      filamentMm: number | null;
+    },
+  ): void {
     this.db
       .prepare(
         `UPDATE print_history SET ended_at = ?, duration_sec = MAX(0, (? - started_at) / 1000), outcome = ?, reason = ?, filament_mm = ? WHERE id = ? AND outcome = 'running'`,
@@ -74,8 +101,12 @@ export class HistoryStore {
 
   list(filter: HistoryFilter, limit: number, offset: number): { records: PrintRecord[]; total: number } {
     const [where, params] = whereOf(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM print_history WHERE ${where}`).get(...params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM print_history WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...params, limit, offset) as unknown as HistoryRow[];
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM print_history WHERE ${where}`).get(...params) as { n: number }
+    ).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM print_history WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...params, limit, offset) as unknown as HistoryRow[];
     return { records: rows.map(toRecord), total };
   }
 
@@ -88,16 +119,23 @@ export class HistoryStore {
 
   /** Deletes finished prints that started before `before`; returns how many. */
   prune(before: number): number {
-    return Number(this.db.prepare(`DELETE FROM print_history WHERE started_at < ? AND outcome != 'running'`).run(before).changes);
+    return Number(
+      this.db.prepare(`DELETE FROM print_history WHERE started_at < ? AND outcome != 'running'`).run(before).changes,
+    );
   }
 
   retentionDays(): number {
-    const row = this.db.prepare(`SELECT value FROM history_settings WHERE key = 'retention_days'`).get() as { value: string } | undefined;
+    const row = this.db.prepare(`SELECT value FROM history_settings WHERE key = 'retention_days'`).get() as
+      { value: string } | undefined;
     return row ? Number(row.value) : DEFAULT_RETENTION_DAYS;
   }
 
   setRetentionDays(days: number): void {
-    this.db.prepare(`INSERT INTO history_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(days));
+    this.db
+      .prepare(
+        `INSERT INTO history_settings (key, value) VALUES ('retention_days', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      )
+      .run(String(days));
   }
 }
 

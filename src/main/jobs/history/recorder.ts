@@ -11,7 +11,10 @@ const ATTRIBUTION_WINDOW_MS = 30 * 60_000;
  * transfer of ours explains was started at the printer (its panel, the cloud app, OctoPrint's UI).
  */
 export class HistoryRecorder {
-  private readonly sent = new Map<string, { fileName: string; origin: PrintOrigin; at: number; queueJobId: string | null }>();
+  private readonly sent = new Map<
+    string,
+    { fileName: string; origin: PrintOrigin; at: number; queueJobId: string | null }
+  >();
 
   constructor(
     private readonly store: HistoryStore,
@@ -48,11 +51,19 @@ export class HistoryRecorder {
     this.changed();
   }
 
-  private ended(status: DeviceStatus, outcome: 'success' | 'failed' | 'cancelled', reason: string | null, now: number): void {
+  private ended(
+    status: DeviceStatus,
+    outcome: 'success' | 'failed' | 'cancelled',
+    reason: string | null,
+    now: number,
+  ): void {
     const open = this.store.running(status.deviceId);
     if (!open) return;
     const left = status.filament?.remainingMm ?? null;
-    const used = open.filamentStartMm !== null && left !== null && open.filamentStartMm >= left ? open.filamentStartMm - left : null;
+    const used =
+      open.filamentStartMm !== null && left !== null && open.filamentStartMm >= left
+        ? open.filamentStartMm - left
+        : null;
     this.store.close(open.id, { endedAt: now, outcome, reason, filamentMm: used });
     this.changed();
   }

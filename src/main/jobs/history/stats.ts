@@ -36,7 +36,12 @@ interface Agg {
  * range). Utilisation is print time over the time the scope's printers had in the bucket, with
  * the bucket clipped to the range asked for.
  */
-export function historyStats(db: DatabaseSync, filter: HistoryFilter, bucket: HistoryBucket, printers: number): HistoryStats {
+export function historyStats(
+  db: DatabaseSync,
+  filter: HistoryFilter,
+  bucket: HistoryBucket,
+  printers: number,
+): HistoryStats {
   const [where, params] = whereOf(filter);
   const rows = db
     .prepare(
@@ -46,7 +51,9 @@ export function historyStats(db: DatabaseSync, filter: HistoryFilter, bucket: Hi
        FROM print_history WHERE ${where} GROUP BY 1 ORDER BY 1`,
     )
     .all(...params) as unknown as Agg[];
-  const out = rows.map((r) => toRow(r, Math.max(r.bucket, filter.from), Math.min(nextBucket(r.bucket, bucket), filter.to), printers));
+  const out = rows.map((r) =>
+    toRow(r, Math.max(r.bucket, filter.from), Math.min(nextBucket(r.bucket, bucket), filter.to), printers),
+  );
   const sum: Agg = { bucket: filter.from, prints: 0, succeeded: 0, failed: 0, cancelled: 0, seconds: 0, filament: 0 };
   for (const r of rows) {
     sum.prints += r.prints;
@@ -61,7 +68,7 @@ export function historyStats(db: DatabaseSync, filter: HistoryFilter, bucket: Hi
 
 function toRow(r: Agg, from: number, to: number, printers: number): StatsRow {
   const seconds = r.seconds ?? 0;
-  const available = Math.max(0, to - from) / 1000 * printers;
+  const available = (Math.max(0, to - from) / 1000) * printers;
   const finished = r.succeeded + r.failed + r.cancelled;
   return {
     bucketStart: r.bucket,

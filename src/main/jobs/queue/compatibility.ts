@@ -14,7 +14,12 @@ export function incompatibility(facts: QueueFileFacts, profile: PrinterProfile, 
   if (!profile.formats.includes(facts.format)) {
     return `${printerName} does not print .${facts.format} files (it takes ${profile.formats.map((f) => `.${f}`).join(', ')}).`;
   }
-  const machine = facts.format === '3w' ? facts.machineId : facts.slicerPrinter && XYZ_MACHINE_ID.test(facts.slicerPrinter) ? facts.slicerPrinter : null;
+  const machine =
+    facts.format === '3w'
+      ? facts.machineId
+      : facts.slicerPrinter && XYZ_MACHINE_ID.test(facts.slicerPrinter)
+        ? facts.slicerPrinter
+        : null;
   if (machine && profile.machineIds && !profile.machineIds.some((id) => id.toLowerCase() === machine.toLowerCase())) {
     return `The file was made for ${machine}; ${printerName} takes ${profile.machineIds.join(' or ')}.`;
   }

@@ -64,7 +64,12 @@ export class Dispatcher {
   }
 
   snapshot(): QueueSnapshot {
-    const jobs: QueueJob[] = this.store.list().map((job) => ({ ...stripPath(job), waitReason: job.state === 'queued' ? (this.reasons.get(job.id) ?? null) : null }));
+    const jobs: QueueJob[] = this.store
+      .list()
+      .map((job) => ({
+        ...stripPath(job),
+        waitReason: job.state === 'queued' ? (this.reasons.get(job.id) ?? null) : null,
+      }));
     return { jobs, printers: this.store.printers(), revision: this.revision };
   }
 
@@ -79,7 +84,10 @@ export class Dispatcher {
     const job = this.store.activeOn(status.deviceId);
     if (job && status.link === 'online') {
       if (this.unconfirmed.has(job.id)) this.reconcile(job, status);
-      else if (transition?.type === 'ended' && (job.state === 'printing' || (job.state === 'starting' && !this.sending.has(job.id)))) {
+      else if (
+        transition?.type === 'ended' &&
+        (job.state === 'printing' || (job.state === 'starting' && !this.sending.has(job.id)))
+      ) {
         const outcome = transition.outcome === 'success' ? 'done' : transition.outcome;
         const after = this.store.finish(job.id, outcome, transition.reason, this.port.now());
         if (after.state === 'queued') this.log.info(`${job.fileName} failed on ${status.name}; queued again`);
@@ -93,10 +101,19 @@ export class Dispatcher {
     this.unconfirmed.delete(job.id);
     if (job.state === 'starting') {
       if (isJobActive(status.state)) this.store.markPrinting(job.id);
-      else this.store.unclaim(job.id, `Printdeck stopped while starting it on ${status.name}, which did not start it; queued again.`);
+      else
+        this.store.unclaim(
+          job.id,
+          `Printdeck stopped while starting it on ${status.name}, which did not start it; queued again.`,
+        );
     } else if (!isJobActive(status.state)) {
       const failed = status.state === 'error';
-      this.store.finish(job.id, failed ? 'failed' : 'done', failed ? (status.problem?.message ?? status.stateText) : null, this.port.now());
+      this.store.finish(
+        job.id,
+        failed ? 'failed' : 'done',
+        failed ? (status.problem?.message ?? status.stateText) : null,
+        this.port.now(),
+      );
     }
     this.notify();
   }
@@ -104,7 +121,11 @@ export class Dispatcher {
   /** Marks a printer's bed as cleared, so the next job may start there. */
   bedCleared(deviceId: string) {
     const job = this.store.activeOn(deviceId);
-    if (job) throw new AppError('CONFLICT', `${job.deviceName ?? 'The printer'} is still ${job.state === 'starting' ? 'starting' : 'printing'} ${job.fileName}.`);
+    if (job)
+      throw new AppError(
+        'CONFLICT',
+        `${job.deviceName ?? 'The printer'} is still ${job.state === 'starting' ? 'starting' : 'printing'} ${job.fileName}.`,
+      );
     const printer = this.store.setPrinter(deviceId, { bedClear: true });
     this.rest.delete(deviceId);
     this.notify();

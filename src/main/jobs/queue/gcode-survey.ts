@@ -11,8 +11,17 @@ export interface GcodeFacts {
   extentsMm: { x: number; y: number; z: number } | null;
 }
 
-const MODEL_KEYS = [/^;\s*printer_model\s*=\s*(.+)$/i, /^;\s*MACHINE_NAME:\s*(.+)$/i, /^;\s*printer_settings_id\s*=\s*(.+)$/i, /^;\s*machine\s*=\s*(.+)$/i];
-const NOZZLE_KEYS = [/^;\s*nozzle_diameter\s*=\s*([\d.]+)/i, /^;\s*NOZZLE_DIAMETER:\s*([\d.]+)/i, /^;\s*machine_nozzle_size\s*=\s*([\d.]+)/i];
+const MODEL_KEYS = [
+  /^;\s*printer_model\s*=\s*(.+)$/i,
+  /^;\s*MACHINE_NAME:\s*(.+)$/i,
+  /^;\s*printer_settings_id\s*=\s*(.+)$/i,
+  /^;\s*machine\s*=\s*(.+)$/i,
+];
+const NOZZLE_KEYS = [
+  /^;\s*nozzle_diameter\s*=\s*([\d.]+)/i,
+  /^;\s*NOZZLE_DIAMETER:\s*([\d.]+)/i,
+  /^;\s*machine_nozzle_size\s*=\s*([\d.]+)/i,
+];
 /** Lines longer than this are not G-code; they are skipped, so a binary file cannot grow the carry. */
 const MAX_LINE = 4096;
 

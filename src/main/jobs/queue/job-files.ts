@@ -23,7 +23,8 @@ export class JobFiles {
   /** Copies a file in and reads what it says about its printer; `name` decides the format. */
   async take(source: string, name: string, id: string): Promise<{ path: string; size: number; facts: QueueFileFacts }> {
     const format = formatOf(name);
-    if (!format) throw new AppError('BAD_REQUEST', `The queue takes .gcode and .3w files; "${name}" is neither.`, 'file');
+    if (!format)
+      throw new AppError('BAD_REQUEST', `The queue takes .gcode and .3w files; "${name}" is neither.`, 'file');
     const info = await stat(source).catch(() => null);
     if (!info?.isFile()) throw new AppError('NOT_FOUND', `There is no file at ${source}.`);
     await mkdir(this.folder, { recursive: true, mode: 0o700 });
@@ -41,7 +42,8 @@ export class JobFiles {
     const facts: QueueFileFacts = { format, machineId: null, slicerPrinter: null, nozzleMm: null, extentsMm: null };
     if (format === 'gcode') {
       const survey = new GcodeSurvey();
-      for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) survey.push(chunk as string);
+      for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }))
+        survey.push(chunk as string);
       return { ...facts, ...survey.finish() };
     }
     return { ...facts, ...(await this.profiles.readFormatFacts(file, format)) };

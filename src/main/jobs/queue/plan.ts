@@ -28,10 +28,16 @@ function freedom(p: PlanPrinter, now: number): Freedom {
   if (p.status.link !== 'online') return { free: false, why: `${name} is ${p.status.link}` };
   if (!p.status.capabilities.print) return { free: false, why: `${name} cannot be sent files` };
   if (p.hasJob) return { free: false, why: `${name} is busy with a queued job` };
-  if (isPrinterBusy(p.status.state) || p.status.state === 'error' || p.status.state === 'unknown' || p.status.state === 'offline') {
+  if (
+    isPrinterBusy(p.status.state) ||
+    p.status.state === 'error' ||
+    p.status.state === 'unknown' ||
+    p.status.state === 'offline'
+  ) {
     return { free: false, why: `${name} is ${p.status.stateText.toLowerCase() || p.status.state}` };
   }
-  if (!p.settings.bedClear && !p.settings.autoClear) return { free: false, why: `the bed of ${name} has not been cleared` };
+  if (!p.settings.bedClear && !p.settings.autoClear)
+    return { free: false, why: `the bed of ${name} has not been cleared` };
   if (now < p.restUntil) return { free: false, why: `${name} refused the last start; trying again shortly` };
   return { free: true };
 }
@@ -66,7 +72,12 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
     }
     const matching = printers.filter((p) => targets(job.target, p));
     if (matching.length === 0) {
-      reasons.set(job.id, job.target.kind === 'printer' ? 'Its printer is not connected.' : `No printer matches: waiting for ${describeTarget(job.target)}.`);
+      reasons.set(
+        job.id,
+        job.target.kind === 'printer'
+          ? 'Its printer is not connected.'
+          : `No printer matches: waiting for ${describeTarget(job.target)}.`,
+      );
       continue;
     }
     const compatible: PlanPrinter[] = [];
@@ -88,9 +99,16 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
     }
     const whys = compatible.map((p) => {
       const f = free.get(p.status.deviceId);
-      return taken.has(p.status.deviceId) ? `${p.status.name} takes an earlier job` : f && !f.free ? f.why : `${p.status.name} is busy`;
+      return taken.has(p.status.deviceId)
+        ? `${p.status.name} takes an earlier job`
+        : f && !f.free
+          ? f.why
+          : `${p.status.name} is busy`;
     });
-    reasons.set(job.id, `Waiting: ${whys.slice(0, 3).join('; ')}${whys.length > 3 ? ` (and ${whys.length - 3} more)` : ''}.`);
+    reasons.set(
+      job.id,
+      `Waiting: ${whys.slice(0, 3).join('; ')}${whys.length > 3 ? ` (and ${whys.length - 3} more)` : ''}.`,
+    );
   }
   return { starts, reasons };
 }

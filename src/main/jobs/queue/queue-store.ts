@@ -70,7 +70,21 @@ export class QueueStore {
       );
       for (const j of jobs) {
         position += 1;
-        insert.run(j.id, j.fileName, j.filePath, j.size, JSON.stringify(j.facts), JSON.stringify(j.target), j.priority, position, j.held ? 1 : 0, j.copyIndex, j.copyCount, j.requeueOnFailure ? 1 : 0, now);
+        insert.run(
+          j.id,
+          j.fileName,
+          j.filePath,
+          j.size,
+          JSON.stringify(j.facts),
+          JSON.stringify(j.target),
+          j.priority,
+          position,
+          j.held ? 1 : 0,
+          j.copyIndex,
+          j.copyCount,
+          j.requeueOnFailure ? 1 : 0,
+          now,
+        );
       }
       return jobs.map((j) => this.get(j.id));
     });
@@ -82,11 +96,17 @@ export class QueueStore {
 
   /** Queued, not held, in dispatch order. */
   waiting(): StoredJob[] {
-    return (this.db.prepare(`SELECT * FROM queue_jobs WHERE state = 'queued' ORDER BY priority DESC, position`).all() as unknown as JobRow[]).map(toJob);
+    return (
+      this.db
+        .prepare(`SELECT * FROM queue_jobs WHERE state = 'queued' ORDER BY priority DESC, position`)
+        .all() as unknown as JobRow[]
+    ).map(toJob);
   }
 
   inState(...states: QueueJobState[]): StoredJob[] {
-    const rows = this.db.prepare(`SELECT * FROM queue_jobs WHERE state IN (SELECT value FROM json_each(?))`).all(JSON.stringify(states)) as unknown as JobRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM queue_jobs WHERE state IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(states)) as unknown as JobRow[];
     return rows.map(toJob);
   }
 
@@ -97,14 +117,20 @@ export class QueueStore {
   }
 
   activeOn(deviceId: string): StoredJob | null {
-    const row = this.db.prepare(`SELECT * FROM queue_jobs WHERE device_id = ? AND state IN ('starting', 'printing')`).get(deviceId) as unknown as JobRow | undefined;
+    const row = this.db
+      .prepare(`SELECT * FROM queue_jobs WHERE device_id = ? AND state IN ('starting', 'printing')`)
+      .get(deviceId) as unknown as JobRow | undefined;
     return row ? toJob(row) : null;
   }
 
-  update(id: string, patch: { target?: QueueTarget; priority?: number; requeueOnFailure?: boolean; held?: boolean }): StoredJob {
+  update(
+    id: string,
+    patch: { target?: QueueTarget; priority?: number; requeueOnFailure?: boolean; held?: boolean },
+  ): StoredJob {
     return this.tx(() => {
       const job = this.get(id);
-      if (patch.held !== undefined && job.state !== 'queued') throw new AppError('CONFLICT', `Only a waiting job can be held or released; this one is ${job.state}.`);
+      if (patch.held !== undefined && job.state !== 'queued')
+        throw new AppError('CONFLICT', `Only a waiting job can be held or released; this one is ${job.state}.`);
       this.db
         .prepare('UPDATE queue_jobs SET target = ?, priority = ?, requeue_on_failure = ?, held = ? WHERE id = ?')
         .run(
@@ -122,7 +148,8 @@ export class QueueStore {
   move(id: string, beforeId: string | null): StoredJob {
     return this.tx(() => {
       const job = this.get(id);
-      if (job.state !== 'queued') throw new AppError('CONFLICT', `Only a waiting job can be moved; this one is ${job.state}.`);
+      if (job.state !== 'queued')
+        throw new AppError('CONFLICT', `Only a waiting job can be moved; this one is ${job.state}.`);
       const order = this.waiting().filter((j) => j.id !== id);
       let index = order.length;
       let priority = order.at(-1)?.priority ?? job.priority;
@@ -186,8 +213,13 @@ export class QueueStore {
     this.tx(() => {
       const job = this.get(jobId);
       if (job.state !== 'starting') return;
-      this.db.prepare(`UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`).run(reason, jobId);
-      if (job.deviceId) this.db.prepare('UPDATE queue_printers SET bed_clear = 1 WHERE device_id = ?').run(job.deviceId);
+      this.db
+        .prepare(
+          `UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`,
+        )
+        .run(reason, jobId);
+      if (job.deviceId)
+        this.db.prepare('UPDATE queue_printers SET bed_clear = 1 WHERE device_id = ?').run(job.deviceId);
     });
   }
 
@@ -196,26 +228,39 @@ export class QueueStore {
     return this.tx(() => {
       const job = this.get(jobId);
       if (outcome === 'failed' && job.requeueOnFailure) {
-        this.db.prepare(`UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`).run(reason, jobId);
+        this.db
+          .prepare(
+            `UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`,
+          )
+          .run(reason, jobId);
       } else {
-        this.db.prepare('UPDATE queue_jobs SET state = ?, ended_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?').run(outcome, now, reason, jobId);
+        this.db
+          .prepare('UPDATE queue_jobs SET state = ?, ended_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?')
+          .run(outcome, now, reason, jobId);
       }
       return this.get(jobId);
     });
   }
 
   printers(): QueuePrinter[] {
-    return (this.db.prepare('SELECT * FROM queue_printers ORDER BY name').all() as unknown as PrinterRow[]).map(toPrinter);
+    return (this.db.prepare('SELECT * FROM queue_printers ORDER BY name').all() as unknown as PrinterRow[]).map(
+      toPrinter,
+    );
   }
 
   printer(deviceId: string): QueuePrinter {
-    const row = this.db.prepare('SELECT * FROM queue_printers WHERE device_id = ?').get(deviceId) as unknown as PrinterRow | undefined;
+    const row = this.db.prepare('SELECT * FROM queue_printers WHERE device_id = ?').get(deviceId) as unknown as
+      PrinterRow | undefined;
     return row ? toPrinter(row) : { deviceId, name: deviceId, bedClear: true, autoClear: false, tags: [] };
   }
 
   /** Records a printer the fleet showed (new printers start with a clear bed). */
   seePrinter(deviceId: string, name: string): void {
-    this.db.prepare('INSERT INTO queue_printers (device_id, name) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name').run(deviceId, name);
+    this.db
+      .prepare(
+        'INSERT INTO queue_printers (device_id, name) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name',
+      )
+      .run(deviceId, name);
   }
 
   setPrinter(deviceId: string, patch: { autoClear?: boolean; tags?: string[]; bedClear?: boolean }): QueuePrinter {
@@ -226,7 +271,13 @@ export class QueueStore {
           `INSERT INTO queue_printers (device_id, name, bed_clear, auto_clear, tags) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT(device_id) DO UPDATE SET bed_clear = excluded.bed_clear, auto_clear = excluded.auto_clear, tags = excluded.tags`,
         )
-        .run(deviceId, p.name, (patch.bedClear ?? p.bedClear) ? 1 : 0, (patch.autoClear ?? p.autoClear) ? 1 : 0, JSON.stringify(patch.tags ?? p.tags));
+        .run(
+          deviceId,
+          p.name,
+          (patch.bedClear ?? p.bedClear) ? 1 : 0,
+          (patch.autoClear ?? p.autoClear) ? 1 : 0,
+          JSON.stringify(patch.tags ?? p.tags),
+        );
       return this.printer(deviceId);
     });
   }
@@ -270,5 +321,11 @@ function toJob(r: JobRow): StoredJob {
 }
 
 function toPrinter(r: PrinterRow): QueuePrinter {
-  return { deviceId: r.device_id, name: r.name, bedClear: r.bed_clear === 1, autoClear: r.auto_clear === 1, tags: JSON.parse(r.tags) as string[] };
+  return {
+    deviceId: r.device_id,
+    name: r.name,
+    bedClear: r.bed_clear === 1,
+    autoClear: r.auto_clear === 1,
+    tags: JSON.parse(r.tags) as string[],
+  };
 }

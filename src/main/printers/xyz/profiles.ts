@@ -31,7 +31,12 @@ export function registerXyzProfiles(profiles: PrintProfiles): void {
   profiles.registerFamily('xyz', (status) => {
     const model = xyzModelOf(status);
     if (!model) return { formats: ['gcode', '3w'], machineIds: null, buildVolumeMm: null, nozzleMm: XYZ_NOZZLE_MM };
-    return { formats: ['gcode', '3w'], machineIds: [model.fileId], buildVolumeMm: model.buildVolumeMm, nozzleMm: XYZ_NOZZLE_MM };
+    return {
+      formats: ['gcode', '3w'],
+      machineIds: [model.fileId],
+      buildVolumeMm: model.buildVolumeMm,
+      nozzleMm: XYZ_NOZZLE_MM,
+    };
   });
   profiles.registerFileReader('3w', (head) => ({ machineId: threeWMachineId(head) }));
 }
