@@ -1,6 +1,9 @@
 import type { DeviceStatus } from '../../shared/domain/device';
 import { isCancelling, isJobActive, isUnreachable } from '../../shared/domain/device-state';
 
+/** How early a print may end against the printer's own estimate and still count as finished. */
+const FINISH_SLACK_SEC = 60;
+
 export type PrintOutcome = 'success' | 'failed' | 'cancelled';
 
 /** A print began or ended on a device, as its status snapshots show it, whatever the family. */
@@ -62,6 +65,10 @@ function outcomeOf(
   if (before && isCancelling(before.state)) return { outcome: 'cancelled', reason: null };
   if (now.state === 'done') return { outcome: 'success', reason: null };
   if ((before?.job?.progress ?? 0) >= 0.99) return { outcome: 'success', reason: null };
+  // A printer polled slowly can go from printing to idle between two polls: if the time it had left
+  // has passed since it was last seen printing, it finished.
+  const left = before?.job?.remainingSec;
+  if (before && left !== null && left !== undefined && (now.updatedAt - before.updatedAt) / 1000 >= left - FINISH_SLACK_SEC) return { outcome: 'success', reason: null };
   return {
     outcome: 'cancelled',
     reason: before ? `Stopped at ${Math.round((before.job?.progress ?? 0) * 100)}%.` : null,
