@@ -108,9 +108,7 @@ export function createJobsModule(
   }
 
   function view(id: string) {
-    const job = dispatcher.snapshot().jobs.find((j) => j.id === id);
-    if (!job) throw new AppError('NOT_FOUND', 'That job is no longer in the queue.');
-    return job;
+    return dispatcher.view(store.get(id));
   }
 
   function changed(): void {

@@ -64,13 +64,16 @@ export class Dispatcher {
   }
 
   snapshot(): QueueSnapshot {
-    const jobs: QueueJob[] = this.store
-      .list()
-      .map((job) => ({
-        ...stripPath(job),
-        waitReason: job.state === 'queued' ? (this.reasons.get(job.id) ?? null) : null,
-      }));
-    return { jobs, printers: this.store.printers(), revision: this.revision };
+    return {
+      jobs: this.store.list().map((job) => this.view(job)),
+      printers: this.store.printers(),
+      revision: this.revision,
+    };
+  }
+
+  /** A stored job as the contract shows it: without its path, with why it waits. */
+  view(job: StoredJob): QueueJob {
+    return { ...stripPath(job), waitReason: job.state === 'queued' ? (this.reasons.get(job.id) ?? null) : null };
   }
 
   notify(): void {

@@ -64,14 +64,33 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
   const reasons = new Map<string, string>();
   const taken = new Set<string>();
   const free = new Map(printers.map((p) => [p.status.deviceId, freedom(p, now)]));
+  // Jobs of one file and target (copies, repeats) have the same candidates: judged once per pass.
+  const judged = new Map<string, { compatible: PlanPrinter[]; refusals: string[]; matching: number }>();
+  const judge = (job: StoredJob) => {
+    const key = `${JSON.stringify(job.target)}|${JSON.stringify(job.facts)}`;
+    let verdict = judged.get(key);
+    if (!verdict) {
+      const matching = printers.filter((p) => targets(job.target, p));
+      const compatible: PlanPrinter[] = [];
+      const refusals: string[] = [];
+      for (const p of matching) {
+        const why = incompatibility(job.facts, p.profile, p.status.name);
+        if (why) refusals.push(why);
+        else compatible.push(p);
+      }
+      verdict = { compatible, refusals, matching: matching.length };
+      judged.set(key, verdict);
+    }
+    return verdict;
+  };
   for (const job of jobs) {
     if (job.state !== 'queued') continue;
     if (job.held) {
       reasons.set(job.id, 'Held: release it to print.');
       continue;
     }
-    const matching = printers.filter((p) => targets(job.target, p));
-    if (matching.length === 0) {
+    const { compatible, refusals, matching } = judge(job);
+    if (matching === 0) {
       reasons.set(
         job.id,
         job.target.kind === 'printer'
@@ -79,13 +98,6 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
           : `No printer matches: waiting for ${describeTarget(job.target)}.`,
       );
       continue;
-    }
-    const compatible: PlanPrinter[] = [];
-    const refusals: string[] = [];
-    for (const p of matching) {
-      const why = incompatibility(job.facts, p.profile, p.status.name);
-      if (why) refusals.push(why);
-      else compatible.push(p);
     }
     if (compatible.length === 0) {
       reasons.set(job.id, `No matching printer can print it. ${refusals.slice(0, 3).join(' ')}`);
@@ -97,7 +109,7 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
       starts.push({ jobId: job.id, deviceId: chosen.status.deviceId });
       continue;
     }
-    const whys = compatible.map((p) => {
+    const whys = compatible.slice(0, 3).map((p) => {
       const f = free.get(p.status.deviceId);
       return taken.has(p.status.deviceId)
         ? `${p.status.name} takes an earlier job`
@@ -105,10 +117,8 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
           ? f.why
           : `${p.status.name} is busy`;
     });
-    reasons.set(
-      job.id,
-      `Waiting: ${whys.slice(0, 3).join('; ')}${whys.length > 3 ? ` (and ${whys.length - 3} more)` : ''}.`,
-    );
+    const more = compatible.length - whys.length;
+    reasons.set(job.id, `Waiting: ${whys.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}.`);
   }
   return { starts, reasons };
 }
