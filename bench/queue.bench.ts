@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { QueueSnapshot } from '../src/shared/contract';
 import { ScriptedDriver, scriptedProvider } from '../test/support/scripted-driver';
 import { createTestHub, tempDir } from '../test/support/test-hub';
+import { runQueueCrash } from '../test/support/queue-crash';
 import type { BenchResult, BenchSuite } from './lib/types';
 
 const PRINTERS = 100;
@@ -66,9 +67,13 @@ const suite: BenchSuite = {
   prefix: 'queue',
   async run(): Promise<BenchResult[]> {
     const d = await dispatch();
+    const crash = await runQueueCrash({ rounds: 10, jobs: 30, log: (line) => process.stdout.write(`  ${line}\n`) });
     const results: BenchResult[] = [
       { name: 'queue.dispatch_latency_p95_ms', value: round(d.p95), unit: 'ms', target: 1000, better: 'lower' },
       { name: 'queue.dispatch_latency_p50_ms', value: round(d.p50), unit: 'ms', target: null, better: 'lower' },
+      { name: 'queue.crash_lost', value: crash.lost, unit: 'jobs', target: 0, better: 'lower' },
+      { name: 'queue.crash_double_started', value: crash.doubleStarted, unit: 'jobs', target: 0, better: 'lower' },
+      { name: 'queue.crash_rounds', value: crash.rounds, unit: 'kill -9', target: 10, better: 'higher' },
       { name: 'queue.add_1000_jobs_ms', value: round(d.addMs), unit: 'ms', target: null, better: 'lower' },
     ];
     return results;

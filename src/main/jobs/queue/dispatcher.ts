@@ -104,6 +104,8 @@ export class Dispatcher {
     this.unconfirmed.delete(job.id);
     if (job.state === 'starting') {
       if (isJobActive(status.state)) this.store.markPrinting(job.id);
+      // A printer showing a finished print took the job and printed it while Printdeck was away.
+      else if (status.state === 'done') this.store.finish(job.id, 'done', null, this.port.now());
       else
         this.store.unclaim(
           job.id,
