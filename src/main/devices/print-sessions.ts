@@ -18,15 +18,17 @@ export type PrintTransition =
  * goes offline mid-print keeps its print open: it ends when the printer is seen again.
  */
 export class PrintSessions {
-  private readonly last = new Map<string, DeviceStatus>();
+  /** The last snapshot of each device while it was online with a job active: what an end is judged by. */
+  private readonly lastActive = new Map<string, DeviceStatus>();
   private readonly activeName = new Map<string, string | null>();
 
   observe(status: DeviceStatus): PrintTransition | null {
-    const before = this.last.get(status.deviceId);
-    this.last.set(status.deviceId, status);
     if (isUnreachable(status.link) || status.link !== 'online') return null;
     const wasActive = this.activeName.has(status.deviceId);
     const active = isJobActive(status.state);
+    const before = this.lastActive.get(status.deviceId);
+    if (active) this.lastActive.set(status.deviceId, status);
+    else this.lastActive.delete(status.deviceId);
     if (!wasActive && active) {
       const fileName = status.job?.name ?? null;
       this.activeName.set(status.deviceId, fileName);
@@ -52,7 +54,7 @@ export class PrintSessions {
   }
 
   forget(deviceId: string): void {
-    this.last.delete(deviceId);
+    this.lastActive.delete(deviceId);
     this.activeName.delete(deviceId);
   }
 }
