@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { PrintRecord } from '../../../src/shared/contract';
+import { PrintRecord } from '../../../src/shared/contract';
 import { csvField, toCsv } from '../../../src/main/jobs/history/csv';
 import { HistoryStore } from '../../../src/main/jobs/history/history-store';
 import { historyStats } from '../../../src/main/jobs/history/stats';
@@ -83,6 +83,23 @@ describe('history statistics', () => {
       cancelled: 1,
       successPct: 0,
     });
+  });
+
+  it('lists records the contract accepts, with whole-second durations', () => {
+    const { history } = store();
+    const id = history.open({
+      deviceId: 'a',
+      printerName: 'a',
+      family: 'xyz',
+      fileName: 'f.gcode',
+      origin: 'desktop',
+      startedAt: T0,
+      queueJobId: null,
+      filamentStartMm: 100.5,
+    });
+    history.close(id, { endedAt: T0 + 90_123, outcome: 'success', reason: null, filamentMm: 12.5 });
+    const [record] = history.list({ from: T0 - 1, to: T0 + DAY, deviceIds: null }, 10, 0).records;
+    expect(PrintRecord.parse(record)).toMatchObject({ durationSec: 90, outcome: 'success' });
   });
 
   it('prunes finished prints older than the retention, never a running one', () => {

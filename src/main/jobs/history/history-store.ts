@@ -94,7 +94,7 @@ export class HistoryStore {
   ): void {
     this.db
       .prepare(
-        `UPDATE print_history SET ended_at = ?, duration_sec = MAX(0, (? - started_at) / 1000), outcome = ?, reason = ?, filament_mm = ? WHERE id = ? AND outcome = 'running'`,
+        `UPDATE print_history SET ended_at = ?, duration_sec = MAX(0, CAST((? - started_at) / 1000 AS INTEGER)), outcome = ?, reason = ?, filament_mm = ? WHERE id = ? AND outcome = 'running'`,
       )
       .run(end.endedAt, end.endedAt, end.outcome, end.reason, end.filamentMm, id);
   }
