@@ -34,6 +34,7 @@ export class Dispatcher {
   /** Jobs `starting` when this process began: their start is confirmed by the printer, not by a send. */
   private readonly unconfirmed = new Set<string>();
   private readonly sending = new Set<string>();
+  private readonly names = new Map<string, string>();
   private readonly pump: Pump;
   private stopped = false;
   revision = 0;
@@ -83,7 +84,11 @@ export class Dispatcher {
 
   /** A device reported a print starting or ending, or its status: keeps queue jobs in step with it. */
   observe(status: DeviceStatus, transition: PrintTransition | null): void {
-    this.store.seePrinter(status.deviceId, status.name);
+    // Written only when a printer is new or renamed: statuses arrive several times a second per printer.
+    if (this.names.get(status.deviceId) !== status.name) {
+      this.store.seePrinter(status.deviceId, status.name);
+      this.names.set(status.deviceId, status.name);
+    }
     const job = this.store.activeOn(status.deviceId);
     if (job && status.link === 'online') {
       if (this.unconfirmed.has(job.id)) this.reconcile(job, status);
