@@ -50,6 +50,8 @@ function context(): DomainContext {
     notifications: new NotificationCenter(events),
     connections: null as never,
     fleet: null as never,
+    transfers: null as never,
+    profiles: null as never,
     staging: null as never,
     picked: null as never,
     secrets: {

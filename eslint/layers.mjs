@@ -53,7 +53,7 @@ const DEVICES = 'src/main/devices/**';
 /** Network client layers every domain may share (one gRPC client layer for Armory, Skiserver and IMSS). */
 const NET = 'src/main/net/**';
 /** Domains never import each other; what two of them share lives below them. */
-export const DOMAINS = ['printers', 'cloud', 'chat', 'uploads', 'mqtt'];
+export const DOMAINS = ['printers', 'cloud', 'chat', 'uploads', 'mqtt', 'jobs'];
 const DOMAIN_FOLDERS = DOMAINS.map((d) => `src/main/${d}/**`);
 const BELOW_DOMAINS = ['src/main/domain.ts', DEVICES, NET, SERVICES, ...BASE];
 /** The seam through which the entry points hand the demo fleet (sim/) to the hub. */

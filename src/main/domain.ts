@@ -1,6 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ConnectionService } from './connections/connection-service';
 import type { Fleet } from './devices/fleet';
+import type { PrintProfiles } from './devices/print-profiles';
+import type { TransferService } from './devices/transfers';
 import type { EventHub } from './events/event-hub';
 import type { PickedFiles } from './files/picked-files';
 import type { FileStaging } from './files/staging';
@@ -20,6 +22,10 @@ export interface DomainContext {
   connections: ConnectionService;
   secrets: SecretStore;
   fleet: Fleet;
+  /** Sends files to the fleet's printers (printers.print, the print queue): one path, one set of progress events. */
+  transfers: TransferService;
+  /** What each family's printers can print, and how to read their file formats (print queue routing). */
+  profiles: PrintProfiles;
   /** Files browsers sent over the API (files.stage*), shared by the domains that take files. */
   staging: FileStaging;
   /** Files the desktop user dropped or picked (tokens), and who may name host paths. */

@@ -2,12 +2,15 @@ import type { DatabaseSync } from 'node:sqlite';
 import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoState } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
+import { createJobsModule } from './jobs/jobs-module';
 import { createCloudModule } from './cloud/cloud-module';
 import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionRuntimes } from './connections/connection-runtimes';
 import { ConnectionService } from './connections/connection-service';
 import type { DemoFleetPort, DemoSimulator } from './demo-fleet-port';
 import { Fleet, type ProviderFactory } from './devices/fleet';
+import { PrintProfiles } from './devices/print-profiles';
+import { TransferService } from './devices/transfers';
 import type { DomainContext, DomainModule } from './domain';
 import { EventHub } from './events/event-hub';
 import { PickedFiles } from './files/picked-files';
@@ -88,6 +91,8 @@ export class Hub {
       connections: this.connections,
       secrets,
       fleet: this.fleet,
+      transfers: new TransferService(this.fleet, this.staging, this.events, this.notifications, log.child('transfers')),
+      profiles: new PrintProfiles(),
       staging: this.staging,
       picked: this.picked,
       log,
@@ -101,7 +106,8 @@ export class Hub {
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
     this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, options.mqtt);
-    this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt];
+    const jobs = createJobsModule({ ...ctx, log: log.child('jobs') });
+    this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt, jobs];
     this.offersPort = printers.offersPort;
     const handlers: Handlers = {
       ...this.coreHandlers(),
@@ -111,6 +117,7 @@ export class Hub {
       ...chat.handlers,
       ...uploads.handlers,
       ...this.mqtt.handlers,
+      ...jobs.handlers,
     };
     this.registrar = createRegistrar(handlers, log.child('rpc'));
     this.deviceConnections = new ConnectionRuntimes(

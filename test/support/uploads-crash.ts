@@ -6,7 +6,7 @@ import { tempDir } from './test-hub';
 import { makeImages, startImssSandbox, verifyDelivery } from './uploads-fixtures';
 
 const BIN = path.resolve(__dirname, '../../bin/printdeck.js');
-const TOKEN = 'crash-test-token-0123456789';
+export const TOKEN = 'crash-test-token-0123456789';
 const IMSS_TOKEN = 'crash-imss-token-0123';
 
 export interface CrashTestOptions {
@@ -39,7 +39,7 @@ export interface CrashOutcome {
 }
 
 /** A minimal client of the host's WebSocket API. */
-class WsApi {
+export class WsApi {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private constructor(private readonly ws: WebSocket) {
@@ -80,12 +80,12 @@ class WsApi {
   }
 }
 
-interface Host {
+export interface Host {
   child: ChildProcess;
   port: number;
 }
 
-async function launch(dataDir: string, port: number): Promise<Host> {
+export async function launch(dataDir: string, port: number): Promise<Host> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--token', TOKEN], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PRINTDECK_LOG: 'warn' },
@@ -111,14 +111,14 @@ async function launch(dataDir: string, port: number): Promise<Host> {
   return { child, port: actual };
 }
 
-async function kill9(host: Host): Promise<void> {
+export async function kill9(host: Host): Promise<void> {
   if (host.child.exitCode !== null || host.child.signalCode !== null) return;
   const exited = new Promise((r) => host.child.once('exit', r));
   host.child.kill('SIGKILL');
   await exited;
 }
 
-async function stopGracefully(host: Host): Promise<void> {
+export async function stopGracefully(host: Host): Promise<void> {
   if (host.child.exitCode !== null || host.child.signalCode !== null) return;
   const exited = new Promise((r) => host.child.once('exit', r));
   host.child.kill('SIGTERM');

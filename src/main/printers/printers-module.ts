@@ -7,7 +7,7 @@ import { checkPrintFile } from './compat/file-check';
 import { printerFamilies, type DeviceFamilies } from './families';
 import { PrintWatcher } from './print-watcher';
 import { TemperatureHistory } from './temperature-history';
-import { TransferService } from './transfers';
+import { registerXyzProfiles } from './xyz/profiles';
 
 const ACK = { done: true as const };
 
@@ -27,7 +27,8 @@ export function createPrintersModule(
   const unsubscribeConnections = ctx.connections.onChange(() => discovery.connectionsChanged());
   const history = new TemperatureHistory();
   const watcher = new PrintWatcher(ctx.notifications);
-  const transfers = new TransferService(ctx.fleet, staging, ctx.events, ctx.notifications, ctx.log.child('transfers'));
+  const transfers = ctx.transfers;
+  registerXyzProfiles(ctx.profiles);
   const unsubscribe = ctx.fleet.onChange((change) => {
     if (change.type === 'status') {
       history.record(change.status);

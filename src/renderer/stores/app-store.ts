@@ -3,8 +3,8 @@ import type { AppInfo, AppNotification } from '../../shared/contract';
 import type { LinkStatus } from '../../shared/rpc/client';
 import type { RpcErrorShape } from '../../shared/rpc/result';
 
-export type Route = 'devices' | 'cloud' | 'chat' | 'uploads' | 'settings';
-export const ROUTES: readonly Route[] = ['devices', 'cloud', 'chat', 'uploads', 'settings'];
+export type Route = 'devices' | 'queue' | 'history' | 'cloud' | 'chat' | 'uploads' | 'settings';
+export const ROUTES: readonly Route[] = ['devices', 'queue', 'history', 'cloud', 'chat', 'uploads', 'settings'];
 export type Theme = 'system' | 'light' | 'dark';
 
 export interface Toast {

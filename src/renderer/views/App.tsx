@@ -8,11 +8,15 @@ import { Toasts } from '../components/Toasts';
 import { CloudView } from './CloudView';
 import { ChatView } from './ChatView';
 import { DevicesView } from './DevicesView';
+import { HistoryView } from './HistoryView';
+import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { UploadsView } from './UploadsView';
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'devices', label: 'Devices' },
+  { route: 'queue', label: 'Queue' },
+  { route: 'history', label: 'History' },
   { route: 'cloud', label: 'Cloud' },
   { route: 'chat', label: 'Chat' },
   { route: 'uploads', label: 'Uploads' },
@@ -73,6 +77,8 @@ export function App() {
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         {route === 'devices' && <DevicesView />}
+        {route === 'queue' && <QueueView />}
+        {route === 'history' && <HistoryView />}
         {route === 'cloud' && <CloudView />}
         {route === 'chat' && <ChatView />}
         {route === 'uploads' && <UploadsView />}

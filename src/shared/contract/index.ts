@@ -6,8 +6,10 @@ import { connectionCalls, connectionEvents } from './connections';
 import type { CallSpec, EventSpec } from './define';
 import { demoCalls, demoEvents } from './demo';
 import { mqttCalls, mqttEvents } from './mqtt';
+import { historyCalls, historyEvents } from './history';
 import { octoprintCalls, octoprintEvents } from './octoprint';
 import { printerCalls, printerEvents } from './printers';
+import { queueCalls, queueEvents } from './queue';
 import { uploadCalls, uploadEvents } from './uploads';
 
 /**
@@ -24,6 +26,8 @@ export const calls = {
   ...chatCalls,
   ...uploadCalls,
   ...mqttCalls,
+  ...queueCalls,
+  ...historyCalls,
 } satisfies Record<string, CallSpec>;
 
 /** Every main → client event, declared once. */
@@ -37,6 +41,8 @@ export const events = {
   ...chatEvents,
   ...uploadEvents,
   ...mqttEvents,
+  ...queueEvents,
+  ...historyEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
@@ -68,4 +74,6 @@ export * from './octoprint';
 export * from './cloud';
 export * from './chat';
 export * from './uploads';
+export * from './queue';
+export * from './history';
 export * from '../domain/device';

@@ -3,6 +3,7 @@ import { hrefFor, useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { CameraPanel } from './CameraPanel';
 import { FamilyPanel } from './FamilyPanel';
+import { BedPanel } from './BedPanel';
 import { JobPanel } from './JobPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 import { PrintFilePanel } from './PrintFilePanel';
@@ -80,6 +81,7 @@ function DeviceDetails({ device }: { device: DeviceStatus }) {
       <div className="device-grid-2">
         <div className="device-col">
           <JobPanel device={device} />
+          <BedPanel device={device} />
           <PrintFilePanel device={device} />
           <MaintenancePanel device={device} />
         </div>

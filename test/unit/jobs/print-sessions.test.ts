@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceStatus } from '../../../src/shared/contract';
+import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
+import { PrintSessions } from '../../../src/main/devices/print-sessions';
+
+let clock = 1_000_000;
+function status(patch: Partial<DeviceStatus>): DeviceStatus {
+  clock += 1_000;
+  return {
+    deviceId: 'd',
+    connectionId: 'c',
+    family: 'octoprint',
+    name: 'Prusa',
+    model: null,
+    serial: null,
+    firmware: null,
+    link: 'online',
+    state: 'idle',
+    stateText: 'Idle',
+    job: null,
+    temperatures: [],
+    filament: null,
+    problem: null,
+    capabilities: NO_CAPABILITIES,
+    updatedAt: clock,
+    ...patch,
+  };
+}
+const job = (progress: number, remainingSec: number | null = null) => ({
+  name: 'cube.gcode',
+  progress,
+  elapsedSec: 10,
+  remainingSec,
+  taskId: null,
+});
+
+describe('print sessions (starts and ends from status snapshots)', () => {
+  it('sees a start, and an end as success, failure or cancellation', () => {
+    const s = new PrintSessions();
+    expect(s.observe(status({}))).toBeNull();
+    expect(s.observe(status({ state: 'printing', job: job(0.1) }))).toMatchObject({
+      type: 'started',
+      fileName: 'cube.gcode',
+    });
+    expect(s.observe(status({ state: 'done', job: job(1) }))).toMatchObject({ type: 'ended', outcome: 'success' });
+    s.observe(status({ state: 'printing', job: job(0.1) }));
+    expect(s.observe(status({ state: 'error', problem: { code: 'x', message: 'Thermal runaway' } }))).toMatchObject({
+      outcome: 'failed',
+      reason: 'Thermal runaway',
+    });
+    s.observe(status({ state: 'printing', job: job(0.1) }));
+    s.observe(status({ state: 'cancelling', job: job(0.1) }));
+    expect(s.observe(status({ state: 'idle' }))).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('keeps a print open while the printer is offline, and counts a drop to idle after its remaining time as finished', () => {
+    const s = new PrintSessions();
+    s.observe(status({ state: 'printing', job: job(0.5, 1) }));
+    expect(s.observe(status({ link: 'offline', state: 'offline' }))).toBeNull();
+    expect(s.isActive('d')).toBe(true);
+    expect(s.observe(status({ state: 'idle' }))).toMatchObject({
+      type: 'ended',
+      outcome: 'success',
+      fileName: 'cube.gcode',
+    });
+    s.observe(status({ state: 'printing', job: job(0.2, 3_600) }));
+    expect(s.observe(status({ state: 'idle' }))).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('ends a print recorded before a restart', () => {
+    const s = new PrintSessions();
+    s.assumeActive('d', 'old.gcode');
+    expect(s.observe(status({ state: 'done' }))).toMatchObject({
+      type: 'ended',
+      fileName: 'old.gcode',
+      outcome: 'success',
+    });
+  });
+});
