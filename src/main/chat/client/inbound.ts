@@ -1,7 +1,7 @@
 import { FriendOp, GroupOp, ProtoMsg, type E2eeMsg } from '../../gen/skissm/proto_msg';
 import { Plaintext } from '../../gen/skissm/plaintext';
 import type { FriendshipDTO } from '../../gen/skissm/common';
-import { deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUser, simpleAddress, type DeviceRef } from '../protocol/address';
+import { deviceKey, deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUser, simpleAddress, type DeviceRef } from '../protocol/address';
 import { decodeAppPayload, encodeAppPayload, type AppPayload } from '../protocol/app-payload';
 import type { MessageRow } from '../store/chat-store';
 import { rpcBody, type EngineCore } from './engine-core';
@@ -20,10 +20,41 @@ export interface InboundResult {
   groupsChanged: boolean;
   devicesChanged: boolean;
   friendRequestFrom: string | null;
+  /** Delivery receipts owed, per sending device: sent once per batch rather than once per message. */
+  receipts: Map<string, { device: DeviceRef; ids: string[] }>;
 }
 
 export function emptyResult(): InboundResult {
-  return { messages: [], replaySessions: [], contactsChanged: false, groupsChanged: false, devicesChanged: false, friendRequestFrom: null };
+  return { messages: [], replaySessions: [], contactsChanged: false, groupsChanged: false, devicesChanged: false, friendRequestFrom: null, receipts: new Map() };
+}
+
+/** Adds what one message changed to what its batch changed. */
+export function mergeResult(into: InboundResult, from: InboundResult): void {
+  into.messages.push(...from.messages);
+  into.replaySessions.push(...from.replaySessions);
+  into.contactsChanged ||= from.contactsChanged;
+  into.groupsChanged ||= from.groupsChanged;
+  into.devicesChanged ||= from.devicesChanged;
+  into.friendRequestFrom ??= from.friendRequestFrom;
+  for (const [key, owed] of from.receipts) {
+    const known = into.receipts.get(key);
+    if (known) known.ids.push(...owed.ids);
+    else into.receipts.set(key, { device: owed.device, ids: [...owed.ids] });
+  }
+}
+
+/** Largest id list one receipt may carry (the app payload schema's bound). */
+const RECEIPT_IDS = 200;
+
+/** Queues the receipts a batch owes (inside its transaction): one message per sending device and 200 ids. */
+export function sendReceipts(core: EngineCore, result: InboundResult): void {
+  for (const { device, ids } of result.receipts.values()) {
+    for (let at = 0; at < ids.length; at += RECEIPT_IDS) {
+      const receipt = encodeAppPayload({ header: { v: 1, kind: 'receipt', ids: ids.slice(at, at + RECEIPT_IDS) }, body: new Uint8Array(0) });
+      deliver(core, [device], Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(receipt) } }).finish(), null);
+    }
+  }
+  result.receipts.clear();
 }
 
 const VERSION = '\x01';
@@ -173,9 +204,11 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
         return;
       }
       if (storeMessage(core, app, { convType: 'user', convId: simpleAddress(from), from, out })) {
-        // Delivery receipt back to the sending device only.
-        const receipt = encodeAppPayload({ header: { v: 1, kind: 'receipt', ids: [app.header.id] }, body: new Uint8Array(0) });
-        deliver(core, [from], Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(receipt) } }).finish(), null);
+        // Delivery receipt back to the sending device only (sent by the caller with the rest of its batch).
+        const key = deviceKey(from);
+        const owed = out.receipts.get(key);
+        if (owed) owed.ids.push(app.header.id);
+        else out.receipts.set(key, { device: from, ids: [app.header.id] });
       }
       return;
     }
