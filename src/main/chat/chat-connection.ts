@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../log';
-import { ChatEngine, type EngineOptions, type RegistrationInput } from './client/chat-engine';
+import { ChatEngine, type CatchUpProgress, type EngineOptions, type RegistrationInput } from './client/chat-engine';
 import type { ChangeKind } from './client/engine-core';
 import type { MessageRow } from './store/chat-store';
 import { ChatStore } from './store/chat-store';
@@ -21,6 +21,7 @@ export interface ChatConnectionOptions extends GrpcPortOptions {
   onChange?: (kind: ChangeKind) => void;
   onStatus?: (status: StreamStatus) => void;
   onFriendRequest?: (from: string) => void;
+  onProgress?: (progress: CatchUpProgress) => void;
 }
 
 /**
@@ -57,6 +58,7 @@ export class ChatConnection {
       ...(o.onMessages ? { onMessages: o.onMessages } : {}),
       ...(o.onChange ? { onChange: o.onChange } : {}),
       ...(o.onFriendRequest ? { onFriendRequest: o.onFriendRequest } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.recomputeFingerprint === undefined ? {} : { recomputeFingerprint: o.recomputeFingerprint }),
     };
   }

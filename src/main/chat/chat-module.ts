@@ -38,6 +38,9 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     return new Uint8Array(Buffer.from(key, 'base64'));
   };
 
+  /** Accounts working off a backlog, with the messages that arrived meanwhile (for one notice at the end). */
+  const catchingUp = new Map<string, number>();
+
   const statusOf = (c: ChatConnection): ChatAccount['status'] => (c.engine ? c.status : 'signedOut');
 
   const emitChanged = (connectionId: string): void => {
@@ -72,10 +75,21 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       ...(o.recomputeFingerprint === false ? { recomputeFingerprint: false } : {}),
       onMessages: (rows) => {
         queueMessages(conn.id, rows);
-        for (const r of rows) {
-          if (r.direction === 'in' && r.state === 'received') {
-            ctx.notifications.notify({ level: 'info', title: `New message from ${r.sender}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
-          }
+        const fresh = rows.filter((r) => r.direction === 'in' && r.state === 'received');
+        // A backlog arrives in batches of hundreds: one notice when it is done, not one per message.
+        if (catchingUp.has(conn.id)) catchingUp.set(conn.id, (catchingUp.get(conn.id) ?? 0) + fresh.length);
+        else if (fresh.length === 1) {
+          const r = fresh[0]!;
+          ctx.notifications.notify({ level: 'info', title: `New message from ${r.sender}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
+        } else if (fresh.length > 1) ctx.notifications.notify({ level: 'info', title: `${fresh.length} new messages`, body: 'Chat', route: 'chat' });
+      },
+      onProgress: ({ stored, waiting }) => {
+        if (waiting > 0 && !catchingUp.has(conn.id)) catchingUp.set(conn.id, 0);
+        ctx.events.emit('chat.progress', { connectionId: conn.id, stored, waiting });
+        if (waiting === 0) {
+          const count = catchingUp.get(conn.id) ?? 0;
+          catchingUp.delete(conn.id);
+          if (count > 0) ctx.notifications.notify({ level: 'info', title: `${count} new messages`, body: 'Received while this device was offline', route: 'chat' });
         }
       },
       onChange: () => emitChanged(conn.id),

@@ -26,8 +26,18 @@ export interface EngineOptions {
   onMessages?: (rows: MessageRow[]) => void;
   onChange?: (kind: ChangeKind) => void;
   onFriendRequest?: (from: string) => void;
+  /**
+   * While a backlog is worked off (a device back online after many messages arrived): how many ProtoMsgs
+   * this run has stored and how many have arrived but wait. Ends with `waiting: 0`.
+   */
+  onProgress?: (progress: CatchUpProgress) => void;
   /** Recompute msg_fingerprint and require it to match (on by default; see protocol/fingerprints.ts). */
   recomputeFingerprint?: boolean;
+}
+
+export interface CatchUpProgress {
+  stored: number;
+  waiting: number;
 }
 
 export interface RegistrationInput {
@@ -248,6 +258,9 @@ export class ChatEngine implements EngineCore {
   }
 
   private async drainIncoming(): Promise<void> {
+    let stored = 0;
+    let reporting = false;
+    let lastWaiting = 0;
     try {
       for (;;) {
         if (this.incoming.length === 0) {
@@ -258,11 +271,19 @@ export class ChatEngine implements EngineCore {
         }
         // One turn of the event loop lets a burst from the stream gather into one batch.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        this.processBatch(this.incoming.splice(0, MAX_BATCH));
+        const batch = this.incoming.splice(0, MAX_BATCH);
+        this.processBatch(batch);
+        stored += batch.length;
+        // Progress only for a real backlog: a message or two at a time is ordinary traffic.
+        reporting ||= this.incoming.length > 0;
+        lastWaiting = this.incoming.length;
+        if (reporting) this.options.onProgress?.({ stored, waiting: lastWaiting });
         if (this.acks.size >= MAX_ACKS_IN_FLIGHT) await Promise.all(this.acks);
       }
     } finally {
       this.draining = false;
+      // Also after a failure, so no progress indicator is left hanging.
+      if (reporting && lastWaiting !== 0) this.options.onProgress?.({ stored, waiting: 0 });
     }
   }
 
