@@ -17,6 +17,8 @@ export interface ChatConnectionOptions extends GrpcPortOptions {
   log: Logger;
   stream?: StreamOptions;
   recomputeFingerprint?: boolean;
+  /** SHA-256 of the server's signing key (hex or base64); without it the first key seen is trusted. */
+  serverKeyPin?: string;
   onMessages?: (rows: MessageRow[]) => void;
   onChange?: (kind: ChangeKind) => void;
   onStatus?: (status: StreamStatus) => void;
@@ -60,6 +62,7 @@ export class ChatConnection {
       ...(o.onFriendRequest ? { onFriendRequest: o.onFriendRequest } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.recomputeFingerprint === undefined ? {} : { recomputeFingerprint: o.recomputeFingerprint }),
+      ...(o.serverKeyPin ? { serverKeyPin: o.serverKeyPin } : {}),
     };
   }
 

@@ -73,6 +73,7 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       ...(typeof o.authHeader === 'string' ? { authHeader: o.authHeader } : {}),
       ...(typeof o.authScheme === 'string' ? { authScheme: o.authScheme } : {}),
       ...(o.recomputeFingerprint === false ? { recomputeFingerprint: false } : {}),
+      ...(typeof o.serverKeyPin === 'string' && o.serverKeyPin ? { serverKeyPin: o.serverKeyPin } : {}),
       onMessages: (rows) => {
         queueMessages(conn.id, rows);
         const fresh = rows.filter((r) => r.direction === 'in' && r.state === 'received');

@@ -34,7 +34,7 @@ export async function startSandbox(workDir: string | null = null): Promise<Skise
   return server;
 }
 
-export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string } = {}): TestDevice {
+export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string; serverKeyPin?: string } = {}): TestDevice {
   const db = options.db ?? openChatDb();
   const logs: string[] = [];
   const received: MessageRow[] = [];
@@ -48,6 +48,7 @@ export function device(server: SkiserverSandbox, name: string, options: { db?: D
     stream: { minBackoffMs: 50, maxBackoffMs: 300, heartbeatMs: 1000, idleTimeoutMs: 5000 },
     onMessages: (rows) => received.push(...rows),
     onProgress: (p) => progress.push(p),
+    ...(options.serverKeyPin ? { serverKeyPin: options.serverKeyPin } : {}),
   });
   return { name, conn, db, received, logs, progress };
 }

@@ -8,6 +8,7 @@ import { SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256, safetyFingerprint, systemRand
 import { deviceAddress, deviceOf, groupAddress, sameDevice, sameUser, simpleAddress, type DeviceRef, type UserRef } from '../protocol/address';
 import { encodeAppPayload, MAX_IMAGE_BYTES, type AppHeader } from '../protocol/app-payload';
 import { preKeyBundleFingerprint, protoMsgFingerprint } from '../protocol/fingerprints';
+import { checkServerPin, normalizePin } from '../protocol/server-pin';
 import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
 import type { ChatStore, MessageRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
@@ -31,6 +32,8 @@ export interface EngineOptions {
    * this run has stored and how many have arrived but wait. Ends with `waiting: 0`.
    */
   onProgress?: (progress: CatchUpProgress) => void;
+  /** SHA-256 of the server's signing key (hex or base64): pinned instead of trusted on first use. */
+  serverKeyPin?: string;
   /** Recompute msg_fingerprint and require it to match (on by default; see protocol/fingerprints.ts). */
   recomputeFingerprint?: boolean;
 }
@@ -119,6 +122,8 @@ export class ChatEngine implements EngineCore {
   static async register(options: EngineOptions, input: RegistrationInput): Promise<ChatEngine> {
     const random = options.random ?? systemRandom;
     const suite = SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256;
+    // A malformed pin is refused before anything goes to the server (the key itself only comes back in the answer).
+    if (options.serverKeyPin) normalizePin(options.serverKeyPin);
     const keys = newAccountKeys(suite, random);
     const opks = Array.from({ length: INITIAL_OPKS }, (_, i) => ({ id: i + 1, pair: suite.kem.generateKeyPair(random) }));
     const deviceId = newId(random);
@@ -143,6 +148,7 @@ export class ChatEngine implements EngineCore {
     if (!address || address.deviceId !== deviceId || !serverKey || serverKey.length !== suite.sizes.signPublicKey) {
       throw new Error('the server answered the registration with an incomplete account');
     }
+    checkServerPin(serverKey, options.serverKeyPin);
     keys.password = response.password;
     keys.auth = response.auth;
     keys.authExpires = Number(response.expiresIn) || Date.now() + 3_600_000;
