@@ -24,6 +24,8 @@ export interface ChatConnectionOptions extends GrpcPortOptions {
   onStatus?: (status: StreamStatus) => void;
   onFriendRequest?: (from: string) => void;
   onProgress?: (progress: CatchUpProgress) => void;
+  now?: () => number;
+  invites?: { retryAfterMs?: number; checkEveryMs?: number };
 }
 
 /**
@@ -63,6 +65,8 @@ export class ChatConnection {
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.recomputeFingerprint === undefined ? {} : { recomputeFingerprint: o.recomputeFingerprint }),
       ...(o.serverKeyPin ? { serverKeyPin: o.serverKeyPin } : {}),
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.invites ? { invites: o.invites } : {}),
     };
   }
 

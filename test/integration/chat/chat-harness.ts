@@ -34,7 +34,7 @@ export async function startSandbox(workDir: string | null = null): Promise<Skise
   return server;
 }
 
-export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string; serverKeyPin?: string } = {}): TestDevice {
+export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string; serverKeyPin?: string; now?: () => number } = {}): TestDevice {
   const db = options.db ?? openChatDb();
   const logs: string[] = [];
   const received: MessageRow[] = [];
@@ -49,6 +49,7 @@ export function device(server: SkiserverSandbox, name: string, options: { db?: D
     onMessages: (rows) => received.push(...rows),
     onProgress: (p) => progress.push(p),
     ...(options.serverKeyPin ? { serverKeyPin: options.serverKeyPin } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   return { name, conn, db, received, logs, progress };
 }

@@ -15,7 +15,7 @@ import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, n
 import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
 import { createGroup, reseedGroup, sendGroupPayload } from './groups';
 import { applyProtoMsg, emptyResult, mergeResult, saveFriendship, sendReceipts, type InboundResult } from './inbound';
-import { deliver, ensureSessions } from './sessions';
+import { deliver, ensureSessions, REINVITE_AFTER_MS, reinviteUnanswered } from './sessions';
 
 export interface EngineOptions {
   store: ChatStore;
@@ -32,6 +32,10 @@ export interface EngineOptions {
    * this run has stored and how many have arrived but wait. Ends with `waiting: 0`.
    */
   onProgress?: (progress: CatchUpProgress) => void;
+  /** The clock for invite retries (tests move it on instead of waiting a minute). */
+  now?: () => number;
+  /** Re-send an invite still unanswered after `retryAfterMs` (60 s, as SKISSM), checked every `checkEveryMs`. */
+  invites?: { retryAfterMs?: number; checkEveryMs?: number };
   /** SHA-256 of the server's signing key (hex or base64): pinned instead of trusted on first use. */
   serverKeyPin?: string;
   /** Recompute msg_fingerprint and require it to match (on by default; see protocol/fingerprints.ts). */
@@ -86,6 +90,7 @@ export class ChatEngine implements EngineCore {
     settled: () => this.scheduleNextPump(),
   });
   private pumpTimer: NodeJS.Timeout | null = null;
+  private reinviteTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
 
@@ -194,10 +199,24 @@ export class ChatEngine implements EngineCore {
     this.rotateSignedPreKeyIfExpired();
     await this.syncFriends().catch((err: unknown) => this.log.warn('friend list sync failed', errText(err)));
     this.kick();
+    if (!this.reinviteTimer) {
+      this.reinviteTimer = setInterval(() => this.retryUnansweredInvites(), this.options.invites?.checkEveryMs ?? 10_000);
+      this.reinviteTimer.unref();
+    }
+  }
+
+  /** Re-sends the invites that had no Accept in time (the timer calls this; tests may call it directly). */
+  retryUnansweredInvites(): number {
+    if (this.stopped) return 0;
+    const count = reinviteUnanswered(this, this.options.now?.() ?? Date.now(), this.options.invites?.retryAfterMs ?? REINVITE_AFTER_MS);
+    if (count > 0) this.log.info(`re-sent ${count} unanswered invite(s)`);
+    return count;
   }
 
   stop(): void {
     this.stopped = true;
+    if (this.reinviteTimer) clearInterval(this.reinviteTimer);
+    this.reinviteTimer = null;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
   }

@@ -250,6 +250,11 @@ export class ChatStore {
     ).map((r) => this.sessionFrom(r));
   }
 
+  /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
+  unansweredSessions(invitedBefore: number): SessionRow[] {
+    return this.all('SELECT * FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t', invitedBefore).map((r) => this.sessionFrom(r));
+  }
+
   sessionPeers(user: UserRef): DeviceRef[] {
     return this.all('SELECT DISTINCT peer_user, peer_domain, peer_device FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ?', user.userId, user.domain).map((r) => ({
       userId: String(r.peer_user),
