@@ -377,7 +377,12 @@ export class ChatEngine implements EngineCore {
   private replayDeferred(sessionId: string, result: InboundResult): void {
     for (const bytes of this.store.takeDeferred(sessionId)) {
       try {
-        this.store.transaction(() => applyProtoMsg(this, ProtoMsg.decode(bytes), result));
+        this.store.transaction(() => {
+          const own = emptyResult();
+          applyProtoMsg(this, ProtoMsg.decode(bytes), own);
+          sendReceipts(this, own);
+          mergeResult(result, own);
+        });
       } catch (err) {
         this.log.warn('deferred group message could not be processed', errText(err));
       }

@@ -43,6 +43,24 @@ export function mergeResult(into: InboundResult, from: InboundResult): void {
   }
 }
 
+function oweReceipt(out: InboundResult, from: DeviceRef, messageId: string): void {
+  const key = deviceKey(from);
+  const owed = out.receipts.get(key);
+  if (owed) owed.ids.push(messageId);
+  else out.receipts.set(key, { device: from, ids: [messageId] });
+}
+
+/**
+ * A group message counts as delivered once every other member has confirmed it from one of their devices
+ * (receipts from non-members are ignored). Returns true when this receipt completes the set.
+ */
+function groupReceiptCompletes(core: EngineCore, groupId: string, messageId: string, from: DeviceRef): boolean {
+  const group = core.store.group(groupId);
+  if (!group || !group.members.some((m) => sameUser(m, from))) return false;
+  const others = group.members.filter((m) => !sameUser(m, core.me)).length;
+  return core.store.addGroupReceipt(messageId, simpleAddress(from)) >= others;
+}
+
 /** Largest id list one receipt may carry (the app payload schema's bound). */
 const RECEIPT_IDS = 200;
 
@@ -184,7 +202,8 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
     }
     const app = decodeAppPayload(result.plaintext);
     if (app.header.kind === 'receipt' || app.header.conv.type !== 'group' || app.header.conv.id !== result.groupId) return;
-    storeMessage(core, app, { convType: 'group', convId: result.groupId, from, out });
+    // Group receipts go to the sending device over the 1:1 session, like 1:1 receipts (batched by the caller).
+    if (storeMessage(core, app, { convType: 'group', convId: result.groupId, from, out }) && !sameUser(from, core.me)) oweReceipt(out, from, app.header.id);
     return;
   }
   const plaintext = Plaintext.decode(decryptOne2one(core, msg, from));
@@ -196,7 +215,8 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
       if (app.header.kind === 'receipt') {
         for (const id of app.header.ids) {
           const row = core.store.message(id);
-          if (row && row.direction === 'out' && row.convType === 'user' && row.convId === simpleAddress(from) && row.state !== 'delivered') {
+          if (!row || row.direction !== 'out' || row.state === 'delivered') continue;
+          if (row.convType === 'user' ? row.convId === simpleAddress(from) : groupReceiptCompletes(core, row.convId, id, from)) {
             core.store.setMessageState(id, 'delivered');
             out.messages.push({ ...row, state: 'delivered' });
           }
@@ -205,10 +225,7 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
       }
       if (storeMessage(core, app, { convType: 'user', convId: simpleAddress(from), from, out })) {
         // Delivery receipt back to the sending device only (sent by the caller with the rest of its batch).
-        const key = deviceKey(from);
-        const owed = out.receipts.get(key);
-        if (owed) owed.ids.push(app.header.id);
-        else out.receipts.set(key, { device: from, ids: [app.header.id] });
+        oweReceipt(out, from, app.header.id);
       }
       return;
     }

@@ -172,7 +172,7 @@ export class ChatStore {
   /** Forgets everything of this account (sign-out). */
   wipe(): void {
     this.transaction(() => {
-      for (const table of ['chat_accounts', 'chat_opks', 'chat_devices', 'chat_sessions', 'chat_pending', 'chat_outbox', 'chat_processed', 'chat_contacts', 'chat_groups', 'chat_group_sessions', 'chat_group_chains', 'chat_deferred', 'chat_messages']) {
+      for (const table of ['chat_accounts', 'chat_opks', 'chat_devices', 'chat_sessions', 'chat_pending', 'chat_outbox', 'chat_processed', 'chat_contacts', 'chat_groups', 'chat_group_sessions', 'chat_group_chains', 'chat_deferred', 'chat_messages', 'chat_group_receipts']) {
         this.run(`DELETE FROM ${table} WHERE account = ?`);
       }
     });
@@ -313,6 +313,12 @@ export class ChatStore {
   }
 
   // ── ProtoMsgs already processed (redelivery after a lost ack is answered with another ack) ─────────────
+  /** Records that `member` (user@domain) has a group message; returns how many members have confirmed it. */
+  addGroupReceipt(messageId: string, member: string): number {
+    this.run('INSERT OR IGNORE INTO chat_group_receipts (account, message_id, member) VALUES (?, ?, ?)', messageId, member);
+    return Number(this.get('SELECT COUNT(*) AS n FROM chat_group_receipts WHERE account = ? AND message_id = ?', messageId)?.n ?? 0);
+  }
+
   wasProcessed(protoMsgId: string): boolean {
     return this.get('SELECT 1 AS x FROM chat_processed WHERE account = ? AND proto_msg_id = ?', protoMsgId) !== undefined;
   }
