@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chatCalls } from '../../shared/contract';
 import type { ChatAccount, ChatMessage, ChatOverview } from '../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../shared/contract/chat';
+import { chatDisplayName } from '../../shared/domain/chat-names';
 import { AppError } from '../../shared/rpc/result';
 import type { StoredConnection } from '../connections/connection-repo';
 import { ConnectionRuntimes } from '../connections/connection-runtimes';
@@ -36,6 +37,13 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       ctx.secrets.set(id, key);
     }
     return new Uint8Array(Buffer.from(key, 'base64'));
+  };
+
+  /** A sender's display name for notices (contact memo or nickname, else the user id). */
+  const nameOf = (connectionId: string, address: string): string => {
+    const store = connections.get(connectionId)?.store;
+    const contact = store?.contacts().find((x) => `${x.userId}@${x.domain}` === address);
+    return chatDisplayName(address, contact);
   };
 
   /** Accounts working off a backlog, with the messages that arrived meanwhile (for one notice at the end). */
@@ -81,7 +89,7 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
         if (catchingUp.has(conn.id)) catchingUp.set(conn.id, (catchingUp.get(conn.id) ?? 0) + fresh.length);
         else if (fresh.length === 1) {
           const r = fresh[0]!;
-          ctx.notifications.notify({ level: 'info', title: `New message from ${r.sender}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
+          ctx.notifications.notify({ level: 'info', title: `New message from ${nameOf(conn.id, r.sender)}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
         } else if (fresh.length > 1) ctx.notifications.notify({ level: 'info', title: `${fresh.length} new messages`, body: 'Chat', route: 'chat' });
       },
       onProgress: ({ stored, waiting }) => {
@@ -95,7 +103,7 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       },
       onChange: () => emitChanged(conn.id),
       onStatus: () => emitChanged(conn.id),
-      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${from} wants to add you`, route: 'chat' }),
+      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${nameOf(conn.id, from)} wants to add you`, route: 'chat' }),
     });
     return chat;
   };
@@ -171,7 +179,7 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     const titleOf = (type: 'user' | 'group', id: string): string => {
       if (type === 'group') return groups.find((g) => g.groupId === id)?.name ?? 'Group';
       const contact = contacts.find((x) => `${x.userId}@${x.domain}` === id);
-      return contact?.memo || contact?.nickname || id;
+      return chatDisplayName(id, contact);
     };
     const conversations: ChatOverview['conversations'] = c.store.conversations().map((x) => ({ conversation: { type: x.convType, id: x.convId }, title: titleOf(x.convType, x.convId), unread: x.unread, last: messageView(x.last) }));
     for (const g of groups) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatConversationRef, ChatMessage, ChatOverview } from '../../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../../shared/contract/chat';
+import { chatDisplayName } from '../../../shared/domain/chat-names';
 import { api } from '../../api';
 import { convKey, useChatStore } from './chat-store';
 import { Details } from './Details';
@@ -26,7 +27,7 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
   const [cameras, setCameras] = useState<{ id: string; name: string }[]>([]);
   const fileRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
-  const title = overview.conversations.find((c) => convKey(c.conversation) === convKey(conversation))?.title ?? conversation.id;
+  const title = overview.conversations.find((c) => convKey(c.conversation) === convKey(conversation))?.title ?? (conversation.type === 'user' ? chatDisplayName(conversation.id) : 'Group');
 
   useEffect(() => {
     listRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
@@ -94,7 +95,7 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
         <ol className="chat-messages" ref={listRef} aria-label="Messages" aria-live="polite">
           {messages.map((m) => (
             <li key={m.id} className={`chat-msg chat-msg-${m.direction}`}>
-              {conversation.type === 'group' && m.direction === 'in' && <span className="chat-sender small muted">{m.sender}</span>}
+              {conversation.type === 'group' && m.direction === 'in' && <span className="chat-sender small muted" title={m.sender}>{chatDisplayName(m.sender, overview.contacts.find((c) => c.address === m.sender))}</span>}
               {m.kind === 'image' && <MessageImage connectionId={connectionId} message={m} />}
               {m.text && <p className="chat-text">{m.text}</p>}
               <span className="chat-meta small muted">
