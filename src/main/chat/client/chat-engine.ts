@@ -61,6 +61,8 @@ const MAX_BATCH = 256;
 const MAX_ACKS_IN_FLIGHT = 512;
 /** Outbox requests in flight at once (they leave in order on one HTTP/2 connection). */
 const OUTBOX_WINDOW = 32;
+/** How long delivery receipts gather before they are sent. */
+const RECEIPT_DELAY_MS = 200;
 const VERSION = '\x01';
 
 /**
@@ -91,6 +93,8 @@ export class ChatEngine implements EngineCore {
   });
   private pumpTimer: NodeJS.Timeout | null = null;
   private reinviteTimer: NodeJS.Timeout | null = null;
+  private receiptTimer: NodeJS.Timeout | null = null;
+  private readonly owed: InboundResult = emptyResult();
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
 
@@ -214,6 +218,7 @@ export class ChatEngine implements EngineCore {
   }
 
   stop(): void {
+    this.flushReceipts();
     this.stopped = true;
     if (this.reinviteTimer) clearInterval(this.reinviteTimer);
     this.reinviteTimer = null;
@@ -362,7 +367,7 @@ export class ChatEngine implements EngineCore {
           outcomes.push({ id, state: /signature/i.test(errText(err)) ? ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_SIGNATURE : ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_DECRYPTION });
         }
       }
-      sendReceipts(this, result);
+      this.oweReceipts(result);
     });
     // Committed first, acknowledged second: a crash in between only causes a redelivery we recognise.
     for (const { id, state } of outcomes) {
@@ -374,13 +379,35 @@ export class ChatEngine implements EngineCore {
     this.kick();
   }
 
+  /**
+   * Receipts wait up to RECEIPT_DELAY_MS and leave together: every receipt turns the 1:1 ratchet round (a new
+   * ML-KEM key pair on each side), so one per burst instead of one per batch keeps a busy chat one-way. A
+   * crash in that window loses only the "delivered" tick, never a message.
+   */
+  private oweReceipts(result: InboundResult): void {
+    mergeResult(this.owed, { ...emptyResult(), receipts: result.receipts });
+    result.receipts.clear();
+    if (this.owed.receipts.size === 0 || this.receiptTimer) return;
+    this.receiptTimer = setTimeout(() => this.flushReceipts(), RECEIPT_DELAY_MS);
+    this.receiptTimer.unref();
+  }
+
+  /** Queues every owed receipt now (the timer, and stop, call this). */
+  flushReceipts(): void {
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
+    if (this.owed.receipts.size === 0) return;
+    this.store.transaction(() => sendReceipts(this, this.owed));
+    this.kick();
+  }
+
   private replayDeferred(sessionId: string, result: InboundResult): void {
     for (const bytes of this.store.takeDeferred(sessionId)) {
       try {
         this.store.transaction(() => {
           const own = emptyResult();
           applyProtoMsg(this, ProtoMsg.decode(bytes), own);
-          sendReceipts(this, own);
+          this.oweReceipts(own);
           mergeResult(result, own);
         });
       } catch (err) {
