@@ -14,7 +14,7 @@
 /** Runs anywhere, the browser included. */
 const BROWSER_PACKAGES = ['zod'];
 /** The React UI. */
-const UI_PACKAGES = ['react', 'react-dom', 'zustand'];
+const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'qrcode'];
 const NODE = ['node:*'];
 /** What main may use: the browser-safe packages and the Node-only libraries (sockets, gRPC, serial ports, codecs, the chat crypto). */
 const MAIN_PACKAGES = [

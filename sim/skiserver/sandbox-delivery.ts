@@ -24,6 +24,13 @@ export class SandboxDelivery {
   readonly faults: DeliveryFaults = { duplicate: false, reorder: false };
   private readonly streams = new Map<string, Set<Stream>>();
   private readonly held = new Map<string, ProtoMsg[]>();
+  /** Tagged messages waiting for the next batch signature, in enqueue order. */
+  private unsigned: { userId: string; device: DeviceRecord; msg: ProtoMsg }[] = [];
+  /**
+   * Sign once per batch (the default) rather than once per message. Everything enqueued while the event loop
+   * is busy (e.g. a burst of SendOne2OneMsg calls) shares one signature; a lone message is signed alone.
+   */
+  batchSignatures = true;
 
   constructor(
     private readonly state: SandboxState,
@@ -34,16 +41,30 @@ export class SandboxDelivery {
     return `${userId}/${deviceId}`;
   }
 
-  /** Tags, signs, queues and (if online) writes a message to one device. */
+  /** Tags, signs, queues and (if online) writes a message to one device (signing and writing at the end of this turn). */
   enqueue(userId: string, device: DeviceRecord, msg: Omit<ProtoMsg, 'tag' | 'signatureList'>): void {
-    const tagged = this.signer.signProtoMsg({
-      ...msg,
-      tag: { protoMsgT: String(Date.now()), protoMsgId: randomBytes(12).toString('base64url') },
-      signatureList: [],
-    });
-    device.queue.push(tagged);
+    const tagged: ProtoMsg = { ...msg, tag: { protoMsgT: String(Date.now()), protoMsgId: randomBytes(12).toString('base64url') }, signatureList: [] };
+    if (!this.batchSignatures) {
+      this.place(userId, device, this.signer.signProtoMsg(tagged));
+      return;
+    }
+    this.unsigned.push({ userId, device, msg: tagged });
+    if (this.unsigned.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Signs everything waiting with one signature and hands it on in order. */
+  flush(): void {
+    const batch = this.unsigned;
+    this.unsigned = [];
+    if (batch.length === 0) return;
+    const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
+    batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
+  }
+
+  private place(userId: string, device: DeviceRecord, signed: ProtoMsg): void {
+    device.queue.push(signed);
     this.state.scheduleSave();
-    this.write(userId, device.deviceId, [tagged]);
+    this.write(userId, device.deviceId, [signed]);
   }
 
   /** Every device of a user, optionally skipping one (the sender's own device). */
@@ -66,6 +87,8 @@ export class SandboxDelivery {
   }
 
   attach(userId: string, device: DeviceRecord, stream: Stream): void {
+    // Messages still waiting for their signature join the queue first, so the redelivery below is complete.
+    this.flush();
     const key = SandboxDelivery.key(userId, device.deviceId);
     let set = this.streams.get(key);
     if (!set) this.streams.set(key, (set = new Set()));
@@ -93,6 +116,7 @@ export class SandboxDelivery {
   }
 
   resend(userId: string, device: DeviceRecord, stream: Stream): void {
+    this.flush();
     this.write(userId, device.deviceId, [...device.queue], stream);
   }
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign as nativeSign, type KeyObject } from 'node:crypto';
-import { SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite, systemRandom } from '../../src/main/chat/crypto';
+import { BATCH_SIGNATURE_VERSION, buildBatch, encodeBatchSignature, SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite, systemRandom } from '../../src/main/chat/crypto';
 import { preKeyBundleFingerprint, protoMsgFingerprint } from '../../src/main/chat/protocol/fingerprints';
 import { Cert, Certificate, DsAlgType, HashAlgType, type PreKeyBundle, type ServerSignedSignature } from '../../src/main/gen/skissm/crypto';
 import type { ProtoMsg } from '../../src/main/gen/skissm/proto_msg';
@@ -69,6 +69,31 @@ export class SandboxSigner {
 
   signProtoMsg(msg: ProtoMsg): ProtoMsg {
     return { ...msg, signatureList: [this.signature(protoMsgFingerprint(msg))] };
+  }
+
+  /**
+   * One ML-DSA signature for several messages (version 2: Merkle root of their fingerprints, each message
+   * carrying its inclusion proof). A single message gets an ordinary version-1 signature.
+   */
+  signProtoMsgs(msgs: readonly ProtoMsg[]): ProtoMsg[] {
+    if (msgs.length === 1) return [this.signProtoMsg(msgs[0]!)];
+    const fingerprints = msgs.map((m) => protoMsgFingerprint(m));
+    const { digest, proofs } = buildBatch(suite, fingerprints);
+    const signature = this.keys.sign(digest);
+    return msgs.map((msg, i) => ({
+      ...msg,
+      signatureList: [
+        {
+          version: BATCH_SIGNATURE_VERSION,
+          hashAlg: HashAlgType.HASH_ALG_TYPE_SHA2_256,
+          signingAlg: DsAlgType.DS_ALG_TYPE_DILITHIUM_5,
+          signer: this.certificate.cert?.issuee,
+          signingPublicKeyFingerprint: this.certificate.signingPublicKeyFingerprint,
+          msgFingerprint: Buffer.from(fingerprints[i]!),
+          signature: Buffer.from(encodeBatchSignature(signature, proofs[i]!)),
+        },
+      ],
+    }));
   }
 
   signBundle(bundle: PreKeyBundle): PreKeyBundle {

@@ -72,6 +72,7 @@ export class SkiserverSandbox extends SandboxGrpcServer {
   override async stop(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
+    this.delivery.flush();
     this.delivery.cutStreams();
     await super.stop();
     this.state.saveNow();
@@ -88,6 +89,7 @@ export class SkiserverSandbox extends SandboxGrpcServer {
   }
 
   queuedFor(userId: string): number {
+    this.delivery.flush();
     const user = this.state.users.get(userId);
     return user ? [...user.devices.values()].reduce((n, d) => n + d.queue.length, 0) : 0;
   }

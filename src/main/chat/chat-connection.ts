@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../log';
-import { ChatEngine, type EngineOptions, type RegistrationInput } from './client/chat-engine';
+import { ChatEngine, type CatchUpProgress, type EngineOptions, type RegistrationInput } from './client/chat-engine';
 import type { ChangeKind } from './client/engine-core';
 import type { MessageRow } from './store/chat-store';
 import { ChatStore } from './store/chat-store';
@@ -17,10 +17,15 @@ export interface ChatConnectionOptions extends GrpcPortOptions {
   log: Logger;
   stream?: StreamOptions;
   recomputeFingerprint?: boolean;
+  /** SHA-256 of the server's signing key (hex or base64); without it the first key seen is trusted. */
+  serverKeyPin?: string;
   onMessages?: (rows: MessageRow[]) => void;
   onChange?: (kind: ChangeKind) => void;
   onStatus?: (status: StreamStatus) => void;
   onFriendRequest?: (from: string) => void;
+  onProgress?: (progress: CatchUpProgress) => void;
+  now?: () => number;
+  invites?: { retryAfterMs?: number; checkEveryMs?: number };
 }
 
 /**
@@ -57,7 +62,11 @@ export class ChatConnection {
       ...(o.onMessages ? { onMessages: o.onMessages } : {}),
       ...(o.onChange ? { onChange: o.onChange } : {}),
       ...(o.onFriendRequest ? { onFriendRequest: o.onFriendRequest } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.recomputeFingerprint === undefined ? {} : { recomputeFingerprint: o.recomputeFingerprint }),
+      ...(o.serverKeyPin ? { serverKeyPin: o.serverKeyPin } : {}),
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.invites ? { invites: o.invites } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chatCalls } from '../../shared/contract';
 import type { ChatAccount, ChatMessage, ChatOverview } from '../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../shared/contract/chat';
+import { chatDisplayName } from '../../shared/domain/chat-names';
 import { AppError } from '../../shared/rpc/result';
 import type { StoredConnection } from '../connections/connection-repo';
 import { ConnectionRuntimes } from '../connections/connection-runtimes';
@@ -12,7 +13,6 @@ import { applyDomainMigrations } from '../store/migrations';
 import { ChatConnection } from './chat-connection';
 import { contactView, groupView, messageView } from './chat-views';
 import { parseUser, RegistrationError, type ChatEngine } from './client/chat-engine';
-import { parseSimpleAddress } from './protocol/address';
 import { CHAT_MIGRATIONS } from './migrations';
 import type { MessageRow } from './store/chat-store';
 
@@ -38,6 +38,16 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     }
     return new Uint8Array(Buffer.from(key, 'base64'));
   };
+
+  /** A sender's display name for notices (contact memo or nickname, else the user id). */
+  const nameOf = (connectionId: string, address: string): string => {
+    const store = connections.get(connectionId)?.store;
+    const contact = store?.contacts().find((x) => `${x.userId}@${x.domain}` === address);
+    return chatDisplayName(address, contact);
+  };
+
+  /** Accounts working off a backlog, with the messages that arrived meanwhile (for one notice at the end). */
+  const catchingUp = new Map<string, number>();
 
   const statusOf = (c: ChatConnection): ChatAccount['status'] => (c.engine ? c.status : 'signedOut');
 
@@ -71,17 +81,29 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
       ...(typeof o.authHeader === 'string' ? { authHeader: o.authHeader } : {}),
       ...(typeof o.authScheme === 'string' ? { authScheme: o.authScheme } : {}),
       ...(o.recomputeFingerprint === false ? { recomputeFingerprint: false } : {}),
+      ...(typeof o.serverKeyPin === 'string' && o.serverKeyPin ? { serverKeyPin: o.serverKeyPin } : {}),
       onMessages: (rows) => {
         queueMessages(conn.id, rows);
-        for (const r of rows) {
-          if (r.direction === 'in' && r.state === 'received') {
-            ctx.notifications.notify({ level: 'info', title: `New message from ${displayName(chat, r.sender)}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
-          }
+        const fresh = rows.filter((r) => r.direction === 'in' && r.state === 'received');
+        // A backlog arrives in batches of hundreds: one notice when it is done, not one per message.
+        if (catchingUp.has(conn.id)) catchingUp.set(conn.id, (catchingUp.get(conn.id) ?? 0) + fresh.length);
+        else if (fresh.length === 1) {
+          const r = fresh[0]!;
+          ctx.notifications.notify({ level: 'info', title: `New message from ${nameOf(conn.id, r.sender)}`, body: r.convType === 'group' ? 'In a group chat' : 'Direct message', route: 'chat' });
+        } else if (fresh.length > 1) ctx.notifications.notify({ level: 'info', title: `${fresh.length} new messages`, body: 'Chat', route: 'chat' });
+      },
+      onProgress: ({ stored, waiting }) => {
+        if (waiting > 0 && !catchingUp.has(conn.id)) catchingUp.set(conn.id, 0);
+        ctx.events.emit('chat.progress', { connectionId: conn.id, stored, waiting });
+        if (waiting === 0) {
+          const count = catchingUp.get(conn.id) ?? 0;
+          catchingUp.delete(conn.id);
+          if (count > 0) ctx.notifications.notify({ level: 'info', title: `${count} new messages`, body: 'Received while this device was offline', route: 'chat' });
         }
       },
       onChange: () => emitChanged(conn.id),
       onStatus: () => emitChanged(conn.id),
-      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${displayName(chat, from)} (${from}) wants to add you`, route: 'chat' }),
+      onFriendRequest: (from) => ctx.notifications.notify({ level: 'info', title: 'Chat contact request', body: `${nameOf(conn.id, from)} wants to add you`, route: 'chat' }),
     });
     return chat;
   };
@@ -157,7 +179,7 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     const titleOf = (type: 'user' | 'group', id: string): string => {
       if (type === 'group') return groups.find((g) => g.groupId === id)?.name ?? 'Group';
       const contact = contacts.find((x) => `${x.userId}@${x.domain}` === id);
-      return contact?.memo || contact?.nickname || id;
+      return chatDisplayName(id, contact);
     };
     const conversations: ChatOverview['conversations'] = c.store.conversations().map((x) => ({ conversation: { type: x.convType, id: x.convId }, title: titleOf(x.convType, x.convId), unread: x.unread, last: messageView(x.last) }));
     for (const g of groups) {
@@ -345,11 +367,4 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
 export function snapshotCaption(printer: string, caption: string): string {
   const head = `Snapshot of ${printer}`;
   return (caption.trim() ? `${head}: ${caption.trim()}` : head).slice(0, 8000);
-}
-
-/** A sender as people know them: the contact's display name, else the user id without the server. */
-function displayName(chat: ChatConnection, address: string): string {
-  const ref = parseSimpleAddress(address);
-  if (!ref) return address;
-  return chat.store.contact(ref)?.nickname || ref.userId;
 }

@@ -83,4 +83,14 @@ export const CHAT_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chat_messages_conv ON chat_messages (account, conv_type, conv_id, created_at);
     `,
   },
+  {
+    version: 2,
+    description: 'delivery receipts of group messages, one row per member who confirmed',
+    sql: `
+      CREATE TABLE chat_group_receipts (
+        account TEXT NOT NULL, message_id TEXT NOT NULL, member TEXT NOT NULL,
+        PRIMARY KEY (account, message_id, member)
+      );
+    `,
+  },
 ];

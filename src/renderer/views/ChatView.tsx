@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { ProgressBar } from '../components/ProgressBar';
 import { useAppStore } from '../stores/app-store';
 import { subscribeChat, useChatStore } from './chat/chat-store';
 import { Conversation } from './chat/Conversation';
@@ -12,8 +13,8 @@ const STATUS_LABEL = { signedOut: 'Signed out', connecting: 'Connecting…', onl
 
 export function ChatView() {
   const navigate = useAppStore((s) => s.navigate);
-  const { accounts, connectionId, overview, selected } = useChatStore(
-    useShallow((s) => ({ accounts: s.accounts, connectionId: s.connectionId, overview: s.overview, selected: s.selected })),
+  const { accounts, connectionId, overview, selected, catchUp } = useChatStore(
+    useShallow((s) => ({ accounts: s.accounts, connectionId: s.connectionId, overview: s.overview, selected: s.selected, catchUp: s.connectionId ? (s.catchUp[s.connectionId] ?? null) : null })),
   );
 
   useEffect(() => subscribeChat(), []);
@@ -65,6 +66,12 @@ export function ChatView() {
           )}
         </div>
       </div>
+      {catchUp && (
+        <div className="chat-catchup" role="status">
+          <span className="small">Receiving messages sent while this device was offline: {catchUp.stored.toLocaleString()} stored, {catchUp.waiting.toLocaleString()} waiting</span>
+          <ProgressBar value={catchUp.stored / (catchUp.stored + catchUp.waiting)} label="Catching up on messages" />
+        </div>
+      )}
       {account && !account.me && <SignIn account={account} />}
       {account?.me && overview && (
         <div className="chat-layout">

@@ -185,4 +185,11 @@ export const chatEvents = {
   'chat.changed': event(z.object({ connectionId: z.string(), status: ChatStatus }), { coalesceKey: (p) => p.connectionId }),
   /** New or updated messages, batched per account (never coalesced: every message counts). */
   'chat.messages': event(z.object({ connectionId: z.string(), messages: z.array(ChatMessage).max(500) })),
+  /**
+   * Catching up on a backlog (e.g. back online after a weekend): messages stored so far in this run and
+   * those received but not yet stored. `waiting: 0` ends it. Coalesced per account (only the latest counts).
+   */
+  'chat.progress': event(z.object({ connectionId: z.string(), stored: z.number().int().nonnegative(), waiting: z.number().int().nonnegative() }), {
+    coalesceKey: (p) => p.connectionId,
+  }),
 };

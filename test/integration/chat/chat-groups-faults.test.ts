@@ -21,10 +21,22 @@ describe('chat groups and delivery faults through the sandbox', () => {
     await register(server, carol2, 'carol');
     const d = server.domain;
     const groupId = await alice.conn.engine!.createGroup('Print farm', [{ userId: 'bob', domain: d }, { userId: 'carol', domain: d }]);
-    await alice.conn.engine!.sendText({ type: 'group', id: groupId }, 'first layer looks good');
+    const first = await alice.conn.engine!.sendText({ type: 'group', id: groupId }, 'first layer looks good');
     for (const who of [bob, carol1, carol2]) {
       await until(`${who.name} reads the group message`, () => allMessages(who, 'group', groupId).some((m) => m.text === 'first layer looks good'));
     }
+    await until('alice sees the group message delivered to every member', () => alice.conn.store.message(first.id)?.state === 'delivered');
+
+    // Delivered means every member: with carol away, bob's receipt alone does not make it so.
+    carol1.conn.stop();
+    carol2.conn.stop();
+    const second = await alice.conn.engine!.sendText({ type: 'group', id: groupId }, 'nozzle at 215');
+    const receipts = (): number => Number((alice.db.prepare('SELECT COUNT(*) AS n FROM chat_group_receipts WHERE message_id = ?').get(second.id) as { n: number }).n);
+    await until('bob has confirmed it', () => receipts() === 1);
+    expect(alice.conn.store.message(second.id)?.state).not.toBe('delivered');
+    await carol1.conn.start();
+    await until('delivered once carol has it too', () => alice.conn.store.message(second.id)?.state === 'delivered');
+    await carol2.conn.start();
     // Another member answers on its own chain (it re-seeds, since it never sent before).
     await bob.conn.engine!.sendText({ type: 'group', id: groupId }, 'thanks');
     for (const who of [alice, carol1, carol2]) await until(`${who.name} reads bob`, () => allMessages(who, 'group', groupId).some((m) => m.text === 'thanks'));

@@ -4,6 +4,7 @@ import { applyDomainMigrations } from '../../../src/main/store/migrations';
 import { MIGRATIONS } from '../../../src/main/store/migrations';
 import { ChatConnection } from '../../../src/main/chat/chat-connection';
 import { CHAT_MIGRATIONS } from '../../../src/main/chat/migrations';
+import type { CatchUpProgress } from '../../../src/main/chat/client/chat-engine';
 import type { MessageRow } from '../../../src/main/chat/store/chat-store';
 import { createLogger } from '../../../src/main/log';
 import { SkiserverSandbox } from '../../../sim/skiserver/skiserver-sandbox';
@@ -16,6 +17,7 @@ export interface TestDevice {
   db: DatabaseSync;
   received: MessageRow[];
   logs: string[];
+  progress: CatchUpProgress[];
 }
 
 export function openChatDb(file = ':memory:'): DatabaseSync {
@@ -32,10 +34,11 @@ export async function startSandbox(workDir: string | null = null): Promise<Skise
   return server;
 }
 
-export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string } = {}): TestDevice {
+export function device(server: SkiserverSandbox, name: string, options: { db?: DatabaseSync; key?: Uint8Array; account?: string; serverKeyPin?: string; now?: () => number } = {}): TestDevice {
   const db = options.db ?? openChatDb();
   const logs: string[] = [];
   const received: MessageRow[] = [];
+  const progress: CatchUpProgress[] = [];
   const conn = new ChatConnection({
     address: `grpc://${server.address}`,
     db,
@@ -44,8 +47,11 @@ export function device(server: SkiserverSandbox, name: string, options: { db?: D
     log: createLogger(name, (l) => logs.push(l)),
     stream: { minBackoffMs: 50, maxBackoffMs: 300, heartbeatMs: 1000, idleTimeoutMs: 5000 },
     onMessages: (rows) => received.push(...rows),
+    onProgress: (p) => progress.push(p),
+    ...(options.serverKeyPin ? { serverKeyPin: options.serverKeyPin } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
-  return { name, conn, db, received, logs };
+  return { name, conn, db, received, logs, progress };
 }
 
 export async function register(server: SkiserverSandbox, d: TestDevice, userId: string, email = `${userId}@example.org`): Promise<void> {

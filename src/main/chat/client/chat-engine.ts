@@ -4,17 +4,18 @@ import { ProtoMsg } from '../../gen/skissm/proto_msg';
 import { Plaintext } from '../../gen/skissm/plaintext';
 import { ProtoMsgOpState } from '../../gen/skissm/requests';
 import type { Logger } from '../../log';
-import { SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256, safetyFingerprint, systemRandom, verifyServerSignatures, type CipherSuite, type RandomSource } from '../crypto';
+import { SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256, safetyFingerprint, systemRandom, VerifiedBatches, verifyServerSignatures, type CipherSuite, type RandomSource } from '../crypto';
 import { deviceAddress, deviceOf, groupAddress, sameDevice, sameUser, simpleAddress, type DeviceRef, type UserRef } from '../protocol/address';
 import { encodeAppPayload, MAX_IMAGE_BYTES, type AppHeader } from '../protocol/app-payload';
 import { preKeyBundleFingerprint, protoMsgFingerprint } from '../protocol/fingerprints';
+import { checkServerPin, normalizePin } from '../protocol/server-pin';
 import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
 import type { ChatStore, MessageRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
 import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
 import { createGroup, reseedGroup, sendGroupPayload } from './groups';
-import { applyProtoMsg, emptyResult, saveFriendship, type InboundResult } from './inbound';
-import { deliver, ensureSessions } from './sessions';
+import { applyProtoMsg, emptyResult, mergeResult, saveFriendship, sendReceipts, type InboundResult } from './inbound';
+import { deliver, ensureSessions, REINVITE_AFTER_MS, reinviteUnanswered } from './sessions';
 
 export interface EngineOptions {
   store: ChatStore;
@@ -26,8 +27,24 @@ export interface EngineOptions {
   onMessages?: (rows: MessageRow[]) => void;
   onChange?: (kind: ChangeKind) => void;
   onFriendRequest?: (from: string) => void;
+  /**
+   * While a backlog is worked off (a device back online after many messages arrived): how many ProtoMsgs
+   * this run has stored and how many have arrived but wait. Ends with `waiting: 0`.
+   */
+  onProgress?: (progress: CatchUpProgress) => void;
+  /** The clock for invite retries (tests move it on instead of waiting a minute). */
+  now?: () => number;
+  /** Re-send an invite still unanswered after `retryAfterMs` (60 s, as SKISSM), checked every `checkEveryMs`. */
+  invites?: { retryAfterMs?: number; checkEveryMs?: number };
+  /** SHA-256 of the server's signing key (hex or base64): pinned instead of trusted on first use. */
+  serverKeyPin?: string;
   /** Recompute msg_fingerprint and require it to match (on by default; see protocol/fingerprints.ts). */
   recomputeFingerprint?: boolean;
+}
+
+export interface CatchUpProgress {
+  stored: number;
+  waiting: number;
 }
 
 export interface RegistrationInput {
@@ -38,6 +55,14 @@ export interface RegistrationInput {
 }
 
 const MAX_ATTEMPTS = 8;
+/** ProtoMsgs applied in one transaction: large enough to amortise the commit, small enough to report progress often. */
+const MAX_BATCH = 256;
+/** Acknowledgements outstanding before processing waits for them (bounds memory while catching up). */
+const MAX_ACKS_IN_FLIGHT = 512;
+/** Outbox requests in flight at once (they leave in order on one HTTP/2 connection). */
+const OUTBOX_WINDOW = 32;
+/** How long delivery receipts gather before they are sent. */
+const RECEIPT_DELAY_MS = 200;
 const VERSION = '\x01';
 
 /**
@@ -56,6 +81,10 @@ export class ChatEngine implements EngineCore {
   keys: AccountKeys;
   serverKey: Uint8Array;
   private inbox: Promise<void> = Promise.resolve();
+  private incoming: ProtoMsg[] = [];
+  private draining = false;
+  private readonly acks = new Set<Promise<void>>();
+  private readonly verifiedBatches = new VerifiedBatches();
   /** The outbox worker: one drain at a time, once more if kicked meanwhile. */
   private readonly outbox = new Pump({
     drain: () => this.drainOutbox(),
@@ -63,6 +92,9 @@ export class ChatEngine implements EngineCore {
     settled: () => this.scheduleNextPump(),
   });
   private pumpTimer: NodeJS.Timeout | null = null;
+  private reinviteTimer: NodeJS.Timeout | null = null;
+  private receiptTimer: NodeJS.Timeout | null = null;
+  private readonly owed: InboundResult = emptyResult();
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
 
@@ -99,6 +131,8 @@ export class ChatEngine implements EngineCore {
   static async register(options: EngineOptions, input: RegistrationInput): Promise<ChatEngine> {
     const random = options.random ?? systemRandom;
     const suite = SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256;
+    // A malformed pin is refused before anything goes to the server (the key itself only comes back in the answer).
+    if (options.serverKeyPin) normalizePin(options.serverKeyPin);
     const keys = newAccountKeys(suite, random);
     const opks = Array.from({ length: INITIAL_OPKS }, (_, i) => ({ id: i + 1, pair: suite.kem.generateKeyPair(random) }));
     const deviceId = newId(random);
@@ -123,6 +157,7 @@ export class ChatEngine implements EngineCore {
     if (!address || address.deviceId !== deviceId || !serverKey || serverKey.length !== suite.sizes.signPublicKey) {
       throw new Error('the server answered the registration with an incomplete account');
     }
+    checkServerPin(serverKey, options.serverKeyPin);
     keys.password = response.password;
     keys.auth = response.auth;
     keys.authExpires = Number(response.expiresIn) || Date.now() + 3_600_000;
@@ -168,10 +203,25 @@ export class ChatEngine implements EngineCore {
     this.rotateSignedPreKeyIfExpired();
     await this.syncFriends().catch((err: unknown) => this.log.warn('friend list sync failed', errText(err)));
     this.kick();
+    if (!this.reinviteTimer) {
+      this.reinviteTimer = setInterval(() => this.retryUnansweredInvites(), this.options.invites?.checkEveryMs ?? 10_000);
+      this.reinviteTimer.unref();
+    }
+  }
+
+  /** Re-sends the invites that had no Accept in time (the timer calls this; tests may call it directly). */
+  retryUnansweredInvites(): number {
+    if (this.stopped) return 0;
+    const count = reinviteUnanswered(this, this.options.now?.() ?? Date.now(), this.options.invites?.retryAfterMs ?? REINVITE_AFTER_MS);
+    if (count > 0) this.log.info(`re-sent ${count} unanswered invite(s)`);
+    return count;
   }
 
   stop(): void {
+    this.flushReceipts();
     this.stopped = true;
+    if (this.reinviteTimer) clearInterval(this.reinviteTimer);
+    this.reinviteTimer = null;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
   }
@@ -229,56 +279,137 @@ export class ChatEngine implements EngineCore {
   }
 
   // ── receiving ────────────────────────────────────────────────────────────────────────────────────
-  /** Queues a ProtoMsg from the stream; they are processed one at a time, in arrival order. */
+  /** Queues a ProtoMsg from the stream; they are processed in arrival order, in batches. */
   receive(msg: ProtoMsg): void {
-    this.inbox = this.inbox.then(() => this.process(msg)).catch((err: unknown) => this.log.error('processing a ProtoMsg failed', errText(err)));
+    this.incoming.push(msg);
+    if (this.draining) return;
+    this.draining = true;
+    this.inbox = this.inbox.then(() => this.drainIncoming()).catch((err: unknown) => this.log.error('processing ProtoMsgs failed', errText(err)));
   }
 
-  private async process(msg: ProtoMsg): Promise<void> {
+  private async drainIncoming(): Promise<void> {
+    let stored = 0;
+    let reporting = false;
+    let lastWaiting = 0;
     try {
-      verifyServerSignatures(
-        this.suite,
-        this.serverKey,
-        msg.signatureList.map((s) => ({ signingAlg: s.signingAlg, hashAlg: s.hashAlg, msgFingerprint: s.msgFingerprint, signature: s.signature })),
-        this.options.recomputeFingerprint === false ? undefined : protoMsgFingerprint(msg),
-      );
-    } catch (err) {
-      // Not acknowledged: a message the pinned server key did not sign is not the server's to delete.
-      this.log.warn('ProtoMsg refused: server signature does not verify', errText(err));
-      return;
+      for (;;) {
+        if (this.incoming.length === 0) {
+          // Done once everything is acknowledged too; whatever arrived meanwhile is processed first.
+          if (this.acks.size === 0) return;
+          await Promise.all(this.acks);
+          continue;
+        }
+        // One turn of the event loop lets a burst from the stream gather into one batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const batch = this.incoming.splice(0, MAX_BATCH);
+        this.processBatch(batch);
+        stored += batch.length;
+        // Progress only for a real backlog: a message or two at a time is ordinary traffic.
+        reporting ||= this.incoming.length > 0;
+        lastWaiting = this.incoming.length;
+        if (reporting) this.options.onProgress?.({ stored, waiting: lastWaiting });
+        if (this.acks.size >= MAX_ACKS_IN_FLIGHT) await Promise.all(this.acks);
+      }
+    } finally {
+      this.draining = false;
+      // Also after a failure, so no progress indicator is left hanging.
+      if (reporting && lastWaiting !== 0) this.options.onProgress?.({ stored, waiting: 0 });
     }
-    if (msg.payload?.$case === 'serverHeartbeatMsg') return;
-    const id = msg.tag?.protoMsgId;
-    if (!id) return;
-    const to = deviceOf(msg.to);
-    if (this.store.wasProcessed(id) || (to && !sameDevice(to, this.me))) {
-      await this.ack(id, ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED);
-      return;
+  }
+
+  /**
+   * Verifies every message (a batch signature once), applies the batch in one transaction — each message in
+   * its own savepoint, so a bad one is recorded as failed without undoing the others — and only then
+   * acknowledges them: a crash before the commit loses nothing the server would not redeliver.
+   */
+  private processBatch(batch: readonly ProtoMsg[]): void {
+    const accepted: { id: string; msg: ProtoMsg }[] = [];
+    for (const msg of batch) {
+      try {
+        verifyServerSignatures(
+          this.suite,
+          this.serverKey,
+          msg.signatureList.map((s) => ({ version: s.version, signingAlg: s.signingAlg, hashAlg: s.hashAlg, msgFingerprint: s.msgFingerprint, signature: s.signature })),
+          this.options.recomputeFingerprint === false ? undefined : protoMsgFingerprint(msg),
+          this.verifiedBatches,
+        );
+      } catch (err) {
+        // Not acknowledged: a message the pinned server key did not sign is not the server's to delete.
+        this.log.warn('ProtoMsg refused: server signature does not verify', errText(err));
+        continue;
+      }
+      if (msg.payload?.$case === 'serverHeartbeatMsg') continue;
+      const id = msg.tag?.protoMsgId;
+      if (id) accepted.push({ id, msg });
     }
+    if (accepted.length === 0) return;
     const result = emptyResult();
-    let state = ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED;
-    try {
-      this.store.transaction(() => {
-        applyProtoMsg(this, msg, result);
-        this.store.markProcessed(id);
-      });
-    } catch (err) {
-      // Undecryptable or malformed: recorded (so a redelivery is not retried) and consumed, as SKISSM does.
-      this.log.warn(`ProtoMsg ${msg.payload?.$case ?? 'empty'} could not be processed`, errText(err));
-      state = /signature/i.test(errText(err)) ? ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_SIGNATURE : ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_DECRYPTION;
-      this.store.transaction(() => this.store.markProcessed(id));
-    }
+    const outcomes: { id: string; state: ProtoMsgOpState }[] = [];
+    this.store.transaction(() => {
+      for (const { id, msg } of accepted) {
+        const to = deviceOf(msg.to);
+        if (this.store.wasProcessed(id) || (to && !sameDevice(to, this.me))) {
+          outcomes.push({ id, state: ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED });
+          continue;
+        }
+        const own = emptyResult();
+        try {
+          this.store.savepoint(() => {
+            applyProtoMsg(this, msg, own);
+            this.store.markProcessed(id);
+          });
+          mergeResult(result, own);
+          outcomes.push({ id, state: ProtoMsgOpState.PROTO_MSG_OP_STATE_SUCCEEDEDED });
+        } catch (err) {
+          // Undecryptable or malformed: recorded (so a redelivery is not retried) and consumed, as SKISSM does.
+          this.log.warn(`ProtoMsg ${msg.payload?.$case ?? 'empty'} could not be processed`, errText(err));
+          this.store.markProcessed(id);
+          outcomes.push({ id, state: /signature/i.test(errText(err)) ? ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_SIGNATURE : ProtoMsgOpState.PROTO_MSG_OP_STATE_FAILED_DECRYPTION });
+        }
+      }
+      this.oweReceipts(result);
+    });
     // Committed first, acknowledged second: a crash in between only causes a redelivery we recognise.
-    await this.ack(id, state);
-    for (const sessionId of result.replaySessions) this.replayDeferred(sessionId, result);
+    for (const { id, state } of outcomes) {
+      const ack = this.ack(id, state).finally(() => this.acks.delete(ack));
+      this.acks.add(ack);
+    }
+    for (const sessionId of new Set(result.replaySessions)) this.replayDeferred(sessionId, result);
     this.report(result);
+    this.kick();
+  }
+
+  /**
+   * Receipts wait up to RECEIPT_DELAY_MS and leave together: every receipt turns the 1:1 ratchet round (a new
+   * ML-KEM key pair on each side), so one per burst instead of one per batch keeps a busy chat one-way. A
+   * crash in that window loses only the "delivered" tick, never a message.
+   */
+  private oweReceipts(result: InboundResult): void {
+    mergeResult(this.owed, { ...emptyResult(), receipts: result.receipts });
+    result.receipts.clear();
+    if (this.owed.receipts.size === 0 || this.receiptTimer) return;
+    this.receiptTimer = setTimeout(() => this.flushReceipts(), RECEIPT_DELAY_MS);
+    this.receiptTimer.unref();
+  }
+
+  /** Queues every owed receipt now (the timer, and stop, call this). */
+  flushReceipts(): void {
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
+    if (this.owed.receipts.size === 0) return;
+    this.store.transaction(() => sendReceipts(this, this.owed));
     this.kick();
   }
 
   private replayDeferred(sessionId: string, result: InboundResult): void {
     for (const bytes of this.store.takeDeferred(sessionId)) {
       try {
-        this.store.transaction(() => applyProtoMsg(this, ProtoMsg.decode(bytes), result));
+        this.store.transaction(() => {
+          const own = emptyResult();
+          applyProtoMsg(this, ProtoMsg.decode(bytes), own);
+          this.oweReceipts(own);
+          mergeResult(result, own);
+        });
       } catch (err) {
         this.log.warn('deferred group message could not be processed', errText(err));
       }
@@ -393,12 +524,32 @@ export class ChatEngine implements EngineCore {
   }
 
   // ── the outbox worker ────────────────────────────────────────────────────────────────────────────
+  /**
+   * Prepared requests go out in outbox order with up to OUTBOX_WINDOW in flight, so throughput is not one
+   * round trip per message. Tasks that need the network to prepare (sessions, group seeds) wait for the
+   * requests before them and run alone, as the requests after them may depend on them.
+   */
   private async drainOutbox(): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const item = this.store.nextOutbox(Date.now());
-      if (!item) return;
-      await this.execute(item.id, item.body as OutboxBody, item.messageId, item.attempts);
+    const inFlight = new Set<Promise<void>>();
+    let cursor = 0;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const item = this.store.nextOutbox(Date.now(), cursor);
+        if (!item) return;
+        cursor = item.id;
+        const body = item.body as OutboxBody;
+        if (body.type !== 'rpc') {
+          await Promise.all(inFlight);
+          await this.execute(item.id, body, item.messageId, item.attempts);
+          continue;
+        }
+        const call = this.execute(item.id, body, item.messageId, item.attempts).finally(() => inFlight.delete(call));
+        inFlight.add(call);
+        if (inFlight.size >= OUTBOX_WINDOW) await Promise.race(inFlight);
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
   }
 

@@ -1,7 +1,7 @@
 import { FriendOp, GroupOp, ProtoMsg, type E2eeMsg } from '../../gen/skissm/proto_msg';
 import { Plaintext } from '../../gen/skissm/plaintext';
 import type { FriendshipDTO } from '../../gen/skissm/common';
-import { deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUser, simpleAddress, type DeviceRef } from '../protocol/address';
+import { deviceKey, deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUser, simpleAddress, type DeviceRef } from '../protocol/address';
 import { decodeAppPayload, encodeAppPayload, type AppPayload } from '../protocol/app-payload';
 import type { MessageRow } from '../store/chat-store';
 import { rpcBody, type EngineCore } from './engine-core';
@@ -20,10 +20,59 @@ export interface InboundResult {
   groupsChanged: boolean;
   devicesChanged: boolean;
   friendRequestFrom: string | null;
+  /** Delivery receipts owed, per sending device: sent once per batch rather than once per message. */
+  receipts: Map<string, { device: DeviceRef; ids: string[] }>;
 }
 
 export function emptyResult(): InboundResult {
-  return { messages: [], replaySessions: [], contactsChanged: false, groupsChanged: false, devicesChanged: false, friendRequestFrom: null };
+  return { messages: [], replaySessions: [], contactsChanged: false, groupsChanged: false, devicesChanged: false, friendRequestFrom: null, receipts: new Map() };
+}
+
+/** Adds what one message changed to what its batch changed. */
+export function mergeResult(into: InboundResult, from: InboundResult): void {
+  into.messages.push(...from.messages);
+  into.replaySessions.push(...from.replaySessions);
+  into.contactsChanged ||= from.contactsChanged;
+  into.groupsChanged ||= from.groupsChanged;
+  into.devicesChanged ||= from.devicesChanged;
+  into.friendRequestFrom ??= from.friendRequestFrom;
+  for (const [key, owed] of from.receipts) {
+    const known = into.receipts.get(key);
+    if (known) known.ids.push(...owed.ids);
+    else into.receipts.set(key, { device: owed.device, ids: [...owed.ids] });
+  }
+}
+
+function oweReceipt(out: InboundResult, from: DeviceRef, messageId: string): void {
+  const key = deviceKey(from);
+  const owed = out.receipts.get(key);
+  if (owed) owed.ids.push(messageId);
+  else out.receipts.set(key, { device: from, ids: [messageId] });
+}
+
+/**
+ * A group message counts as delivered once every other member has confirmed it from one of their devices
+ * (receipts from non-members are ignored). Returns true when this receipt completes the set.
+ */
+function groupReceiptCompletes(core: EngineCore, groupId: string, messageId: string, from: DeviceRef): boolean {
+  const group = core.store.group(groupId);
+  if (!group || !group.members.some((m) => sameUser(m, from))) return false;
+  const others = group.members.filter((m) => !sameUser(m, core.me)).length;
+  return core.store.addGroupReceipt(messageId, simpleAddress(from)) >= others;
+}
+
+/** Largest id list one receipt may carry (the app payload schema's bound). */
+const RECEIPT_IDS = 200;
+
+/** Queues the receipts a batch owes (inside its transaction): one message per sending device and 200 ids. */
+export function sendReceipts(core: EngineCore, result: InboundResult): void {
+  for (const { device, ids } of result.receipts.values()) {
+    for (let at = 0; at < ids.length; at += RECEIPT_IDS) {
+      const receipt = encodeAppPayload({ header: { v: 1, kind: 'receipt', ids: ids.slice(at, at + RECEIPT_IDS) }, body: new Uint8Array(0) });
+      deliver(core, [device], Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(receipt) } }).finish(), null);
+    }
+  }
+  result.receipts.clear();
 }
 
 const VERSION = '\x01';
@@ -153,7 +202,8 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
     }
     const app = decodeAppPayload(result.plaintext);
     if (app.header.kind === 'receipt' || app.header.conv.type !== 'group' || app.header.conv.id !== result.groupId) return;
-    storeMessage(core, app, { convType: 'group', convId: result.groupId, from, out });
+    // Group receipts go to the sending device over the 1:1 session, like 1:1 receipts (batched by the caller).
+    if (storeMessage(core, app, { convType: 'group', convId: result.groupId, from, out }) && !sameUser(from, core.me)) oweReceipt(out, from, app.header.id);
     return;
   }
   const plaintext = Plaintext.decode(decryptOne2one(core, msg, from));
@@ -165,7 +215,8 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
       if (app.header.kind === 'receipt') {
         for (const id of app.header.ids) {
           const row = core.store.message(id);
-          if (row && row.direction === 'out' && row.convType === 'user' && row.convId === simpleAddress(from) && row.state !== 'delivered') {
+          if (!row || row.direction !== 'out' || row.state === 'delivered') continue;
+          if (row.convType === 'user' ? row.convId === simpleAddress(from) : groupReceiptCompletes(core, row.convId, id, from)) {
             core.store.setMessageState(id, 'delivered');
             out.messages.push({ ...row, state: 'delivered' });
           }
@@ -173,9 +224,8 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
         return;
       }
       if (storeMessage(core, app, { convType: 'user', convId: simpleAddress(from), from, out })) {
-        // Delivery receipt back to the sending device only.
-        const receipt = encodeAppPayload({ header: { v: 1, kind: 'receipt', ids: [app.header.id] }, body: new Uint8Array(0) });
-        deliver(core, [from], Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(receipt) } }).finish(), null);
+        // Delivery receipt back to the sending device only (sent by the caller with the rest of its batch).
+        oweReceipt(out, from, app.header.id);
       }
       return;
     }

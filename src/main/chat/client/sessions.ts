@@ -63,6 +63,26 @@ export function inviteFromBundle(core: EngineCore, bundle: PreKeyBundle): void {
   core.kick();
 }
 
+/**
+ * SKISSM's reinvite(): the InviteMsg of every session still without an Accept `afterMs` after it was sent
+ * goes out again, unchanged (the peer ignores a session id it already has, so a late Accept and the repeat
+ * cannot race). invite_t moves on, so the next repeat waits another `afterMs`. Returns how many were re-sent.
+ */
+export function reinviteUnanswered(core: EngineCore, now: number, afterMs: number): number {
+  let count = 0;
+  core.store.transaction(() => {
+    for (const row of core.store.unansweredSessions(now - afterMs)) {
+      const state = stored(row);
+      if (state.kind !== 'pending') continue;
+      core.store.saveSession({ ...row, inviteT: now });
+      core.store.enqueue('rpc', rpcBody('invite', { msg: InviteMsg.decode(state.invite) }));
+      count += 1;
+    }
+  });
+  if (count > 0) core.kick();
+  return count;
+}
+
 /** Encrypts one Plaintext on an established session and queues SendOne2oneMsg (inside the caller's transaction). */
 function encryptOn(core: EngineCore, row: SessionRow, state: StoredSession & { kind: 'established' }, plaintext: Uint8Array, messageId: string | null): void {
   const { state: ratchet, header, ciphertext } = ratchetEncrypt(state.session.ratchet, plaintext, state.session.associatedData);
@@ -211,7 +231,8 @@ export async function ensureSessions(core: EngineCore, user: { userId: string; d
     if (!device || device.userId !== user.userId || sameDevice(device, core.me)) continue;
     const sessions = core.store.sessionsWith(device);
     const responded = sessions.find((s) => s.responded);
-    const waiting = sessions.find((s) => !s.responded && Date.now() - s.createdAt < REINVITE_AFTER_MS);
+    // An unanswered invite is repeated as it is (reinviteUnanswered), never replaced by a second one.
+    const waiting = sessions.find((s) => !s.responded);
     if (responded || waiting) {
       // Already talking (or waiting for an Accept): keep the keys, move what waited for "any session" there.
       // A second invite would race the first: AcceptMsg names no session, so the newest pending one is used.

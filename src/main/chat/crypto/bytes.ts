@@ -43,8 +43,9 @@ export function toBase64(bytes: Uint8Array): string {
 
 /** Strict standard-alphabet base64 (Buffer.from silently skips garbage, which would hide corruption). */
 export function fromBase64(text: string): Uint8Array {
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
-    throw new TypeError('invalid base64 string');
-  }
-  return toUint8Array(Buffer.from(text, 'base64'));
+  const decoded = Buffer.from(text, 'base64');
+  // The canonical re-encoding equals the input only when the input was canonical, padded standard base64
+  // (natively, which is several times cheaper than a regular expression over kilobytes of key material).
+  if (decoded.toString('base64') !== text) throw new TypeError('invalid base64 string');
+  return toUint8Array(decoded);
 }

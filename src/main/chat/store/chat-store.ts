@@ -1,4 +1,4 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { runInTransaction } from '../../store/database';
 import type { DeviceRef, UserRef } from '../protocol/address';
 import type { Sealer } from './sealer';
@@ -88,6 +88,8 @@ function bytes(value: unknown): Uint8Array {
 }
 
 export class ChatStore {
+  private readonly statements = new Map<string, StatementSync>();
+
   constructor(
     private readonly db: DatabaseSync,
     readonly account: string,
@@ -98,20 +100,45 @@ export class ChatStore {
     return runInTransaction(this.db, work);
   }
 
+  /**
+   * Inside a transaction: `work` either takes effect completely or not at all, without ending the outer
+   * transaction (so one bad message in a batch does not undo the others).
+   */
+  savepoint<T>(work: () => T): T {
+    if (!this.db.isTransaction) return this.transaction(work);
+    this.db.exec('SAVEPOINT chat_step');
+    try {
+      const result = work();
+      this.db.exec('RELEASE chat_step');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK TO chat_step');
+      this.db.exec('RELEASE chat_step');
+      throw err;
+    }
+  }
+
   private aad(table: string, key: string): string {
     return `chat:${table}:${this.account}:${key}`;
   }
 
+  /** Prepared once per SQL text: preparing costs more than running the small statements of a message. */
+  private statement(sql: string): StatementSync {
+    let prepared = this.statements.get(sql);
+    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared;
+  }
+
   private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.db.prepare(sql).get(this.account, ...params) as Row | undefined;
+    return this.statement(sql).get(this.account, ...params) as Row | undefined;
   }
 
   private all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.db.prepare(sql).all(this.account, ...params) as Row[];
+    return this.statement(sql).all(this.account, ...params) as Row[];
   }
 
   private run(sql: string, ...params: SQLInputValue[]): void {
-    this.db.prepare(sql).run(this.account, ...params);
+    this.statement(sql).run(this.account, ...params);
   }
 
   // ── account ───────────────────────────────────────────────────────────────────────────────────────
@@ -145,7 +172,7 @@ export class ChatStore {
   /** Forgets everything of this account (sign-out). */
   wipe(): void {
     this.transaction(() => {
-      for (const table of ['chat_accounts', 'chat_opks', 'chat_devices', 'chat_sessions', 'chat_pending', 'chat_outbox', 'chat_processed', 'chat_contacts', 'chat_groups', 'chat_group_sessions', 'chat_group_chains', 'chat_deferred', 'chat_messages']) {
+      for (const table of ['chat_accounts', 'chat_opks', 'chat_devices', 'chat_sessions', 'chat_pending', 'chat_outbox', 'chat_processed', 'chat_contacts', 'chat_groups', 'chat_group_sessions', 'chat_group_chains', 'chat_deferred', 'chat_messages', 'chat_group_receipts']) {
         this.run(`DELETE FROM ${table} WHERE account = ?`);
       }
     });
@@ -223,6 +250,11 @@ export class ChatStore {
     ).map((r) => this.sessionFrom(r));
   }
 
+  /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
+  unansweredSessions(invitedBefore: number): SessionRow[] {
+    return this.all('SELECT * FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t', invitedBefore).map((r) => this.sessionFrom(r));
+  }
+
   sessionPeers(user: UserRef): DeviceRef[] {
     return this.all('SELECT DISTINCT peer_user, peer_domain, peer_device FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ?', user.userId, user.domain).map((r) => ({
       userId: String(r.peer_user),
@@ -237,9 +269,7 @@ export class ChatStore {
 
   // ── plaintexts waiting for a session's Accept ───────────────────────────────────────────────────────
   addPending(sessionId: string, plaintext: Uint8Array, messageId: string | null): void {
-    this.db
-      .prepare('INSERT INTO chat_pending (account, session_id, plaintext, message_id) VALUES (?, ?, ?, ?)')
-      .run(this.account, sessionId, this.sealer.seal(plaintext, this.aad('pending', sessionId)), messageId);
+    this.run('INSERT INTO chat_pending (account, session_id, plaintext, message_id) VALUES (?, ?, ?, ?)', sessionId, this.sealer.seal(plaintext, this.aad('pending', sessionId)), messageId);
   }
 
   takePending(sessionId: string): { plaintext: Uint8Array; messageId: string | null }[] {
@@ -254,13 +284,12 @@ export class ChatStore {
 
   // ── outbox of server requests, sent in order with retries ─────────────────────────────────────────
   enqueue(kind: string, body: unknown, messageId: string | null = null): void {
-    this.db
-      .prepare('INSERT INTO chat_outbox (account, kind, body, message_id) VALUES (?, ?, ?, ?)')
-      .run(this.account, kind, this.sealer.sealJson(body, this.aad('outbox', kind)), messageId);
+    this.run('INSERT INTO chat_outbox (account, kind, body, message_id) VALUES (?, ?, ?, ?)', kind, this.sealer.sealJson(body, this.aad('outbox', kind)), messageId);
   }
 
-  nextOutbox(now: number): OutboxRow | null {
-    const row = this.get('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? ORDER BY id LIMIT 1', now);
+  /** The oldest entry due at `now` whose id is above `afterId` (entries already in flight are below it). */
+  nextOutbox(now: number, afterId = 0): OutboxRow | null {
+    const row = this.get('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? AND id > ? ORDER BY id LIMIT 1', now, afterId);
     if (!row) return null;
     const kind = String(row.kind);
     return { id: Number(row.id), kind, body: this.sealer.openJson(bytes(row.body), this.aad('outbox', kind)), messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
@@ -284,6 +313,12 @@ export class ChatStore {
   }
 
   // ── ProtoMsgs already processed (redelivery after a lost ack is answered with another ack) ─────────────
+  /** Records that `member` (user@domain) has a group message; returns how many members have confirmed it. */
+  addGroupReceipt(messageId: string, member: string): number {
+    this.run('INSERT OR IGNORE INTO chat_group_receipts (account, message_id, member) VALUES (?, ?, ?)', messageId, member);
+    return Number(this.get('SELECT COUNT(*) AS n FROM chat_group_receipts WHERE account = ? AND message_id = ?', messageId)?.n ?? 0);
+  }
+
   wasProcessed(protoMsgId: string): boolean {
     return this.get('SELECT 1 AS x FROM chat_processed WHERE account = ? AND proto_msg_id = ?', protoMsgId) !== undefined;
   }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatConversationRef, ChatMessage, ChatOverview } from '../../../shared/contract/chat';
 import { CHAT_IMAGE_CHUNK_BYTES, CHAT_MAX_IMAGE_BYTES } from '../../../shared/contract/chat';
+import { chatDisplayName } from '../../../shared/domain/chat-names';
 import { api } from '../../api';
 import { useDevicesStore } from '../../stores/devices-store';
 import { convKey, useChatStore } from './chat-store';
@@ -15,12 +16,6 @@ function toBase64(bytes: Uint8Array): string {
   let bin = '';
   for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i] ?? 0);
   return btoa(bin);
-}
-
-/** A sender as people know them: the contact's display name, else the user id without the server. */
-function senderName(overview: ChatOverview, address: string): string {
-  const contact = overview.contacts.find((c) => c.address === address);
-  return contact?.memo || contact?.nickname || address.split('@')[0] || address;
 }
 
 /** Message list with delivery states, composer (text, image, printer snapshot) and the details panel. */
@@ -38,7 +33,7 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
   const camera = cameras.some((c) => c.id === picked) ? picked : (cameras[0]?.id ?? null);
   const fileRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
-  const title = overview.conversations.find((c) => convKey(c.conversation) === convKey(conversation))?.title ?? conversation.id;
+  const title = overview.conversations.find((c) => convKey(c.conversation) === convKey(conversation))?.title ?? (conversation.type === 'user' ? chatDisplayName(conversation.id) : 'Group');
 
   useEffect(() => {
     listRef.current?.lastElementChild?.scrollIntoView({ block: 'end' });
@@ -99,11 +94,7 @@ export function Conversation({ overview, conversation }: { overview: ChatOvervie
         <ol className="chat-messages" ref={listRef} aria-label="Messages" aria-live="polite">
           {messages.map((m) => (
             <li key={m.id} className={`chat-msg chat-msg-${m.direction}`}>
-              {conversation.type === 'group' && m.direction === 'in' && (
-                <span className="chat-sender small muted" title={m.sender}>
-                  {senderName(overview, m.sender)}
-                </span>
-              )}
+              {conversation.type === 'group' && m.direction === 'in' && <span className="chat-sender small muted" title={m.sender}>{chatDisplayName(m.sender, overview.contacts.find((c) => c.address === m.sender))}</span>}
               {m.kind === 'image' && <MessageImage connectionId={connectionId} message={m} />}
               {m.text && <p className="chat-text">{m.text}</p>}
               <span className="chat-meta small muted">

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ChatConversationRef, ChatOverview } from '../../../shared/contract/chat';
 import { api } from '../../api';
+import { chatDisplayName } from '../../../shared/domain/chat-names';
 import { useChatStore } from './chat-store';
+import { SafetyQr } from './SafetyQr';
 
 /** Contact details with the safety numbers, or group management. */
 export function Details({ overview, conversation }: { overview: ChatOverview; conversation: ChatConversationRef }) {
@@ -41,17 +43,18 @@ function ContactDetails({ overview, address }: { overview: ChatOverview; address
   };
   return (
     <aside className="chat-details-panel" aria-labelledby="chat-contact-title">
-      <h3 id="chat-contact-title">{contact?.nickname || address}</h3>
+      <h3 id="chat-contact-title">{chatDisplayName(address, contact)}</h3>
       <p className="small muted">{address} · {contact?.relation ?? 'not a contact'}{contact?.blocked ? ' · blocked' : ''}</p>
       <section aria-labelledby="chat-safety-title">
         <h4 id="chat-safety-title">Safety numbers</h4>
-        <p className="small muted">Compare these with {address} in person or on a call. If they match, nobody is in the middle.</p>
+        <p className="small muted">Compare these with {chatDisplayName(address, contact)} in person or on a call, or scan the code on their screen. If they match, nobody is in the middle.</p>
         {safety === null ? <p className="small muted">Computing…</p> : safety.length === 0 ? <p className="small muted">No devices known yet.</p> : (
           <ul className="chat-list">
             {safety.map((s) => (
               <li key={s.deviceId}>
                 <span className="small muted">Device {s.deviceId.slice(0, 8)}</span>
                 <code className="chat-fingerprint" aria-label={`Safety number for device ${s.deviceId}`}>{s.fingerprint}</code>
+                <SafetyQr address={address} deviceId={s.deviceId} fingerprint={s.fingerprint} />
               </li>
             ))}
           </ul>
@@ -103,7 +106,7 @@ function GroupDetails({ overview, groupId }: { overview: ChatOverview; groupId: 
       <ul className="chat-list">
         {group.members.map((m) => (
           <li key={m.address} className="chat-row small">
-            <span>{m.address}{m.manager ? ' (manager)' : ''}</span>
+            <span title={m.address}>{chatDisplayName(m.address, overview.contacts.find((c) => c.address === m.address))}{m.manager ? ' (manager)' : ''}</span>
             {group.amManager && m.address !== `${overview.account.me?.userId}@${domain}` && (
               <>
                 <button type="button" className="small-button" onClick={() => void api().call('chat.groupMembers', { connectionId, groupId, add: [], remove: [m.address] }).then(done)}>Remove</button>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatOverview } from '../../../shared/contract/chat';
+import { chatDisplayName } from '../../../shared/domain/chat-names';
 import { api } from '../../api';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { convKey, useChatStore } from './chat-store';
@@ -58,7 +59,7 @@ export function Sidebar({ overview }: { overview: ChatOverview }) {
           <ul className="chat-list">
             {requests.map((c) => (
               <li key={c.address} className="chat-row">
-                <span>{c.nickname || c.address}</span>
+                <span title={c.address}>{chatDisplayName(c.address, c)}</span>
                 <button type="button" className="small-button" onClick={() => void api().call('chat.friend', { connectionId, address: c.address, action: 'accept' }).then(refresh)}>Accept</button>
                 <button type="button" className="small-button" onClick={() => void api().call('chat.friend', { connectionId, address: c.address, action: 'block' }).then(refresh)}>Block</button>
               </li>
@@ -103,7 +104,7 @@ export function Sidebar({ overview }: { overview: ChatOverview }) {
           {overview.contacts.map((c) => (
             <li key={c.address}>
               <button type="button" className="chat-conv" onClick={() => void select({ type: 'user', id: c.address })}>
-                {c.memo || c.nickname || c.address} <span className="muted small">{c.relation}{c.blocked ? ', blocked' : ''}{c.verified ? ', verified' : ''}</span>
+                {chatDisplayName(c.address, c)} <span className="muted small">{c.relation}{c.blocked ? ', blocked' : ''}{c.verified ? ', verified' : ''}</span>
               </button>
             </li>
           ))}

@@ -16,6 +16,8 @@ interface ChatState {
   selected: ChatConversationRef | null;
   messages: Record<string, ChatMessage[]>;
   error: string | null;
+  /** A backlog being worked off per account (null when none). */
+  catchUp: Record<string, { stored: number; waiting: number } | null>;
   loadAccounts(): Promise<void>;
   /** Accounts, the overview and the open conversation's messages, all read again. */
   reload(): Promise<void>;
@@ -33,6 +35,7 @@ export const useChatStore = create<ChatState>((set, get) => ({
   selected: null,
   messages: {},
   error: null,
+  catchUp: {},
   async loadAccounts() {
     const r = await api().call('chat.accounts', {});
     if (!r.ok) return;
@@ -100,6 +103,9 @@ export function subscribeChat(): () => void {
       'chat.messages': (p) => {
         store().merge(p.connectionId, p.messages);
         void store().refresh();
+      },
+      'chat.progress': (p) => {
+        useChatStore.setState((s) => ({ catchUp: { ...s.catchUp, [p.connectionId]: p.waiting > 0 ? { stored: p.stored, waiting: p.waiting } : null } }));
       },
       'connections.changed': () => void store().loadAccounts(),
     },
