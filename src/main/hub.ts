@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoState } from '../shared/contract';
+import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoStartRequest, type DemoState } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
 import { createCloudModule } from './cloud/cloud-module';
@@ -157,9 +157,9 @@ export class Hub {
     };
   }
 
-  async startDemo(): Promise<void> {
+  async startDemo(options: DemoStartRequest = {}): Promise<void> {
     if (!this.demo) throw new AppError('UNSUPPORTED', 'This Printdeck was started without the demo fleet.');
-    const sims = await this.demo.start();
+    const sims = await this.demo.start(options);
     for (const sim of sims) this.registerDemoConnection(sim);
     this.events.emit('demo.changed', this.demoState());
   }
@@ -226,8 +226,8 @@ export class Hub {
         this.connections.remove(req.id);
         return ACK;
       },
-      'demo.start': async () => {
-        await this.startDemo();
+      'demo.start': async (req: DemoStartRequest) => {
+        await this.startDemo(req);
         return this.demoState();
       },
       'demo.stop': async () => {

@@ -7,6 +7,7 @@ import { isLoopbackHost } from '../host/access';
 import { createLogger } from '../log';
 import { StoreOpenError } from '../store/database';
 import { KeyFileProvider } from '../store/key-file';
+import { MAX_DEMO_PRINTERS } from '../../shared/contract';
 import { defaultDataDir } from './data-dir';
 
 export const SERVE_HELP = `Usage: printdeck serve [options]
@@ -18,6 +19,9 @@ Serves the Printdeck UI to browsers and the Printdeck API over WebSocket.
                     exposes Printdeck to your network: the token is then all that protects it.
   --data-dir <dir>  where the database and secrets key live (default ${defaultDataDir()})
   --demo            start the built-in demo fleet of simulated printers and servers
+  --demo-printers <n>
+                    with --demo: a lab of n simulated printers (1 to ${MAX_DEMO_PRINTERS}) across
+                    the families instead, a share of them printing and a few failing
   --token <t>       use this access token instead of a random one (scripts, CI)
   -h, --help        show this help
 `;
@@ -34,6 +38,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'demo-printers': { type: 'string' },
         token: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -54,6 +59,15 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
   }
   if (args.token !== undefined && args.token.length < 16) {
     process.stderr.write('--token must be at least 16 characters.\n');
+    return 2;
+  }
+  const demoPrinters = args['demo-printers'] === undefined ? undefined : Number(args['demo-printers']);
+  if (demoPrinters !== undefined && (!Number.isInteger(demoPrinters) || demoPrinters < 1 || demoPrinters > MAX_DEMO_PRINTERS)) {
+    process.stderr.write(`--demo-printers must be a whole number from 1 to ${MAX_DEMO_PRINTERS}, got "${args['demo-printers']}".\n`);
+    return 2;
+  }
+  if (demoPrinters !== undefined && !args.demo) {
+    process.stderr.write('--demo-printers needs --demo.\n');
     return 2;
   }
   const host = args.host ?? '127.0.0.1';
@@ -88,7 +102,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
   }
   if (args.demo) {
     try {
-      await hub.startDemo();
+      await hub.startDemo(demoPrinters === undefined ? {} : { printers: demoPrinters });
     } catch (err) {
       log.error('the demo fleet did not start', err);
     }
