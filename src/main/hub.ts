@@ -36,6 +36,8 @@ export interface HubOptions {
   /** Printer families per connection kind; defaults to every family Printdeck ships (tests pass their own). */
   providers?: Partial<Record<ConnectionKind, ProviderFactory>>;
   eventTickMs?: number;
+  /** How often clients hear about devices they do not watch (tests shorten it). */
+  eventSummaryMs?: number;
   /** Lists serial ports for USB discovery; tests pass their own. */
   listPorts?: ListPorts;
 }
@@ -68,7 +70,10 @@ export class Hub {
     options: HubOptions,
   ) {
     const log = options.log;
-    this.events = new EventHub(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs });
+    this.events = new EventHub({
+      ...(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs }),
+      ...(options.eventSummaryMs === undefined ? {} : { summaryMs: options.eventSummaryMs }),
+    });
     this.notifications = new NotificationCenter(this.events);
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
     this.fleet = new Fleet(this.events, log.child('fleet'));

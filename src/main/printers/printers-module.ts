@@ -42,6 +42,7 @@ export function createPrintersModule(
     offersPort: (address) => discovery.offers(address),
     handlers: {
       'devices.list': () => ctx.fleet.list(),
+      'devices.watch': (req, call) => ctx.events.watch(call.clientId, req.deviceIds),
       'printers.print': async (req, call) => ({
         transferId: await transfers.start(req.deviceId, await ctx.picked.admitSource(req.file, call, 'file'), req.name, call.transport === 'websocket'),
       }),

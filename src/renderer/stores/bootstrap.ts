@@ -11,7 +11,7 @@ export function bootstrapStores(): () => void {
   return subscribeStore({
     events: {
       'connections.changed': (p) => useConnectionsStore.getState().replace(p.connections),
-      'devices.status': (s) => useDevicesStore.getState().apply(s),
+      'devices.delta': (d) => useDevicesStore.getState().applyDelta(d),
       'devices.removed': (p) => useDevicesStore.getState().remove(p.deviceId),
       'printers.transfer': (p) => useDevicesStore.getState().applyTransfer(p),
       'discovery.changed': (p) => useDevicesStore.getState().setDiscovered(p.printers),

@@ -8,10 +8,14 @@ export interface CallSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodTy
   readonly timeoutMs: number;
 }
 
-/** A main → renderer event. `coalesceKey` marks high-rate streams: only the latest payload per key is sent each tick. */
+/**
+ * A main → renderer event. `coalesceKey` marks high-rate streams: only the latest payload per key
+ * is sent each tick, or, with `merge`, one payload combining every one emitted since (deltas).
+ */
 export interface EventSpec<P extends z.ZodType = z.ZodType> {
   readonly payload: P;
   readonly coalesceKey?: (payload: z.infer<P>) => string;
+  readonly merge?: (older: z.infer<P>, newer: z.infer<P>) => z.infer<P>;
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -26,7 +30,11 @@ export function call<Req extends z.ZodType, Res extends z.ZodType>(
 
 export function event<P extends z.ZodType>(
   payload: P,
-  options: { coalesceKey?: (payload: z.infer<P>) => string } = {},
+  options: { coalesceKey?: (payload: z.infer<P>) => string; merge?: (older: z.infer<P>, newer: z.infer<P>) => z.infer<P> } = {},
 ): EventSpec<P> {
-  return options.coalesceKey ? { payload, coalesceKey: options.coalesceKey } : { payload };
+  return {
+    payload,
+    ...(options.coalesceKey ? { coalesceKey: options.coalesceKey } : {}),
+    ...(options.coalesceKey && options.merge ? { merge: options.merge } : {}),
+  };
 }

@@ -65,3 +65,4 @@ export * from './cloud';
 export * from './chat';
 export * from './uploads';
 export * from '../domain/device';
+export * from '../domain/device-delta';

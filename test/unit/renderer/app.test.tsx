@@ -87,8 +87,8 @@ describe('renderer shell', () => {
     };
     act(() =>
       fake.emit([
-        { name: 'devices.status', payload: { ...base, deviceId: 'a', name: 'Alpha', state: 'printing', stateText: 'Printing', job: { name: 'benchy', progress: 0.42, elapsedSec: 600, remainingSec: 900, taskId: null } } },
-        { name: 'devices.status', payload: { ...base, deviceId: 'b', name: 'Bravo', state: 'error', stateText: 'Error', job: null, problem: { code: '0x0201', message: 'Nozzle heater fault' } } },
+        { name: 'devices.delta', payload: { ...base, deviceId: 'a', name: 'Alpha', state: 'printing', stateText: 'Printing', job: { name: 'benchy', progress: 0.42, elapsedSec: 600, remainingSec: 900, taskId: null } } },
+        { name: 'devices.delta', payload: { ...base, deviceId: 'b', name: 'Bravo', state: 'error', stateText: 'Error', job: null, problem: { code: '0x0201', message: 'Nozzle heater fault' } } },
       ]),
     );
     const cards = await screen.findAllByRole('article');

@@ -19,7 +19,10 @@ export interface OctoPrintDriverOptions {
   /** After a refused key, check again this much later (default 5 min). */
   keyRecheckMs?: number;
   silenceMs?: number;
-  /** Minimum spacing of status snapshots (default 500 ms: at most 2 Hz). */
+  /**
+   * Minimum spacing of status snapshots (default 0: each change goes out at once, and the event
+   * hub merges what one device sends within its tick; holding here only added latency).
+   */
   statusIntervalMs?: number;
 }
 
@@ -74,7 +77,7 @@ export class OctoPrintDriver implements PrinterDriver {
     this.logListeners = new Listeners((err) => this.log.error('log listener failed', err));
     this.filesListeners = new Listeners((err) => this.log.error('files listener failed', err));
     this.api = new OctoPrintApi(this.baseUrl, ctx.secret);
-    this.statusIntervalMs = options.statusIntervalMs ?? 500;
+    this.statusIntervalMs = options.statusIntervalMs ?? 0;
     this.keyRecheckMs = options.keyRecheckMs ?? 5 * 60_000;
     if (ctx.secret === null) {
       this.session = null;
