@@ -1,0 +1,336 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { DeviceStatus, PrinterFamily } from '../../../shared/contract';
+import { isUnreachable } from '../../../shared/domain/device-state';
+import { BULK_LABEL, bulkTargets, runBulk, type BulkAction } from '../../fleet/bulk-actions';
+import { matchesFilter, moveFocus, needsAttention, NO_FILTER, stableOrder, visibleRows, type FleetFilter, type SortBy, type StateFilter } from '../../fleet/fleet-view';
+import { useWatchDevices } from '../../fleet/use-watch';
+import { useAppStore } from '../../stores/app-store';
+import { useDevicesStore } from '../../stores/devices-store';
+import { formatDuration } from '../format';
+import { DeviceCard } from './DeviceCard';
+
+type Layout = 'grid' | 'list';
+
+const CARD_WIDTH = 280;
+const ROW_HEIGHT: Record<Layout, number> = { grid: 212, list: 40 };
+const STATES: { id: StateFilter; label: string }[] = [
+  { id: 'attention', label: 'Needs attention' },
+  { id: 'printing', label: 'Printing' },
+  { id: 'paused', label: 'Paused' },
+  { id: 'idle', label: 'Idle' },
+];
+const FAMILIES: { id: PrinterFamily; label: string }[] = [
+  { id: 'xyz', label: 'da Vinci' },
+  { id: 'octoprint', label: 'OctoPrint' },
+  { id: 'moonraker', label: 'Klipper' },
+  { id: 'cloud', label: 'Cloud' },
+];
+const SORTS: { id: SortBy; label: string }[] = [
+  { id: 'name', label: 'Name' },
+  { id: 'state', label: 'State' },
+  { id: 'progress', label: 'Progress' },
+  { id: 'remaining', label: 'Time left' },
+];
+
+/**
+ * The Devices screen for fleets of any size: search, filters and a sort whose order holds still
+ * while printers change state; a virtual grid or table (only rows on screen are in the DOM, and
+ * only their devices are watched at full rate); keyboard navigation; bulk pause, resume, cancel.
+ */
+export function FleetView({ devices }: { devices: DeviceStatus[] }) {
+  const [filter, setFilter] = useState<FleetFilter>(NO_FILTER);
+  const [sortBy, setSortBy] = useState<SortBy>('state');
+  const [layout, setLayout] = useState<Layout>('grid');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Keys taken when the sort was chosen; replaced (not mutated) when the user sorts again.
+  const [sortKeys, setSortKeys] = useState(() => new Map<string, readonly [number, string]>());
+  const byId = useMemo(() => new Map(devices.map((d) => [d.deviceId, d])), [devices]);
+  // Statuses change many times a second; the order only when printers come or go or the sort changes.
+  const latest = useRef(devices);
+  latest.current = devices;
+  const membership = useMemo(() => devices.map((d) => d.deviceId).join('\n'), [devices]);
+  const order = useMemo(() => (membership === '' ? [] : stableOrder(latest.current, sortBy, sortKeys)), [membership, sortBy, sortKeys]);
+  const shown = useMemo(() => order.map((id) => byId.get(id)!).filter((d) => matchesFilter(d, filter)), [order, byId, filter]);
+  const attention = useMemo(() => devices.filter(needsAttention).length, [devices]);
+
+  const chooseSort = (next: SortBy) => {
+    setSortBy(next);
+    setSortKeys(new Map());
+  };
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <div className="fleet">
+      <div className="fleet-toolbar" role="search">
+        <input
+          type="search"
+          aria-label="Search printers by name, model or file"
+          placeholder="Search name, model, file…"
+          value={filter.query}
+          onChange={(e) => setFilter({ ...filter, query: e.target.value })}
+        />
+        <div role="group" aria-label="Filter by state" className="chips">
+          {STATES.map((s) => {
+            const on = filter.states.includes(s.id);
+            return (
+              <button
+                key={s.id}
+                type="button"
+                className="chip"
+                aria-pressed={on}
+                onClick={() => setFilter({ ...filter, states: on ? filter.states.filter((x) => x !== s.id) : [...filter.states, s.id] })}
+              >
+                {s.label}
+                {s.id === 'attention' ? ` (${attention})` : ''}
+              </button>
+            );
+          })}
+        </div>
+        <label>
+          Family{' '}
+          <select value={filter.family ?? ''} onChange={(e) => setFilter({ ...filter, family: (e.target.value || null) as PrinterFamily | null })}>
+            <option value="">All</option>
+            {FAMILIES.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort{' '}
+          <select value={sortBy} onChange={(e) => chooseSort(e.target.value as SortBy)}>
+            {SORTS.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => chooseSort(sortBy)} title="The order holds still while printers change; sort again to refresh it">
+          Re-sort
+        </button>
+        <div role="group" aria-label="Layout" className="chips">
+          {(['grid', 'list'] as const).map((l) => (
+            <button key={l} type="button" className="chip" aria-pressed={layout === l} onClick={() => setLayout(l)}>
+              {l === 'grid' ? 'Grid' : 'List'}
+            </button>
+          ))}
+        </div>
+      </div>
+      <p className="muted small" aria-live="polite">
+        {shown.length === devices.length ? `${devices.length} printers` : `${shown.length} of ${devices.length} printers`}
+        {selected.size > 0 ? ` · ${selected.size} selected` : ''}
+      </p>
+      {selected.size > 0 && <BulkBar devices={[...selected].flatMap((id) => byId.get(id) ?? [])} onDone={() => setSelected(new Set())} />}
+      <VirtualFleet devices={shown} layout={layout} selected={selected} onToggle={toggle} />
+    </div>
+  );
+}
+
+/** The selection's actions; each asks once, listing the printers it will act on. */
+function BulkBar({ devices, onDone }: { devices: DeviceStatus[]; onDone: () => void }) {
+  const errorToast = useAppStore((s) => s.errorToast);
+  const [asking, setAsking] = useState<BulkAction | null>(null);
+  const [busy, setBusy] = useState(false);
+  const targets = asking ? bulkTargets(devices, asking) : [];
+  return (
+    <div className="bulk-bar" role="region" aria-label="Selected printers">
+      {(['pause', 'resume', 'cancel'] as const).map((a) => (
+        <button key={a} type="button" disabled={busy || bulkTargets(devices, a).length === 0} onClick={() => setAsking(a)}>
+          {BULK_LABEL[a]} ({bulkTargets(devices, a).length})
+        </button>
+      ))}
+      <button type="button" onClick={onDone}>
+        Clear selection
+      </button>
+      {asking && (
+        <div role="dialog" aria-modal="false" aria-labelledby="bulk-title" className="bulk-confirm">
+          <h2 id="bulk-title">
+            {BULK_LABEL[asking]} {targets.length} {targets.length === 1 ? 'printer' : 'printers'}?
+          </h2>
+          <ul className="bulk-list">
+            {targets.map((d) => (
+              <li key={d.deviceId}>{d.name}</li>
+            ))}
+          </ul>
+          <div className="row-actions">
+            <button
+              type="button"
+              className={asking === 'cancel' ? 'danger' : 'primary'}
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                const failed = await runBulk(targets, asking);
+                setBusy(false);
+                setAsking(null);
+                for (const f of failed) errorToast(`${BULK_LABEL[asking]} failed on ${f.device.name}`, f.error);
+                if (failed.length === 0) onDone();
+              }}
+            >
+              {busy ? 'Working…' : `${BULK_LABEL[asking]} ${targets.length}`}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setAsking(null)}>
+              Back
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Size of the scrolling area; jsdom (tests) measures 0, so the window stands in. */
+function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth || window.innerWidth, height: el.clientHeight || window.innerHeight });
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}
+
+function VirtualFleet({ devices, layout, selected, onToggle }: { devices: DeviceStatus[]; layout: Layout; selected: ReadonlySet<string>; onToggle(id: string): void }) {
+  const navigate = useAppStore((s) => s.navigate);
+  const scroller = useRef<HTMLDivElement>(null);
+  const { width, height } = useSize(scroller);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [focus, setFocus] = useState(0);
+  const focusPending = useRef(false);
+  const columns = layout === 'grid' ? Math.max(1, Math.floor(width / CARD_WIDTH)) : 1;
+  const rowHeight = ROW_HEIGHT[layout];
+  const rowCount = Math.ceil(devices.length / columns);
+  const { first, last } = visibleRows(scrollTop, height, rowHeight, rowCount);
+  const onScreen = devices.slice(first * columns, (last + 1) * columns);
+  useWatchDevices(onScreen.map((d) => d.deviceId));
+
+  useEffect(() => {
+    if (!focusPending.current) return;
+    focusPending.current = false;
+    scroller.current?.querySelector<HTMLElement>(`[data-index="${focus}"]`)?.focus();
+  });
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const device = devices[focus];
+    if (e.key === 'Enter' && device && !(e.target instanceof HTMLInputElement)) {
+      e.preventDefault();
+      navigate('devices', device.deviceId);
+      return;
+    }
+    if (e.key === ' ' && device && !(e.target instanceof HTMLInputElement)) {
+      e.preventDefault();
+      onToggle(device.deviceId);
+      return;
+    }
+    const next = moveFocus(focus, e.key, columns, devices.length);
+    if (next === null) return;
+    e.preventDefault();
+    setFocus(next);
+    focusPending.current = true;
+    // Bring the row into view first, so the cell exists to take focus.
+    const row = Math.floor(next / columns);
+    const el = scroller.current;
+    if (el) {
+      const top = row * rowHeight;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (top + rowHeight > el.scrollTop + height) el.scrollTop = top + rowHeight - height;
+      setScrollTop(el.scrollTop);
+    }
+  };
+
+  const rows = [];
+  for (let r = first; r <= last; r++) {
+    const cells = devices.slice(r * columns, (r + 1) * columns).map((d, i) => {
+      const index = r * columns + i;
+      return (
+        <div
+          key={d.deviceId}
+          role="gridcell"
+          data-index={index}
+          tabIndex={index === focus ? 0 : -1}
+          aria-selected={selected.has(d.deviceId)}
+          className="fleet-cell"
+          onFocus={() => setFocus(index)}
+        >
+          {layout === 'grid' ? (
+            <DeviceCard device={d} selected={selected.has(d.deviceId)} onSelect={() => onToggle(d.deviceId)} />
+          ) : (
+            <DeviceRow device={d} selected={selected.has(d.deviceId)} onSelect={() => onToggle(d.deviceId)} />
+          )}
+        </div>
+      );
+    });
+    rows.push(
+      <div
+        key={r}
+        role="row"
+        aria-rowindex={r + 1}
+        className={`fleet-row fleet-row-${layout}`}
+        style={{ top: r * rowHeight, height: rowHeight, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      >
+        {cells}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      ref={scroller}
+      className="fleet-scroller"
+      role="grid"
+      aria-label="Printers"
+      aria-rowcount={rowCount}
+      aria-multiselectable="true"
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onKeyDown={onKeyDown}
+    >
+      <div className="fleet-canvas" style={{ height: rowCount * rowHeight }}>
+        {rows}
+      </div>
+    </div>
+  );
+}
+
+/** One printer as a table row: the dense view. */
+function DeviceRow({ device, selected, onSelect }: { device: DeviceStatus; selected: boolean; onSelect(): void }) {
+  const navigate = useAppStore((s) => s.navigate);
+  const offline = isUnreachable(device.link);
+  return (
+    <div
+      className={`device-row state-${offline ? 'offline' : device.state}`}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('input, button, a')) return;
+        navigate('devices', device.deviceId);
+      }}
+    >
+      <input type="checkbox" aria-label={`Select ${device.name}`} checked={selected} onChange={onSelect} />
+      <span className="row-name" title={device.name}>
+        {device.name}
+      </span>
+      <span className={`pill pill-${offline ? 'offline' : device.state}`}>{offline ? 'Offline' : device.stateText}</span>
+      <span className="row-file" title={device.job?.name ?? ''}>
+        {device.job?.name ?? ''}
+      </span>
+      <span>{device.job?.progress == null ? '' : `${Math.round(device.job.progress * 100)}%`}</span>
+      <span className="muted">{device.job ? formatDuration(device.job.remainingSec) : ''}</span>
+    </div>
+  );
+}
+
+/** For tests and the header: the devices in a store, unsorted. */
+export function useFleetDevices(): DeviceStatus[] {
+  const byId = useDevicesStore((s) => s.byId);
+  return useMemo(() => Object.values(byId), [byId]);
+}
