@@ -108,3 +108,70 @@ export function moveFocus(index: number, key: string, columns: number, count: nu
   const next = index + delta;
   return next < 0 || next >= count ? index : next;
 }
+
+/** A device's room for grouping: its first tag in natural order, or null. */
+export function groupOf(tags: readonly string[] | undefined): string | null {
+  if (!tags || tags.length === 0) return null;
+  return [...tags].sort(naturalCompare)[0] ?? null;
+}
+
+export type FleetRow<D> = { kind: 'header'; group: string | null; count: number; collapsed: boolean } | { kind: 'cells'; items: D[]; firstIndex: number };
+
+/**
+ * The rows of the virtual list: without groups, the items cut into rows of `columns`; with
+ * groups, a header per group (named groups in natural order, then the ungrouped) followed by its
+ * rows unless collapsed. `firstIndex` numbers the items a user can reach with the keyboard.
+ */
+export function fleetRows<D>(items: readonly D[], columns: number, group: ((item: D) => string | null) | null, collapsed: ReadonlySet<string>): FleetRow<D>[] {
+  const rows: FleetRow<D>[] = [];
+  let index = 0;
+  const cut = (list: readonly D[]) => {
+    for (let i = 0; i < list.length; i += columns) {
+      rows.push({ kind: 'cells', items: list.slice(i, i + columns), firstIndex: index });
+      index += Math.min(columns, list.length - i);
+    }
+  };
+  if (!group) {
+    cut(items);
+    return rows;
+  }
+  const groups = new Map<string | null, D[]>();
+  for (const item of items) {
+    const g = group(item);
+    const list = groups.get(g);
+    if (list) list.push(item);
+    else groups.set(g, [item]);
+  }
+  const names = [...groups.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : naturalCompare(a, b)));
+  for (const name of names) {
+    const list = groups.get(name)!;
+    const isCollapsed = collapsed.has(name ?? '');
+    rows.push({ kind: 'header', group: name, count: list.length, collapsed: isCollapsed });
+    if (!isCollapsed) cut(list);
+  }
+  return rows;
+}
+
+/** Offsets of rows of varying height; `offsets[i]` is where row i starts, the last entry the total. */
+export function rowOffsets(heights: readonly number[]): number[] {
+  const offsets = [0];
+  for (const h of heights) offsets.push(offsets[offsets.length - 1]! + h);
+  return offsets;
+}
+
+/** Rows overlapping the viewport (plus `overscan` either side), by binary search over the offsets. */
+export function visibleByOffsets(offsets: readonly number[], scrollTop: number, viewportHeight: number, overscan = 2): { first: number; last: number } {
+  const count = offsets.length - 1;
+  if (count <= 0) return { first: 0, last: -1 };
+  const find = (y: number) => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid]! <= y) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return { first: Math.max(0, find(scrollTop) - overscan), last: Math.min(count - 1, find(scrollTop + Math.max(0, viewportHeight - 1)) + overscan) };
+}

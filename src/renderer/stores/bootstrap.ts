@@ -13,6 +13,7 @@ export function bootstrapStores(): () => void {
       'connections.changed': (p) => useConnectionsStore.getState().replace(p.connections),
       'devices.delta': (d) => useDevicesStore.getState().applyDelta(d),
       'devices.removed': (p) => useDevicesStore.getState().remove(p.deviceId),
+      'devices.tagsChanged': (p) => useDevicesStore.getState().setTags(p.tags),
       'printers.transfer': (p) => useDevicesStore.getState().applyTransfer(p),
       'discovery.changed': (p) => useDevicesStore.getState().setDiscovered(p.printers),
       'demo.changed': (d) => useDemoStore.getState().set(d),

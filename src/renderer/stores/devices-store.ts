@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { applyDelta, type DeviceStatus, type DeviceStatusDelta, type DiscoveredPrinter, type TransferProgress } from '../../shared/contract';
+import { applyDelta, type DeviceStatus, type DeviceStatusDelta, type DiscoveredPrinter, type TransferProgress, type DeviceTagList } from '../../shared/contract';
 import { api } from '../api';
 import { isUnreachable } from '../../shared/domain/device-state';
 
@@ -12,6 +12,9 @@ export interface StagingProgress {
 
 interface DevicesState {
   byId: Record<string, DeviceStatus>;
+  /** The user's rooms, groups and tags per printer (kept by main). */
+  tags: Record<string, string[]>;
+  setTags(list: DeviceTagList): void;
   transfers: Record<string, TransferProgress>;
   staging: Record<string, StagingProgress | undefined>;
   discovered: DiscoveredPrinter[];
@@ -56,17 +59,21 @@ function applyQueued(state: DevicesState): Partial<DevicesState> {
 
 export const useDevicesStore = create<DevicesState>((set) => ({
   byId: {},
+  tags: {},
+  setTags: (list) => set({ tags: Object.fromEntries(list.map((t) => [t.deviceId, t.tags])) }),
   transfers: {},
   staging: {},
   discovered: [],
   loaded: false,
   async load() {
-    const [devices, transfers, discovered] = await Promise.all([
+    const [devices, transfers, discovered, tags] = await Promise.all([
       api().call('devices.list', {}),
       api().call('printers.transfers', {}),
       api().call('discovery.list', {}),
+      api().call('devices.tags', {}),
     ]);
     set({
+      ...(tags.ok ? { tags: Object.fromEntries(tags.value.tags.map((t) => [t.deviceId, t.tags])) } : {}),
       ...(discovered.ok ? { discovered: discovered.value } : {}),
       ...(devices.ok ? { byId: Object.fromEntries(devices.value.map((d) => [d.deviceId, d])) } : {}),
       ...(transfers.ok ? { transfers: Object.fromEntries(transfers.value.map((t) => [t.deviceId, t])) } : {}),

@@ -87,3 +87,31 @@ describe('devices.watch and status deltas over the WebSocket', () => {
     c.ws.close();
   });
 });
+
+describe('rooms and tags', () => {
+  it('are kept in the database across restarts and announced to every client', async () => {
+    const drivers = new Map<string, ScriptedDriver>();
+    const t = await startTestHost({ providers: { xyz: scriptedProvider(drivers) } });
+    const events: unknown[] = [];
+    t.hub.events.addSink({ deliver: (b) => events.push(...b.filter((e) => e.name === 'devices.tagsChanged')) });
+    const call = (method: 'devices.tag' | 'devices.tags', payload: unknown) => t.hub.registrar.dispatch(method, payload, { transport: 'memory', clientId: 't' });
+    expect(await call('devices.tag', { deviceIds: ['p1', 'p2'], add: ['Room 2', ' PETG '] })).toMatchObject({
+      ok: true,
+      value: { tags: [{ deviceId: 'p1', tags: ['PETG', 'Room 2'] }, { deviceId: 'p2', tags: ['PETG', 'Room 2'] }] },
+    });
+    expect(await call('devices.tag', { deviceIds: ['p2'], remove: ['PETG'] })).toMatchObject({ ok: true, value: { tags: [{ deviceId: 'p1' }, { deviceId: 'p2', tags: ['Room 2'] }] } });
+    await vi.waitFor(() => expect(events.length).toBe(2));
+    expect(await call('devices.tag', { deviceIds: [], add: ['x'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call('devices.tag', { deviceIds: ['p1'], add: [''.padEnd(41, 'x')] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const dataDir = t.dataDir;
+    // As after a restart: the same data folder, a new host.
+    await t.host.close();
+    await t.hub.close();
+    const again = await startTestHost({ dataDir, providers: { xyz: scriptedProvider(drivers) } });
+    expect(await again.hub.registrar.dispatch('devices.tags', {}, { transport: 'memory', clientId: 't' })).toEqual({
+      ok: true,
+      value: { tags: [{ deviceId: 'p1', tags: ['PETG', 'Room 2'] }, { deviceId: 'p2', tags: ['Room 2'] }] },
+    });
+    await again.close();
+  });
+});

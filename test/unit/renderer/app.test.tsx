@@ -13,6 +13,7 @@ const EMPTY = {
   'printers.transfers': () => [],
   'discovery.list': () => [],
   'demo.state': () => ({ running: false, simulators: [] }),
+  'devices.tags': () => ({ tags: [] }),
 };
 
 describe('renderer shell', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, moveFocus, naturalCompare, needsAttention, NO_FILTER, stableOrder, visibleRows, type SortBy } from '../../../src/renderer/fleet/fleet-view';
+import { fleetRows, groupOf, matchesFilter, moveFocus, rowOffsets, visibleByOffsets, naturalCompare, needsAttention, NO_FILTER, stableOrder, visibleRows, type SortBy } from '../../../src/renderer/fleet/fleet-view';
 import { deviceStatus } from '../../fixtures/devices/status';
 
 describe('fleet view', () => {
@@ -55,5 +55,31 @@ describe('fleet view', () => {
     expect(moveFocus(0, 'ArrowLeft', 4, 10)).toBe(0);
     expect(moveFocus(3, 'End', 4, 10)).toBe(9);
     expect(moveFocus(3, 'a', 4, 10)).toBeNull();
+  });
+
+  it('groups by room with headers and counts, rooms in natural order and the ungrouped last; collapsed groups keep their header only', () => {
+    const rooms: Record<string, string[]> = { a: ['Room 10'], b: ['Room 2'], c: [], d: ['Room 2', 'PETG'] };
+    const rows = fleetRows(['a', 'b', 'c', 'd'], 2, (id) => groupOf(rooms[id]), new Set(['Room 10']));
+    expect(rows).toEqual([
+      { kind: 'header', group: 'PETG', count: 1, collapsed: false },
+      { kind: 'cells', items: ['d'], firstIndex: 0 },
+      { kind: 'header', group: 'Room 2', count: 1, collapsed: false },
+      { kind: 'cells', items: ['b'], firstIndex: 1 },
+      { kind: 'header', group: 'Room 10', count: 1, collapsed: true },
+      { kind: 'header', group: null, count: 1, collapsed: false },
+      { kind: 'cells', items: ['c'], firstIndex: 2 },
+    ]);
+    expect(fleetRows(['a', 'b', 'c'], 2, null, new Set())).toEqual([
+      { kind: 'cells', items: ['a', 'b'], firstIndex: 0 },
+      { kind: 'cells', items: ['c'], firstIndex: 2 },
+    ]);
+  });
+
+  it('finds the rows on screen among rows of different heights', () => {
+    const offsets = rowOffsets([40, 200, 200, 40, 200]);
+    expect(offsets).toEqual([0, 40, 240, 440, 480, 680]);
+    expect(visibleByOffsets(offsets, 0, 100, 0)).toEqual({ first: 0, last: 1 });
+    expect(visibleByOffsets(offsets, 450, 100, 0)).toEqual({ first: 3, last: 4 });
+    expect(visibleByOffsets(offsets, 450, 100, 5)).toEqual({ first: 0, last: 4 });
   });
 });

@@ -2,7 +2,22 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import type { DeviceStatus, PrinterFamily } from '../../../shared/contract';
 import { isUnreachable } from '../../../shared/domain/device-state';
 import { BULK_LABEL, bulkTargets, runBulk, type BulkAction } from '../../fleet/bulk-actions';
-import { matchesFilter, moveFocus, needsAttention, NO_FILTER, stableOrder, visibleRows, type FleetFilter, type SortBy, type StateFilter } from '../../fleet/fleet-view';
+import {
+  fleetRows,
+  groupOf,
+  matchesFilter,
+  moveFocus,
+  naturalCompare,
+  needsAttention,
+  NO_FILTER,
+  rowOffsets,
+  stableOrder,
+  visibleByOffsets,
+  type FleetFilter,
+  type SortBy,
+  type StateFilter,
+} from '../../fleet/fleet-view';
+import { api } from '../../api';
 import { useWatchDevices } from '../../fleet/use-watch';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
@@ -13,6 +28,7 @@ type Layout = 'grid' | 'list';
 
 const CARD_WIDTH = 280;
 const ROW_HEIGHT: Record<Layout, number> = { grid: 212, list: 40 };
+const HEADER_HEIGHT = 44;
 const STATES: { id: StateFilter; label: string }[] = [
   { id: 'attention', label: 'Needs attention' },
   { id: 'printing', label: 'Printing' },
@@ -42,6 +58,11 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
   const [sortBy, setSortBy] = useState<SortBy>('state');
   const [layout, setLayout] = useState<Layout>('grid');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const tags = useDevicesStore((s) => s.tags);
+  const [tagFilter, setTagFilter] = useState<string | null>(null);
+  const [grouped, setGrouped] = useState(false);
+  const groupBy = useMemo(() => (grouped ? (d: DeviceStatus) => groupOf(tags[d.deviceId]) : null), [grouped, tags]);
+  const allTags = useMemo(() => [...new Set(Object.values(tags).flat())].sort(naturalCompare), [tags]);
   // Keys taken when the sort was chosen; replaced (not mutated) when the user sorts again.
   const [sortKeys, setSortKeys] = useState(() => new Map<string, readonly [number, string]>());
   const byId = useMemo(() => new Map(devices.map((d) => [d.deviceId, d])), [devices]);
@@ -50,7 +71,18 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
   latest.current = devices;
   const membership = useMemo(() => devices.map((d) => d.deviceId).join('\n'), [devices]);
   const order = useMemo(() => (membership === '' ? [] : stableOrder(latest.current, sortBy, sortKeys)), [membership, sortBy, sortKeys]);
-  const shown = useMemo(() => order.map((id) => byId.get(id)!).filter((d) => matchesFilter(d, filter)), [order, byId, filter]);
+  const shown = useMemo(
+    () =>
+      order
+        .map((id) => byId.get(id)!)
+        .filter((d) => {
+          const own = tags[d.deviceId] ?? [];
+          if (tagFilter !== null && !own.includes(tagFilter)) return false;
+          // Tags are searched too: "Room 2" finds the printers in room 2.
+          return matchesFilter(d, filter) || (filter.query.trim() !== '' && matchesFilter(d, { ...filter, query: '' }) && own.some((t) => t.toLowerCase().includes(filter.query.trim().toLowerCase())));
+        }),
+    [order, byId, filter, tags, tagFilter],
+  );
   const attention = useMemo(() => devices.filter(needsAttention).length, [devices]);
 
   const chooseSort = (next: SortBy) => {
@@ -104,6 +136,20 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
           </select>
         </label>
         <label>
+          Tag{' '}
+          <select value={tagFilter ?? ''} onChange={(e) => setTagFilter(e.target.value || null)}>
+            <option value="">All</option>
+            {allTags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="chip" aria-pressed={grouped} onClick={() => setGrouped(!grouped)}>
+          Group by room
+        </button>
+        <label>
           Sort{' '}
           <select value={sortBy} onChange={(e) => chooseSort(e.target.value as SortBy)}>
             {SORTS.map((s) => (
@@ -129,7 +175,7 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
         {selected.size > 0 ? ` · ${selected.size} selected` : ''}
       </p>
       {selected.size > 0 && <BulkBar devices={[...selected].flatMap((id) => byId.get(id) ?? [])} onDone={() => setSelected(new Set())} />}
-      <VirtualFleet devices={shown} layout={layout} selected={selected} onToggle={toggle} />
+      <VirtualFleet devices={shown} layout={layout} selected={selected} onToggle={toggle} groupBy={groupBy} />
     </div>
   );
 }
@@ -147,6 +193,7 @@ function BulkBar({ devices, onDone }: { devices: DeviceStatus[]; onDone: () => v
           {BULK_LABEL[a]} ({bulkTargets(devices, a).length})
         </button>
       ))}
+      <TagSelection devices={devices} />
       <button type="button" onClick={onDone}>
         Clear selection
       </button>
@@ -186,6 +233,30 @@ function BulkBar({ devices, onDone }: { devices: DeviceStatus[]; onDone: () => v
   );
 }
 
+/** Puts the selected printers in a room or group (a tag), or takes them out. */
+function TagSelection({ devices }: { devices: DeviceStatus[] }) {
+  const errorToast = useAppStore((s) => s.errorToast);
+  const [tag, setTag] = useState('');
+  const apply = async (change: 'add' | 'remove') => {
+    const name = tag.trim();
+    if (name === '') return;
+    const r = await api().call('devices.tag', { deviceIds: devices.map((d) => d.deviceId), add: change === 'add' ? [name] : [], remove: change === 'remove' ? [name] : [] });
+    if (r.ok) useDevicesStore.getState().setTags(r.value.tags);
+    else errorToast('Could not change the tags', r.error);
+  };
+  return (
+    <span className="tag-selection">
+      <input aria-label="Room or tag" placeholder="Room or tag" value={tag} maxLength={40} onChange={(e) => setTag(e.target.value)} />
+      <button type="button" disabled={tag.trim() === ''} onClick={() => void apply('add')}>
+        Add tag
+      </button>
+      <button type="button" disabled={tag.trim() === ''} onClick={() => void apply('remove')}>
+        Remove tag
+      </button>
+    </span>
+  );
+}
+
 /** Size of the scrolling area; jsdom (tests) measures 0, so the window stands in. */
 function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -202,18 +273,41 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
   return size;
 }
 
-function VirtualFleet({ devices, layout, selected, onToggle }: { devices: DeviceStatus[]; layout: Layout; selected: ReadonlySet<string>; onToggle(id: string): void }) {
+function VirtualFleet({
+  devices,
+  layout,
+  selected,
+  onToggle,
+  groupBy,
+}: {
+  devices: DeviceStatus[];
+  layout: Layout;
+  selected: ReadonlySet<string>;
+  onToggle(id: string): void;
+  groupBy: ((d: DeviceStatus) => string | null) | null;
+}) {
   const navigate = useAppStore((s) => s.navigate);
   const scroller = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(scroller);
   const [scrollTop, setScrollTop] = useState(0);
   const [focus, setFocus] = useState(0);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const focusPending = useRef(false);
   const columns = layout === 'grid' ? Math.max(1, Math.floor(width / CARD_WIDTH)) : 1;
   const rowHeight = ROW_HEIGHT[layout];
-  const rowCount = Math.ceil(devices.length / columns);
-  const { first, last } = visibleRows(scrollTop, height, rowHeight, rowCount);
-  const onScreen = devices.slice(first * columns, (last + 1) * columns);
+  const rows = useMemo(() => fleetRows(devices, columns, groupBy, collapsed), [devices, columns, groupBy, collapsed]);
+  const offsets = useMemo(() => rowOffsets(rows.map((r) => (r.kind === 'header' ? HEADER_HEIGHT : rowHeight))), [rows, rowHeight]);
+  // What the keyboard walks: the devices in the order shown, collapsed groups left out.
+  const reachable = useMemo(() => rows.flatMap((r) => (r.kind === 'cells' ? r.items : [])), [rows]);
+  const rowOfIndex = useMemo(() => {
+    const map: number[] = [];
+    rows.forEach((r, i) => {
+      if (r.kind === 'cells') for (let k = 0; k < r.items.length; k++) map[r.firstIndex + k] = i;
+    });
+    return map;
+  }, [rows]);
+  const { first, last } = visibleByOffsets(offsets, scrollTop, height);
+  const onScreen = rows.slice(first, last + 1).flatMap((r) => (r.kind === 'cells' ? r.items : []));
   useWatchDevices(onScreen.map((d) => d.deviceId));
 
   useEffect(() => {
@@ -223,37 +317,65 @@ function VirtualFleet({ devices, layout, selected, onToggle }: { devices: Device
   });
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const device = devices[focus];
-    if (e.key === 'Enter' && device && !(e.target instanceof HTMLInputElement)) {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLButtonElement) return;
+    const device = reachable[focus];
+    if (e.key === 'Enter' && device) {
       e.preventDefault();
       navigate('devices', device.deviceId);
       return;
     }
-    if (e.key === ' ' && device && !(e.target instanceof HTMLInputElement)) {
+    if (e.key === ' ' && device) {
       e.preventDefault();
       onToggle(device.deviceId);
       return;
     }
-    const next = moveFocus(focus, e.key, columns, devices.length);
+    const next = moveFocus(focus, e.key, columns, reachable.length);
     if (next === null) return;
     e.preventDefault();
     setFocus(next);
     focusPending.current = true;
     // Bring the row into view first, so the cell exists to take focus.
-    const row = Math.floor(next / columns);
+    const row = rowOfIndex[next] ?? 0;
     const el = scroller.current;
     if (el) {
-      const top = row * rowHeight;
+      const top = offsets[row] ?? 0;
+      const bottom = offsets[row + 1] ?? top;
       if (top < el.scrollTop) el.scrollTop = top;
-      else if (top + rowHeight > el.scrollTop + height) el.scrollTop = top + rowHeight - height;
+      else if (bottom > el.scrollTop + height) el.scrollTop = bottom - height;
       setScrollTop(el.scrollTop);
     }
   };
 
-  const rows = [];
+  const rendered = [];
   for (let r = first; r <= last; r++) {
-    const cells = devices.slice(r * columns, (r + 1) * columns).map((d, i) => {
-      const index = r * columns + i;
+    const row = rows[r]!;
+    const style = { top: offsets[r], height: (offsets[r + 1] ?? 0) - (offsets[r] ?? 0) };
+    if (row.kind === 'header') {
+      const key = row.group ?? '';
+      rendered.push(
+        <div key={`h:${key}`} role="row" className="fleet-group" style={style}>
+          <div role="columnheader">
+            <button
+              type="button"
+              aria-expanded={!row.collapsed}
+              onClick={() =>
+                setCollapsed((c) => {
+                  const next = new Set(c);
+                  if (next.has(key)) next.delete(key);
+                  else next.add(key);
+                  return next;
+                })
+              }
+            >
+              {row.collapsed ? '▸' : '▾'} {row.group ?? 'No room'} <span className="muted">({row.count})</span>
+            </button>
+          </div>
+        </div>,
+      );
+      continue;
+    }
+    const cells = row.items.map((d, i) => {
+      const index = row.firstIndex + i;
       return (
         <div
           key={d.deviceId}
@@ -272,14 +394,8 @@ function VirtualFleet({ devices, layout, selected, onToggle }: { devices: Device
         </div>
       );
     });
-    rows.push(
-      <div
-        key={r}
-        role="row"
-        aria-rowindex={r + 1}
-        className={`fleet-row fleet-row-${layout}`}
-        style={{ top: r * rowHeight, height: rowHeight, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-      >
+    rendered.push(
+      <div key={`r:${row.firstIndex}`} role="row" className={`fleet-row fleet-row-${layout}`} style={{ ...style, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
         {cells}
       </div>,
     );
@@ -291,13 +407,13 @@ function VirtualFleet({ devices, layout, selected, onToggle }: { devices: Device
       className="fleet-scroller"
       role="grid"
       aria-label="Printers"
-      aria-rowcount={rowCount}
+      aria-rowcount={rows.length}
       aria-multiselectable="true"
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       onKeyDown={onKeyDown}
     >
-      <div className="fleet-canvas" style={{ height: rowCount * rowHeight }}>
-        {rows}
+      <div className="fleet-canvas" style={{ height: offsets[offsets.length - 1] }}>
+        {rendered}
       </div>
     </div>
   );
