@@ -1,10 +1,11 @@
-import { mergeDeltas, type DeviceStatusDelta } from '../../shared/contract';
+import { events, mergeDeltas, type DeviceStatusDelta, type EventName } from '../../shared/contract';
 import type { EventItem } from '../../shared/rpc/wire';
 
 /**
  * What one client hears about devices: deltas of the devices it watches pass every tick; the
  * others' are merged here and released together once every `summaryMs`, so a browser showing 40
- * cards of a 1,000-printer lab is not sent 1,000 devices at full rate. A client that never says
+ * cards of a 1,000-printer lab is not sent 1,000 devices at full rate. Detail streams about one
+ * device (events declaring `deviceOf`, such as terminal lines) reach it only for watched devices. A client that never says
  * what it watches hears everything at full rate (the desktop window, scripts).
  */
 export class DeviceWatch {
@@ -46,7 +47,16 @@ export class DeviceWatch {
     const out: EventItem[] = [];
     for (const item of batch) {
       if (item.name === 'devices.removed') this.forget((item.payload as { deviceId: string }).deviceId);
-      if (item.name !== 'devices.delta' || this.watched === null) {
+      if (this.watched === null) {
+        out.push(item);
+        continue;
+      }
+      const deviceOf = (events[item.name as EventName] as { deviceOf?: (p: unknown) => string } | undefined)?.deviceOf;
+      if (deviceOf) {
+        if (this.watched.has(deviceOf(item.payload))) out.push(item);
+        continue;
+      }
+      if (item.name !== 'devices.delta') {
         out.push(item);
         continue;
       }

@@ -50,3 +50,14 @@ describe('DeviceWatch', () => {
     expect(w.filter([delta('a', { stateText: 'new' })], 120)).toEqual([delta('a', { stateText: 'new', job: null })]);
   });
 });
+
+describe('DeviceWatch and detail streams', () => {
+  it('passes a terminal stream only for watched devices once the client has said what it watches', () => {
+    const w = new DeviceWatch(5000, 0);
+    const logs = (deviceId: string): EventItem => ({ name: 'octoprint.logs', payload: { deviceId, lines: ['Recv: ok'] } });
+    expect(w.filter([logs('a'), logs('b')], 1)).toHaveLength(2);
+    w.watch(['a']);
+    expect(w.filter([logs('a'), logs('b')], 2)).toEqual([logs('a')]);
+    expect(w.filter([], 6000)).toEqual([]);
+  });
+});
