@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoStartRequest, type DemoState } from '../shared/contract';
+import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoStartRequest, type DemoState, type NotificationQuery } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
 import { createCloudModule } from './cloud/cloud-module';
@@ -74,7 +74,7 @@ export class Hub {
       ...(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs }),
       ...(options.eventSummaryMs === undefined ? {} : { summaryMs: options.eventSummaryMs }),
     });
-    this.notifications = new NotificationCenter(this.events);
+    this.notifications = new NotificationCenter(this.events, db);
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
     this.fleet = new Fleet(this.events, log.child('fleet'));
     this.demo = options.demo ?? null;
@@ -212,7 +212,9 @@ export class Hub {
   private coreHandlers() {
     return {
       'app.info': (_req: unknown, call: { transport: string }) => this.info(call.transport === 'websocket' ? 'websocket' : 'ipc'),
-      'notifications.list': () => this.notifications.list(),
+      'notifications.list': (req: NotificationQuery) => this.notifications.list(req),
+      'notifications.unread': () => ({ unread: this.notifications.unread() }),
+      'notifications.markRead': (req: { ids: string[] } | { all: true }) => ({ unread: this.notifications.markRead(req) }),
       'connections.list': () => this.connections.list(),
       'connections.add': (req: Parameters<ConnectionService['add']>[0], call: CallContext) => {
         this.refuseUnofferedPort(req.kind, req.address, call);

@@ -3,6 +3,7 @@ import { useAppStore } from './app-store';
 import { useConnectionsStore } from './connections-store';
 import { useDemoStore } from './demo-store';
 import { useDevicesStore } from './devices-store';
+import { useNotificationsStore } from './notifications-store';
 import { subscribeStore } from './subscribe-store';
 
 /** Wires contract events into the stores, and re-reads everything whenever the link (re)opens. */
@@ -17,7 +18,9 @@ export function bootstrapStores(): () => void {
       'printers.transfer': (p) => useDevicesStore.getState().applyTransfer(p),
       'discovery.changed': (p) => useDevicesStore.getState().setDiscovered(p.printers),
       'demo.changed': (d) => useDemoStore.getState().set(d),
+      'notifications.changed': (p) => useNotificationsStore.getState().setUnread(p.unread),
       'app.notification': (n) => {
+        useNotificationsStore.getState().arrived(n);
         if (n.level !== 'info') useAppStore.getState().toast({ level: n.level, title: n.title, body: n.body });
       },
     },
@@ -29,6 +32,7 @@ export function bootstrapStores(): () => void {
         useConnectionsStore.getState().load(),
         useDevicesStore.getState().load(),
         useDemoStore.getState().load(),
+        useNotificationsStore.getState().load(),
       ]);
     },
   });

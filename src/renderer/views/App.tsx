@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { bootstrapStores } from '../stores/bootstrap';
 import { syncRouteWithHash, useAppStore, type Route } from '../stores/app-store';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { NotificationBell } from '../components/NotificationBell';
 import { Toasts } from '../components/Toasts';
 import { CloudView } from './CloudView';
 import { ChatView } from './ChatView';
@@ -63,6 +64,7 @@ export function App() {
             ))}
           </ul>
         </nav>
+        <NotificationBell />
       </header>
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
