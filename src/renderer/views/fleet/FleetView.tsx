@@ -22,12 +22,13 @@ import { useWatchDevices } from '../../fleet/use-watch';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatDuration } from '../format';
+import { CameraWall } from './CameraWall';
 import { DeviceCard } from './DeviceCard';
 
-type Layout = 'grid' | 'list';
+type Layout = 'grid' | 'list' | 'cameras';
 
 const CARD_WIDTH = 280;
-const ROW_HEIGHT: Record<Layout, number> = { grid: 212, list: 40 };
+const ROW_HEIGHT: Record<Layout, number> = { grid: 212, list: 40, cameras: 212 };
 const HEADER_HEIGHT = 44;
 const STATES: { id: StateFilter; label: string }[] = [
   { id: 'attention', label: 'Needs attention' },
@@ -163,9 +164,9 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
           Re-sort
         </button>
         <div role="group" aria-label="Layout" className="chips">
-          {(['grid', 'list'] as const).map((l) => (
+          {(['grid', 'list', 'cameras'] as const).map((l) => (
             <button key={l} type="button" className="chip" aria-pressed={layout === l} onClick={() => setLayout(l)}>
-              {l === 'grid' ? 'Grid' : 'List'}
+              {l === 'grid' ? 'Grid' : l === 'list' ? 'List' : 'Camera wall'}
             </button>
           ))}
         </div>
@@ -175,7 +176,8 @@ export function FleetView({ devices }: { devices: DeviceStatus[] }) {
         {selected.size > 0 ? ` · ${selected.size} selected` : ''}
       </p>
       {selected.size > 0 && <BulkBar devices={[...selected].flatMap((id) => byId.get(id) ?? [])} onDone={() => setSelected(new Set())} />}
-      <VirtualFleet devices={shown} layout={layout} selected={selected} onToggle={toggle} groupBy={groupBy} />
+      {layout === 'cameras' ? <CameraWall devices={shown} /> : null}
+      <VirtualFleet hidden={layout === 'cameras'} devices={shown} layout={layout} selected={selected} onToggle={toggle} groupBy={groupBy} />
     </div>
   );
 }
@@ -274,12 +276,14 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
 }
 
 function VirtualFleet({
+  hidden,
   devices,
   layout,
   selected,
   onToggle,
   groupBy,
 }: {
+  hidden: boolean;
   devices: DeviceStatus[];
   layout: Layout;
   selected: ReadonlySet<string>;
@@ -308,7 +312,7 @@ function VirtualFleet({
   }, [rows]);
   const { first, last } = visibleByOffsets(offsets, scrollTop, height);
   const onScreen = rows.slice(first, last + 1).flatMap((r) => (r.kind === 'cells' ? r.items : []));
-  useWatchDevices(onScreen.map((d) => d.deviceId));
+  useWatchDevices(hidden ? [] : onScreen.map((d) => d.deviceId));
 
   useEffect(() => {
     if (!focusPending.current) return;
@@ -404,6 +408,7 @@ function VirtualFleet({
   return (
     <div
       ref={scroller}
+      hidden={hidden}
       className="fleet-scroller"
       role="grid"
       aria-label="Printers"
