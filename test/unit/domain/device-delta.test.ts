@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, diffStatus, mergeDeltas } from '../../../src/shared/domain/device-delta';
 import { events } from '../../../src/shared/contract';
-import { deviceStatus } from '../../fixtures/devices/status';
+import { deviceStatus } from '../../support/device-status';
 
 describe('device status deltas', () => {
   it('a first delta carries every field; later ones only what changed', () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setClient } from '../../../src/renderer/api';
 import { CameraWall } from '../../../src/renderer/views/fleet/CameraWall';
 import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
-import { deviceStatus } from '../../fixtures/devices/status';
+import { deviceStatus } from '../../support/device-status';
 import { fakeClient } from './fake-client';
 
 /** An IntersectionObserver that reports the first `n` elements it observes as on screen. */

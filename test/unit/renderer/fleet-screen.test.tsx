@@ -5,7 +5,7 @@ import { setClient } from '../../../src/renderer/api';
 import { useAppStore } from '../../../src/renderer/stores/app-store';
 import { FleetView } from '../../../src/renderer/views/fleet/FleetView';
 import type { DeviceStatus } from '../../../src/shared/contract';
-import { deviceStatus } from '../../fixtures/devices/status';
+import { deviceStatus } from '../../support/device-status';
 import { fakeClient } from './fake-client';
 
 const job = { name: 'bracket.gcode', progress: 0.5, elapsedSec: 60, remainingSec: 60, taskId: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fleetRows, groupOf, matchesFilter, moveFocus, rowOffsets, visibleByOffsets, naturalCompare, needsAttention, NO_FILTER, stableOrder, visibleRows, type SortBy } from '../../../src/renderer/fleet/fleet-view';
-import { deviceStatus } from '../../fixtures/devices/status';
+import { deviceStatus } from '../../support/device-status';
 
 describe('fleet view', () => {
   it('sorts names naturally', () => {
