@@ -8,6 +8,7 @@ import type { DomainContext } from '../src/main/domain';
 import { EventHub } from '../src/main/events/event-hub';
 import { createLogger } from '../src/main/log';
 import { NotificationCenter } from '../src/main/notifications/notification-center';
+import { MIGRATIONS } from '../src/main/store/migrations';
 import type { SecretStore } from '../src/main/store/secrets';
 import type { BenchResult, BenchSuite } from './lib/types';
 
@@ -40,6 +41,8 @@ async function startSandbox(): Promise<{ port: number; stop: () => void }> {
 function context(): DomainContext {
   const db = new DatabaseSync(':memory:');
   for (const m of CLOUD_MIGRATIONS) db.exec(m.sql);
+  const notesDb = new DatabaseSync(':memory:');
+  for (const m of MIGRATIONS) notesDb.exec(m.sql);
   const secrets = new Map<string, string>();
   const events = new EventHub({ tickMs: 50 });
   events.addSink({ deliver: () => undefined });
@@ -47,7 +50,7 @@ function context(): DomainContext {
     db,
     dataDir: '',
     events,
-    notifications: new NotificationCenter(events),
+    notifications: new NotificationCenter(events, notesDb),
     connections: null as never,
     fleet: null as never,
     transfers: null as never,

@@ -55,7 +55,7 @@ async function statusStream(devices: number, seconds: number): Promise<{ rate: n
   const timer = setInterval(() => {
     const now = Date.now();
     const start = (slice % slices) * perSlice;
-    for (let i = start; i < Math.min(devices, start + perSlice); i++) hub.events.emit('devices.status', status(i, now));
+    for (let i = start; i < Math.min(devices, start + perSlice); i++) hub.events.emit('devices.delta', status(i, now));
     slice++;
   }, 10);
   const t0 = Date.now();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import type { DeviceStatus } from '../src/shared/contract';
+import type { DeviceStatusDelta } from '../src/shared/contract';
 import { startTestHost } from '../test/support/test-host';
 import type { BenchResult, BenchSuite } from './lib/types';
 
@@ -25,7 +25,7 @@ function percentile(sorted: number[], p: number): number {
  * 200 simulated Moonraker servers (in a child process, so the CPU figure is main's alone), each
  * printing, so each pushes `notify_status_update` every 250 ms. A real hub takes them in; a
  * WebSocket client stands in for the renderer. Latency runs from the simulator's status change
- * to the `devices.status` event: the simulator's `total_duration` is wall time since the job's
+ * to the `devices.delta` event: the simulator's `total_duration` is wall time since the job's
  * start (times its time scale) at the moment it pushes it, so each status dates its own change.
  */
 async function run(): Promise<BenchResult[]> {
@@ -44,19 +44,22 @@ async function run(): Promise<BenchResult[]> {
 
   const t = await startTestHost({ eventTickMs: 50 });
   const byConnection = new Map<string, SimServer>();
+  const connectionOf = new Map<string, string>();
   const ws = new WebSocket(t.wsUrl());
   let measuring = false;
   let statusMessages = 0;
   const latencies: number[] = [];
   ws.on('message', (data) => {
     if (!measuring) return;
-    const frame = JSON.parse(data.toString()) as { t: string; events?: { name: string; payload: DeviceStatus }[] };
+    const frame = JSON.parse(data.toString()) as { t: string; events?: { name: string; payload: DeviceStatusDelta }[] };
     if (frame.t !== 'events') return;
     const now = Date.now();
     for (const e of frame.events ?? []) {
-      if (e.name !== 'devices.status') continue;
+      if (e.name !== 'devices.delta') continue;
       statusMessages++;
-      const server = byConnection.get(e.payload.connectionId);
+      // Deltas carry the connection only in a device's first (full) one.
+      if (e.payload.connectionId !== undefined) connectionOf.set(e.payload.deviceId, e.payload.connectionId);
+      const server = byConnection.get(connectionOf.get(e.payload.deviceId) ?? '');
       const elapsed = e.payload.job?.elapsedSec;
       if (server === undefined || elapsed === null || elapsed === undefined) continue;
       latencies.push(now - (server.startedAt + (elapsed * 1000) / server.timeScale));

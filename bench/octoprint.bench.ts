@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import type { DeviceStatus } from '../src/shared/contract';
+import type { DeviceStatusDelta } from '../src/shared/contract';
 import { OctoPrintDriver } from '../src/main/printers/octoprint/octoprint-driver';
 import { startTestHost } from '../test/support/test-host';
 import type { BenchResult, BenchSuite } from './lib/types';
@@ -53,11 +53,11 @@ async function run(): Promise<BenchResult[]> {
   const latencies: number[] = [];
   ws.on('message', (data) => {
     if (!measuring) return;
-    const frame = JSON.parse(data.toString()) as { t: string; events?: { name: string; payload: DeviceStatus }[] };
+    const frame = JSON.parse(data.toString()) as { t: string; events?: { name: string; payload: DeviceStatusDelta }[] };
     if (frame.t !== 'events') return;
     const now = Date.now();
     for (const e of frame.events ?? []) {
-      if (e.name !== 'devices.status') continue;
+      if (e.name !== 'devices.delta') continue;
       statusMessages++;
       latencies.push(now - e.payload.updatedAt);
     }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DemoFleetPort } from '../../src/main/demo-fleet-port';
-import type { DemoFault, DemoState } from '../../src/shared/contract';
+import type { DemoFault, DemoStartRequest, DemoState } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 
 /**
@@ -15,17 +15,17 @@ export class DemoFleet implements DemoFleetPort {
   /** `plan` is read afresh at every start. */
   constructor(
     private readonly workDir: string,
-    private readonly plan: () => readonly SimulatorPlanEntry[],
+    private readonly plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[],
   ) {}
 
   get isRunning(): boolean {
     return this.running.size > 0;
   }
 
-  async start(): Promise<RunningSimulator[]> {
+  async start(options: DemoStartRequest = {}): Promise<RunningSimulator[]> {
     const started: RunningSimulator[] = [];
     try {
-      for (const entry of this.plan()) {
+      for (const entry of this.plan(options)) {
         if (this.running.has(entry.id)) continue;
         const workDir = path.join(this.workDir, entry.id);
         mkdirSync(workDir, { recursive: true });

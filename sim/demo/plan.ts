@@ -6,7 +6,9 @@ import { marlinDemoPlan } from '../marlin/demo-plan';
 import { octoprintDemoPlan } from '../octoprint/demo-plan';
 import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
+import type { DemoStartRequest } from '../../src/shared/contract';
 import { DemoFleet } from './demo-fleet';
+import { scaleDemoPlan } from './scale-plan';
 import { sandboxHealthServer } from './sandbox-health';
 import type { SimulatorPlanEntry } from './simulator';
 
@@ -14,13 +16,15 @@ import type { SimulatorPlanEntry } from './simulator';
  * The built-in demo fleet. Each capability lists its simulators in sim/<name>/demo-plan.ts; the
  * real drivers and clients then talk to them over real sockets, exactly as to real printers.
  */
-export function defaultDemoPlan(): SimulatorPlanEntry[] {
+export function defaultDemoPlan(options: DemoStartRequest = {}): SimulatorPlanEntry[] {
+  // A lab at scale: only printers, so a figure taken at N printers is about N printers.
+  if (options.printers !== undefined) return scaleDemoPlan(options.printers);
   const plan = [...xyzDemoPlan(), ...octoprintDemoPlan(), ...moonrakerDemoPlan(), ...marlinDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
   // Until the capability simulators are listed, the bare sandbox keeps the demo (and its faults) visible.
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];
 }
 
 /** The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub. */
-export function defaultDemoFleet(dataDir: string, plan: () => readonly SimulatorPlanEntry[] = defaultDemoPlan): DemoFleet {
+export function defaultDemoFleet(dataDir: string, plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan): DemoFleet {
   return new DemoFleet(path.join(dataDir, 'demo'), plan);
 }

@@ -17,6 +17,8 @@ export interface OctoPrintSimOptions {
   autoConnect?: boolean;
   /** Files on the server at start: path -> G-code text. */
   files?: Record<string, string>;
+  /** Files already parsed, shared between many simulators (a fleet of hundreds parses its G-code once). */
+  parsedFiles?: readonly StoredFile[];
   /** Serve the Application Keys plugin (probe 204); false answers 404 like a disabled plugin. */
   appKeys?: boolean;
   /**
@@ -122,6 +124,7 @@ export class OctoPrintSim {
     });
     const now = Math.floor(Date.now() / 1000);
     for (const [path, text] of Object.entries(options.files ?? {})) this.files.set(path, parseGcode(path, Buffer.from(text), now));
+    for (const file of options.parsedFiles ?? []) this.files.set(file.path, file);
   }
 
   get port(): number {

@@ -1,4 +1,4 @@
-import type { ConnectionKind, ConnectionOptions, DemoFault, DemoState } from '../shared/contract';
+import type { ConnectionKind, ConnectionOptions, DemoFault, DemoStartRequest, DemoState } from '../shared/contract';
 
 /** The connection a running simulator appears as in Printdeck. */
 export interface DemoConnection {
@@ -24,7 +24,7 @@ export interface DemoSimulator {
 export interface DemoFleetPort {
   readonly isRunning: boolean;
   /** Starts the fleet's plan (simulators already running are kept); returns every running simulator. */
-  start(): Promise<DemoSimulator[]>;
+  start(options?: DemoStartRequest): Promise<DemoSimulator[]>;
   stop(): Promise<void>;
   /** Whether a simulator with this id is running. */
   has(id: string): boolean;

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoState } from '../shared/contract';
+import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoStartRequest, type DemoState, type NotificationQuery } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
 import { createJobsModule } from './jobs/jobs-module';
@@ -40,6 +40,8 @@ export interface HubOptions {
   /** Printer families per connection kind; defaults to every family Printdeck ships (tests pass their own). */
   providers?: Partial<Record<ConnectionKind, ProviderFactory>>;
   eventTickMs?: number;
+  /** How often clients hear about devices they do not watch (tests shorten it). */
+  eventSummaryMs?: number;
   /** Lists serial ports for USB discovery; tests pass their own. */
   listPorts?: ListPorts;
   /** MQTT publishing given on the command line, and tuning for tests and the bench. */
@@ -76,8 +78,11 @@ export class Hub {
     options: HubOptions,
   ) {
     const log = options.log;
-    this.events = new EventHub(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs });
-    this.notifications = new NotificationCenter(this.events);
+    this.events = new EventHub({
+      ...(options.eventTickMs === undefined ? {} : { tickMs: options.eventTickMs }),
+      ...(options.eventSummaryMs === undefined ? {} : { summaryMs: options.eventSummaryMs }),
+    });
+    this.notifications = new NotificationCenter(this.events, db);
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
     this.fleet = new Fleet(this.events, log.child('fleet'));
     this.demo = options.demo ?? null;
@@ -172,9 +177,9 @@ export class Hub {
     };
   }
 
-  async startDemo(): Promise<void> {
+  async startDemo(options: DemoStartRequest = {}): Promise<void> {
     if (!this.demo) throw new AppError('UNSUPPORTED', 'This Printdeck was started without the demo fleet.');
-    const sims = await this.demo.start();
+    const sims = await this.demo.start(options);
     for (const sim of sims) this.registerDemoConnection(sim);
     this.events.emit('demo.changed', this.demoState());
   }
@@ -222,7 +227,9 @@ export class Hub {
   private coreHandlers() {
     return {
       'app.info': (_req: unknown, call: { transport: string }) => this.info(call.transport === 'websocket' ? 'websocket' : 'ipc'),
-      'notifications.list': () => this.notifications.list(),
+      'notifications.list': (req: NotificationQuery) => this.notifications.list(req),
+      'notifications.unread': () => ({ unread: this.notifications.unread() }),
+      'notifications.markRead': (req: { ids: string[] } | { all: true }) => ({ unread: this.notifications.markRead(req) }),
       'connections.list': () => this.connections.list(),
       'connections.add': (req: Parameters<ConnectionService['add']>[0], call: CallContext) => {
         this.refuseUnofferedPort(req.kind, req.address, call);
@@ -241,8 +248,8 @@ export class Hub {
         this.connections.remove(req.id);
         return ACK;
       },
-      'demo.start': async () => {
-        await this.startDemo();
+      'demo.start': async (req: DemoStartRequest) => {
+        await this.startDemo(req);
         return this.demoState();
       },
       'demo.stop': async () => {

@@ -9,6 +9,7 @@ import { isLoopbackHost } from '../host/access';
 import { createLogger } from '../log';
 import { StoreOpenError } from '../store/database';
 import { KeyFileProvider } from '../store/key-file';
+import { MAX_DEMO_PRINTERS } from '../../shared/contract';
 import { defaultDataDir } from './data-dir';
 
 export const SERVE_HELP = `Usage: printdeck serve [options]
@@ -20,6 +21,9 @@ Serves the Printdeck UI to browsers and the Printdeck API over WebSocket.
                     exposes Printdeck to your network: the token is then all that protects it.
   --data-dir <dir>  where the database and secrets key live (default ${defaultDataDir()})
   --demo            start the built-in demo fleet of simulated printers and servers
+  --demo-printers <n>
+                    with --demo: a lab of n simulated printers (1 to ${MAX_DEMO_PRINTERS}) across
+                    the families instead, a share of them printing and a few failing
   --token <t>       use this access token instead of a random one (scripts, CI)
   --mqtt <url>      publish this host's printers to an MQTT broker, e.g.
                     mqtts://user@broker.example.org:8883 (docs/mqtt.md); the password is
@@ -40,6 +44,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
+        'demo-printers': { type: 'string' },
         token: { type: 'string' },
         mqtt: { type: 'string' },
         site: { type: 'string' },
@@ -91,6 +96,15 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
     process.stderr.write('--site goes with --mqtt <broker>.\n');
     return 2;
   }
+  const demoPrinters = args['demo-printers'] === undefined ? undefined : Number(args['demo-printers']);
+  if (demoPrinters !== undefined && (!Number.isInteger(demoPrinters) || demoPrinters < 1 || demoPrinters > MAX_DEMO_PRINTERS)) {
+    process.stderr.write(`--demo-printers must be a whole number from 1 to ${MAX_DEMO_PRINTERS}, got "${args['demo-printers']}".\n`);
+    return 2;
+  }
+  if (demoPrinters !== undefined && !args.demo) {
+    process.stderr.write('--demo-printers needs --demo.\n');
+    return 2;
+  }
   const host = args.host ?? '127.0.0.1';
   const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
 
@@ -129,7 +143,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
   }
   if (args.demo) {
     try {
-      await hub.startDemo();
+      await hub.startDemo(demoPrinters === undefined ? {} : { printers: demoPrinters });
     } catch (err) {
       log.error('the demo fleet did not start', err);
     }

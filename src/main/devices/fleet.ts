@@ -1,5 +1,6 @@
 import type { ConnectionKind } from '../../shared/contract';
 import type { DeviceStatus } from '../../shared/domain/device';
+import { diffStatus } from '../../shared/domain/device-delta';
 import { AppError } from '../../shared/rpc/result';
 import type { StoredConnection } from '../connections/connection-repo';
 import type { EventHub } from '../events/event-hub';
@@ -47,7 +48,8 @@ type FleetListener = (change: DeviceChange) => void;
 
 /**
  * Keeps one provider per device connection, in step with the connection list, and forwards every
- * status snapshot to the event hub (which coalesces them per device) and to fleet listeners.
+ * status snapshot to fleet listeners and what changed in it to the event hub (which merges the
+ * deltas per device each tick).
  *
  * Every device family registers the same way, from the domain that owns it, through
  * `registerProvider`: da Vinci and OctoPrint from the printers module, cloud printers from the
@@ -58,6 +60,8 @@ export class Fleet {
   private readonly providers = new Map<string, { provider: DeviceProvider; unsubscribe: () => void }>();
   private readonly listeners = new Set<FleetListener>();
   private readonly lastJobs = new LastKnownJobs();
+  /** What the event hub was last told of each device, to send only what changes. */
+  private readonly sent = new Map<string, DeviceStatus>();
 
   constructor(
     private readonly events: EventHub,
@@ -120,10 +124,15 @@ export class Fleet {
   }
 
   private forward(raw: DeviceChange): void {
+    // A device out of reach keeps its last job on screen (stale) until it answers again.
     const change: DeviceChange = raw.type === 'status' ? { type: 'status', status: this.lastJobs.apply(raw.status) } : raw;
-    if (change.type === 'status') this.events.emit('devices.status', change.status);
-    else {
+    if (change.type === 'status') {
+      const delta = diffStatus(this.sent.get(change.status.deviceId), change.status);
+      this.sent.set(change.status.deviceId, change.status);
+      if (delta) this.events.emit('devices.delta', delta);
+    } else {
       this.lastJobs.forget(change.deviceId);
+      this.sent.delete(change.deviceId);
       this.events.emit('devices.removed', { deviceId: change.deviceId });
     }
     for (const listener of this.listeners) {

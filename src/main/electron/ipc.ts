@@ -55,7 +55,7 @@ export function serveWindow(window: BrowserWindow, registrar: Registrar, events:
     deliver(batch) {
       if (!window.isDestroyed()) window.webContents.send(IPC_EVENTS_CHANNEL, batch);
     },
-  });
+  }, clientId);
   return () => {
     removeSink();
     if (!window.isDestroyed()) for (const channel of ALL_CHANNELS) window.webContents.ipc.removeHandler(channel);

@@ -53,7 +53,7 @@ export function serveWebSocketClient(ws: WebSocket, registrar: Registrar, events
     deliver(batch) {
       send({ t: 'events', events: [...batch] });
     },
-  });
+  }, clientId);
 
   const heartbeat = setInterval(() => {
     if (!alive) {

@@ -5,6 +5,7 @@ import type { HandlersOf } from '../rpc/registrar';
 import { listSerialPorts, UsbDiscovery, type ListPorts } from './discovery/usb-discovery';
 import { checkPrintFile } from './compat/file-check';
 import { printerFamilies, type DeviceFamilies } from './families';
+import { DeviceTags } from './device-tags';
 import { PrintWatcher } from './print-watcher';
 import { TemperatureHistory } from './temperature-history';
 import { registerXyzProfiles } from './xyz/profiles';
@@ -40,11 +41,20 @@ export function createPrintersModule(
     }
   });
   const driver = (deviceId: string) => ctx.fleet.driver(deviceId);
+  const tags = new DeviceTags(ctx.db);
 
   return {
     offersPort: (address) => discovery.offers(address),
     handlers: {
       'devices.list': () => ctx.fleet.list(),
+      'devices.watch': (req, call) => ctx.events.watch(call.clientId, req.deviceIds),
+      'devices.tags': () => ({ tags: tags.list() }),
+      'devices.tag': (req) => {
+        tags.change(req.deviceIds, req.add, req.remove);
+        const list = tags.list();
+        ctx.events.emit('devices.tagsChanged', { tags: list });
+        return { tags: list };
+      },
       'printers.print': async (req, call) => ({
         transferId: await transfers.start(req.deviceId, await ctx.picked.admitSource(req.file, call, 'file'), req.name, call.transport === 'websocket'),
       }),

@@ -31,7 +31,8 @@ interface AppState {
   dismiss(id: string): void;
 }
 
-const MAX_TOASTS = 5;
+/** A few at once, so they never pile up over the content; the notification centre keeps them all. */
+const MAX_TOASTS = 3;
 let toastSeq = 0;
 
 function parseHash(): { route: Route; param: string | null } {

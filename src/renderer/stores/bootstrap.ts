@@ -3,6 +3,7 @@ import { useAppStore } from './app-store';
 import { useConnectionsStore } from './connections-store';
 import { useDemoStore } from './demo-store';
 import { useDevicesStore } from './devices-store';
+import { useNotificationsStore } from './notifications-store';
 import { subscribeStore } from './subscribe-store';
 
 /** Wires contract events into the stores, and re-reads everything whenever the link (re)opens. */
@@ -11,12 +12,15 @@ export function bootstrapStores(): () => void {
   return subscribeStore({
     events: {
       'connections.changed': (p) => useConnectionsStore.getState().replace(p.connections),
-      'devices.status': (s) => useDevicesStore.getState().apply(s),
+      'devices.delta': (d) => useDevicesStore.getState().applyDelta(d),
       'devices.removed': (p) => useDevicesStore.getState().remove(p.deviceId),
+      'devices.tagsChanged': (p) => useDevicesStore.getState().setTags(p.tags),
       'printers.transfer': (p) => useDevicesStore.getState().applyTransfer(p),
       'discovery.changed': (p) => useDevicesStore.getState().setDiscovered(p.printers),
       'demo.changed': (d) => useDemoStore.getState().set(d),
+      'notifications.changed': (p) => useNotificationsStore.getState().setUnread(p.unread),
       'app.notification': (n) => {
+        useNotificationsStore.getState().arrived(n);
         if (n.level !== 'info') useAppStore.getState().toast({ level: n.level, title: n.title, body: n.body });
       },
     },
@@ -28,6 +32,7 @@ export function bootstrapStores(): () => void {
         useConnectionsStore.getState().load(),
         useDevicesStore.getState().load(),
         useDemoStore.getState().load(),
+        useNotificationsStore.getState().load(),
       ]);
     },
   });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DemoFault, DemoState } from '../../shared/contract';
+import type { DemoFault, DemoStartRequest, DemoState } from '../../shared/contract';
 import type { Result } from '../../shared/rpc/result';
 import { api } from '../api';
 
@@ -8,7 +8,8 @@ interface DemoStoreState {
   busy: boolean;
   set(demo: DemoState): void;
   load(): Promise<void>;
-  start(): Promise<Result<DemoState>>;
+  /** `{ printers: n }` starts a lab of n simulated printers instead of the built-in demo. */
+  start(options?: DemoStartRequest): Promise<Result<DemoState>>;
   stop(): Promise<Result<DemoState>>;
   inject(simulatorId: string, fault: DemoFault): Promise<Result<DemoState>>;
 }
@@ -21,9 +22,9 @@ export const useDemoStore = create<DemoStoreState>((set) => ({
     const r = await api().call('demo.state', {});
     if (r.ok) set({ demo: r.value });
   },
-  async start() {
+  async start(options = {}) {
     set({ busy: true });
-    const r = await api().call('demo.start', {});
+    const r = await api().call('demo.start', options);
     set(r.ok ? { demo: r.value, busy: false } : { busy: false });
     return r;
   },

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DeviceStatus, DiscoveredPrinter, TransferProgress } from '../../shared/contract';
+import { applyDelta, type DeviceStatus, type DeviceStatusDelta, type DiscoveredPrinter, type TransferProgress, type DeviceTagList } from '../../shared/contract';
 import { api } from '../api';
 import { isUnreachable } from '../../shared/domain/device-state';
 
@@ -12,31 +12,68 @@ export interface StagingProgress {
 
 interface DevicesState {
   byId: Record<string, DeviceStatus>;
+  /** The user's rooms, groups and tags per printer (kept by main). */
+  tags: Record<string, string[]>;
+  setTags(list: DeviceTagList): void;
   transfers: Record<string, TransferProgress>;
   staging: Record<string, StagingProgress | undefined>;
   discovered: DiscoveredPrinter[];
   loaded: boolean;
   load(): Promise<void>;
   apply(status: DeviceStatus): void;
+  /** Queues a delta; the deltas of one event batch reach the state in one update. */
+  applyDelta(delta: DeviceStatusDelta): void;
   remove(deviceId: string): void;
   applyTransfer(progress: TransferProgress): void;
   setStaging(deviceId: string, progress: StagingProgress | undefined): void;
   setDiscovered(printers: DiscoveredPrinter[]): void;
 }
 
+/**
+ * Deltas arrive one event at a time but in batches of up to a thousand; copying `byId` for each
+ * would cost a thousand copies of a thousand entries, so they are applied together once the
+ * batch has been read (a microtask later).
+ */
+let queued: DeviceStatusDelta[] = [];
+let reloadQueued = false;
+
+function applyQueued(state: DevicesState): Partial<DevicesState> {
+  const byId = { ...state.byId };
+  let unknown = false;
+  for (const delta of queued) {
+    const next = applyDelta(byId[delta.deviceId], delta);
+    if (next) byId[delta.deviceId] = next;
+    else unknown = true;
+  }
+  queued = [];
+  // A partial delta for a device we never heard of: what we hold is behind, read it again.
+  if (unknown && !reloadQueued) {
+    reloadQueued = true;
+    setTimeout(() => {
+      reloadQueued = false;
+      void useDevicesStore.getState().load();
+    }, 0);
+  }
+  return { byId };
+}
+
 export const useDevicesStore = create<DevicesState>((set) => ({
   byId: {},
+  tags: {},
+  setTags: (list) => set({ tags: Object.fromEntries(list.map((t) => [t.deviceId, t.tags])) }),
   transfers: {},
   staging: {},
   discovered: [],
   loaded: false,
   async load() {
-    const [devices, transfers, discovered] = await Promise.all([
+    const [devices, transfers, discovered, tags] = await Promise.all([
       api().call('devices.list', {}),
       api().call('printers.transfers', {}),
       api().call('discovery.list', {}),
+      api().call('devices.tags', {}),
     ]);
     set({
+      ...(tags.ok ? { tags: Object.fromEntries(tags.value.tags.map((t) => [t.deviceId, t.tags])) } : {}),
       ...(discovered.ok ? { discovered: discovered.value } : {}),
       ...(devices.ok ? { byId: Object.fromEntries(devices.value.map((d) => [d.deviceId, d])) } : {}),
       ...(transfers.ok ? { transfers: Object.fromEntries(transfers.value.map((t) => [t.deviceId, t])) } : {}),
@@ -44,6 +81,10 @@ export const useDevicesStore = create<DevicesState>((set) => ({
     });
   },
   apply: (status) => set((s) => ({ byId: { ...s.byId, [status.deviceId]: status } })),
+  applyDelta(delta) {
+    queued.push(delta);
+    if (queued.length === 1) queueMicrotask(() => set(applyQueued));
+  },
   remove: (deviceId) =>
     set((s) => {
       const { [deviceId]: _gone, ...rest } = s.byId;

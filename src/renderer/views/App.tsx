@@ -4,6 +4,7 @@ import { subscribeUploads } from './uploads/uploads-store';
 import { syncRouteWithHash, useAppStore, type Route } from '../stores/app-store';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { PrintConfirmDialog } from '../components/PrintConfirmDialog';
+import { NotificationBell } from '../components/NotificationBell';
 import { Toasts } from '../components/Toasts';
 import { CloudView } from './CloudView';
 import { ChatView } from './ChatView';
@@ -73,6 +74,7 @@ export function App() {
             ))}
           </ul>
         </nav>
+        <NotificationBell />
       </header>
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>

@@ -1,18 +1,16 @@
-import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceStatus } from '../../shared/contract';
 import { DiscoveryOffers } from '../components/DiscoveryOffers';
 import { EmptyState } from '../components/EmptyState';
-import { ProgressBar } from '../components/ProgressBar';
-import { usePrintConfirmStore } from '../stores/print-confirm-store';
-import { hrefFor, useAppStore } from '../stores/app-store';
+import { useAppStore } from '../stores/app-store';
 import { useConnectionsStore } from '../stores/connections-store';
 import { useDemoStore } from '../stores/demo-store';
-import { sortDevices, useDevicesStore } from '../stores/devices-store';
 import { DevicePage } from './device/DevicePage';
+import { FleetView, useFleetDevices } from './fleet/FleetView';
+import { isPrinting, isUnreachable } from '../../shared/domain/device-state';
 import { ADD_CONNECTION_PARAM } from './settings/ConnectionsManager';
-import { describeDevice, devicePill, formatDuration, formatLastSeen, formatTemperature } from './format';
-import { canPrint, hasJobToShow, isPrinting, isUnreachable } from '../../shared/domain/device-state';
+
+export { DeviceCard } from './fleet/DeviceCard';
 
 export function DevicesView() {
   const param = useAppStore((s) => s.param);
@@ -20,7 +18,7 @@ export function DevicesView() {
 }
 
 function DeviceList() {
-  const devices = useDevicesStore(useShallow((s) => sortDevices(Object.values(s.byId))));
+  const devices = useFleetDevices();
   const printerConnections = useConnectionsStore((s) => s.connections.filter((c) => c.kind === 'xyz' || c.kind === 'octoprint' || c.kind === 'moonraker' || c.kind === 'marlin' || c.kind === 'armory').length);
   const loaded = useConnectionsStore((s) => s.loaded);
 
@@ -41,13 +39,7 @@ function DeviceList() {
         <h1 id="devices-title">Devices</h1>
         <span className="muted">{summary(devices)}</span>
       </div>
-      <ul className="device-grid" aria-label="Printers">
-        {devices.map((d) => (
-          <li key={d.deviceId}>
-            <DeviceCard device={d} />
-          </li>
-        ))}
-      </ul>
+      <FleetView devices={devices} />
     </section>
   );
 }
@@ -97,105 +89,3 @@ function WaitingForPrinters() {
   );
 }
 
-export function DeviceCard({ device }: { device: DeviceStatus }) {
-  const navigate = useAppStore((s) => s.navigate);
-  const errorToast = useAppStore((s) => s.errorToast);
-  const transfer = useDevicesStore((s) => s.transfers[device.deviceId]);
-  const [dragging, setDragging] = useState(false);
-  const acceptsDrop = canPrint(device);
-  const onDrop = async (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (!file || !acceptsDrop) return;
-    const r = await usePrintConfirmStore.getState().ask(device, file);
-    if (!r.ok) errorToast(`Could not print ${file.name}`, r.error);
-  };
-  const sending = transfer && !['done', 'failed', 'cancelled'].includes(transfer.phase);
-  const nozzle = device.temperatures.find((t) => t.sensor === 'nozzle' || t.sensor === 'tool0');
-  const bed = device.temperatures.find((t) => t.sensor === 'bed');
-  const offline = isUnreachable(device.link);
-  return (
-    <article
-      className={`card state-${offline ? 'offline' : device.state}${dragging ? ' dragging' : ''}`}
-      aria-label={device.name}
-      onDragOver={(e) => {
-        if (!acceptsDrop) return;
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
-    >
-      <header className="card-head">
-        <h2 className="card-title">
-          <a
-            href={hrefFor('devices', device.deviceId)}
-            onClick={(e) => {
-              e.preventDefault();
-              navigate('devices', device.deviceId);
-            }}
-          >
-            {device.name}
-          </a>
-        </h2>
-        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
-      </header>
-      <p className="muted small">{describeDevice(device)}</p>
-      {device.lastSeenAt != null && (
-        <p className="small stale-note" role="note">
-          Not live: {formatLastSeen(device.lastSeenAt)}
-        </p>
-      )}
-      {device.problem && (
-        <p className="problem" role="note">
-          {device.problem.message}
-        </p>
-      )}
-      {sending && (
-        <div className="job">
-          <div className="job-line small">
-            <span className="job-name">Sending {transfer.fileName}</span>
-          </div>
-          <ProgressBar
-            value={transfer.totalBytes ? Math.min(1, transfer.sentBytes / transfer.totalBytes) : null}
-            label={`${device.name} upload progress`}
-          />
-        </div>
-      )}
-      {device.job && hasJobToShow(device) && (
-        <div className="job">
-          <div className="job-line">
-            <span className="job-name">{device.job.name ?? 'Print job'}</span>
-            <span>{device.job.progress === null ? '' : `${Math.round(device.job.progress * 100)}%`}</span>
-          </div>
-          <ProgressBar value={device.job.progress} label={`${device.name} print progress`} />
-          <div className="job-line muted small">
-            <span>Elapsed {formatDuration(device.job.elapsedSec)}</span>
-            <span>Remaining {formatDuration(device.job.remainingSec)}</span>
-          </div>
-        </div>
-      )}
-      <dl className="facts">
-        {nozzle && (
-          <>
-            <dt>Nozzle</dt>
-            <dd>{formatTemperature(nozzle)}</dd>
-          </>
-        )}
-        {bed && (
-          <>
-            <dt>Bed</dt>
-            <dd>{formatTemperature(bed)}</dd>
-          </>
-        )}
-        {device.filament?.remainingMm != null && (
-          <>
-            <dt>Filament left</dt>
-            <dd>{(device.filament.remainingMm / 1000).toFixed(1)} m</dd>
-          </>
-        )}
-      </dl>
-    </article>
-  );
-}

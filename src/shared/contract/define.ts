@@ -8,10 +8,19 @@ export interface CallSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodTy
   readonly timeoutMs: number;
 }
 
-/** A main → renderer event. `coalesceKey` marks high-rate streams: only the latest payload per key is sent each tick. */
+/**
+ * A main → renderer event. `coalesceKey` marks high-rate streams: only the latest payload per key
+ * is sent each tick, or, with `merge`, one payload combining every one emitted since (deltas).
+ */
 export interface EventSpec<P extends z.ZodType = z.ZodType> {
   readonly payload: P;
   readonly coalesceKey?: (payload: z.infer<P>) => string;
+  readonly merge?: (older: z.infer<P>, newer: z.infer<P>) => z.infer<P>;
+  /**
+   * The device a detail stream is about (a terminal): clients that said which devices they watch
+   * (`devices.watch`) get it only for those; what they missed they re-read when they open it.
+   */
+  readonly deviceOf?: (payload: z.infer<P>) => string;
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -26,7 +35,16 @@ export function call<Req extends z.ZodType, Res extends z.ZodType>(
 
 export function event<P extends z.ZodType>(
   payload: P,
-  options: { coalesceKey?: (payload: z.infer<P>) => string } = {},
+  options: {
+    coalesceKey?: (payload: z.infer<P>) => string;
+    merge?: (older: z.infer<P>, newer: z.infer<P>) => z.infer<P>;
+    deviceOf?: (payload: z.infer<P>) => string;
+  } = {},
 ): EventSpec<P> {
-  return options.coalesceKey ? { payload, coalesceKey: options.coalesceKey } : { payload };
+  return {
+    payload,
+    ...(options.deviceOf ? { deviceOf: options.deviceOf } : {}),
+    ...(options.coalesceKey ? { coalesceKey: options.coalesceKey } : {}),
+    ...(options.coalesceKey && options.merge ? { merge: options.merge } : {}),
+  };
 }

@@ -23,14 +23,26 @@ export const DemoSimulator = z.object({
 });
 export type DemoSimulator = z.infer<typeof DemoSimulator>;
 
+/** The most printers a demo fleet at scale may have (`serve --demo --demo-printers N`). */
+export const MAX_DEMO_PRINTERS = 1000;
+
 export const DemoState = z.object({
   running: z.boolean(),
-  simulators: z.array(DemoSimulator).max(1000),
+  // A fleet at scale plus the built-in servers.
+  simulators: z.array(DemoSimulator).max(MAX_DEMO_PRINTERS + 64),
 });
 export type DemoState = z.infer<typeof DemoState>;
 
+/**
+ * Without `printers`, the built-in demo (a few printers of every family and the cloud, chat and
+ * upload servers); with it, a lab of that many simulated printers across the families.
+ * Simulators already running are kept: stop the demo first to change its size.
+ */
+export const DemoStartRequest = z.object({ printers: z.number().int().min(1).max(MAX_DEMO_PRINTERS).optional() }).strict();
+export type DemoStartRequest = z.infer<typeof DemoStartRequest>;
+
 export const demoCalls = {
-  'demo.start': call(Empty, DemoState, { timeoutMs: 60_000 }),
+  'demo.start': call(DemoStartRequest, DemoState, { timeoutMs: 300_000 }),
   'demo.stop': call(Empty, DemoState, { timeoutMs: 60_000 }),
   'demo.state': call(Empty, DemoState),
   'demo.inject': call(z.object({ simulatorId: z.string().min(1).max(64), fault: DemoFault }).strict(), DemoState, { timeoutMs: 60_000 }),

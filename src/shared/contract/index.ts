@@ -77,3 +77,4 @@ export * from './uploads';
 export * from './queue';
 export * from './history';
 export * from '../domain/device';
+export * from '../domain/device-delta';

@@ -198,8 +198,11 @@ export const octoprintCalls = {
 
 export const octoprintEvents = {
   'octoprint.pairing': event(PairingUpdate, { coalesceKey: (p) => p.connectionId }),
-  /** Terminal lines, batched per device at most every 250 ms (so coalescing never drops a batch). */
-  'octoprint.logs': event(OctoprintLogBatch, { coalesceKey: (b) => b.deviceId }),
+  /**
+   * Terminal lines, batched per device at most every 250 ms (so coalescing never drops a batch);
+   * only to clients watching the device (the terminal reads `octoprint.terminalBacklog` on opening).
+   */
+  'octoprint.logs': event(OctoprintLogBatch, { coalesceKey: (b) => b.deviceId, deviceOf: (b) => b.deviceId }),
   'octoprint.upload': event(OctoprintUploadProgress, { coalesceKey: (p) => p.deviceId }),
   /** The server's file list changed (FileAdded, FileRemoved, UpdatedFiles): reload it. */
   'octoprint.filesChanged': event(z.object({ deviceId: DeviceId }), { coalesceKey: (p) => p.deviceId }),

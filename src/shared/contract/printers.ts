@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceStatus } from '../domain/device';
+import { DeviceStatusDelta, mergeDeltas } from '../domain/device-delta';
 import { Ack, Empty } from './app';
 import { base64Field } from './base64';
 import { call, event } from './define';
@@ -100,8 +101,41 @@ export type FileCheck = z.infer<typeof FileCheck>;
 export const STAGE_CHUNK_BYTES = 512 * 1024;
 export const MAX_STAGED_FILE_BYTES = 1024 * 1024 * 1024;
 
+/** A room, group or tag the user gives printers ("Room 2", "PETG", "Night shift"). */
+export const DeviceTag = z.string().trim().min(1).max(40);
+export const DeviceTagList = z.array(z.object({ deviceId: DeviceId, tags: z.array(DeviceTag).max(16) })).max(10_000);
+export type DeviceTagList = z.infer<typeof DeviceTagList>;
+
+/** How often a client hears about devices it does not watch (see `devices.watch`). */
+export const UNWATCHED_SUMMARY_MS = 5_000;
+
+export const DevicesWatchRequest = z
+  .object({
+    /** The devices this client shows now; null (the default) watches every device at full rate. */
+    deviceIds: z.array(DeviceId).max(5_000).nullable(),
+  })
+  .strict();
+
 export const printerCalls = {
   'devices.list': call(Empty, z.array(DeviceStatus)),
+  /**
+   * Which devices this client shows: their deltas come every tick, the others' are merged and
+   * sent every `summaryMs`. Lasts until the next call or the end of the connection.
+   */
+  'devices.watch': call(DevicesWatchRequest, z.object({ watching: z.number().int().nullable(), summaryMs: z.number().int() })),
+  /** Every printer's rooms, groups and tags (printers without any are left out). */
+  'devices.tags': call(Empty, z.object({ tags: DeviceTagList })),
+  /** Adds and removes tags on several printers at once; a printer keeps at most 16. */
+  'devices.tag': call(
+    z
+      .object({
+        deviceIds: z.array(DeviceId).min(1).max(5_000),
+        add: z.array(DeviceTag).max(16).default([]),
+        remove: z.array(DeviceTag).max(16).default([]),
+      })
+      .strict(),
+    z.object({ tags: DeviceTagList }),
+  ),
   'printers.print': call(
     z.object({ deviceId: DeviceId, file: FileSource, name: z.string().min(1).max(255).optional() }).strict(),
     z.object({ transferId: z.string() }),
@@ -144,8 +178,10 @@ export const printerCalls = {
 };
 
 export const printerEvents = {
-  'devices.status': event(DeviceStatus, { coalesceKey: (s) => s.deviceId }),
+  /** What changed in a device's status (its first delta carries every field); merged per device each tick. */
+  'devices.delta': event(DeviceStatusDelta, { coalesceKey: (d) => d.deviceId, merge: mergeDeltas }),
   'devices.removed': event(z.object({ deviceId: DeviceId })),
+  'devices.tagsChanged': event(z.object({ tags: DeviceTagList })),
   'printers.transfer': event(TransferProgress, { coalesceKey: (p) => p.deviceId }),
   'discovery.changed': event(z.object({ printers: z.array(DiscoveredPrinter).max(256) })),
 };

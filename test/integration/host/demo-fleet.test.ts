@@ -61,3 +61,27 @@ describe('demo fleet in the hub', () => {
     t = null;
   });
 });
+
+describe('demo fleet at scale', () => {
+  let t: TestHub | null = null;
+  afterEach(async () => {
+    await t?.close();
+    t = null;
+  });
+
+  it('starts the asked number of printers over real sockets, some of them printing', async () => {
+    t = await createTestHub();
+    const started = await t.hub.registrar.dispatch('demo.start', { printers: 12 }, { transport: 'memory', clientId: 't' });
+    expect(started).toMatchObject({ ok: true, value: { running: true } });
+    expect(t.hub.connections.list().filter((c) => c.origin === 'demo')).toHaveLength(12);
+    const hub = t.hub;
+    await expect.poll(() => hub.fleet.list().filter((d) => d.link === 'online').length, { timeout: 30_000 }).toBe(12);
+    await expect.poll(() => hub.fleet.list().filter((d) => d.state === 'printing').length, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(new Set(hub.fleet.list().map((d) => d.family)).size).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('refuses a size beyond what the contract allows', async () => {
+    t = await createTestHub();
+    expect(await t.hub.registrar.dispatch('demo.start', { printers: 5000 }, { transport: 'memory', clientId: 't' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+});

@@ -10,8 +10,9 @@ describe('contract schemas', () => {
     }
   });
 
-  it('coalesces device status by device id only', () => {
-    expect(events['devices.status'].coalesceKey).toBeTypeOf('function');
+  it('coalesces device deltas by device id, merging them', () => {
+    expect(events['devices.delta'].coalesceKey).toBeTypeOf('function');
+    expect(events['devices.delta'].merge).toBeTypeOf('function');
     expect(events['connections.changed']).not.toHaveProperty('coalesceKey');
   });
 

@@ -34,8 +34,8 @@ describe('EventHub', () => {
     const batches: EventItem[][] = [];
     hub.addSink({ deliver: (b) => batches.push([...b]) });
     for (let i = 0; i < 10; i++) {
-      hub.emit('devices.status', status('a', i / 10));
-      hub.emit('devices.status', status('b', i / 10));
+      hub.emit('devices.delta', status('a', i / 10));
+      hub.emit('devices.delta', status('b', i / 10));
     }
     vi.advanceTimersByTime(50);
     expect(batches).toHaveLength(1);
@@ -59,11 +59,11 @@ describe('EventHub', () => {
     const hub = new EventHub({ tickMs: 50 });
     const batches: EventItem[][] = [];
     hub.addSink({ deliver: (b) => batches.push([...b]) });
-    hub.emit('devices.status', status('a', 0.1));
+    hub.emit('devices.delta', status('a', 0.1));
     hub.emit('devices.removed', { deviceId: 'a' });
-    hub.emit('devices.status', status('a', 0.2));
+    hub.emit('devices.delta', status('a', 0.2));
     vi.advanceTimersByTime(50);
-    expect(batches[0]!.map((e) => e.name)).toEqual(['devices.removed', 'devices.status']);
+    expect(batches[0]!.map((e) => e.name)).toEqual(['devices.removed', 'devices.delta']);
   });
 
   it('sends at most one message per tick per sink whatever the event rate', () => {
@@ -73,7 +73,7 @@ describe('EventHub', () => {
     hub.addSink({ deliver: () => messages++ });
     // 1000 devices at 2 Hz for 10 s of simulated time.
     for (let t = 0; t < 10_000; t += 50) {
-      for (let d = 0; d < 100; d++) hub.emit('devices.status', status(`dev-${(t / 50) * 100 + d}`, 0.5));
+      for (let d = 0; d < 100; d++) hub.emit('devices.delta', status(`dev-${(t / 50) * 100 + d}`, 0.5));
       vi.advanceTimersByTime(50);
     }
     expect(messages).toBeLessThanOrEqual(200); // 10 s / 50 ms
@@ -103,5 +103,35 @@ describe('EventHub', () => {
     expect(hub.sinkCount).toBe(1);
     remove();
     expect(hub.sinkCount).toBe(0);
+  });
+
+  it('merges the deltas of one device within a tick instead of dropping the older fields', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50 });
+    const batches: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => batches.push([...b]) });
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 1, stateText: 'Paused' });
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 2, job: null });
+    vi.advanceTimersByTime(50);
+    expect(batches).toEqual([[{ name: 'devices.delta', payload: { deviceId: 'a', updatedAt: 2, stateText: 'Paused', job: null } }]]);
+  });
+
+  it('sends a watching client its devices every tick and the rest at the summary rate', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50, summaryMs: 1000 });
+    const watcher: EventItem[][] = [];
+    const other: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => watcher.push([...b]) }, 'ws-1');
+    hub.addSink({ deliver: (b) => other.push([...b]) }, 'ws-2');
+    expect(hub.watch('ws-1', ['a'])).toEqual({ watching: 1, summaryMs: 1000 });
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 1, stateText: 'A' });
+    hub.emit('devices.delta', { deviceId: 'b', updatedAt: 1, stateText: 'B' });
+    vi.advanceTimersByTime(50);
+    const names = (batches: EventItem[][]) => batches.flat().map((e) => (e.payload as { deviceId: string }).deviceId);
+    expect(names(watcher)).toEqual(['a']);
+    expect(names(other)).toEqual(['a', 'b']);
+    // Nothing else is emitted: the held delta still goes out once the summary is due.
+    vi.advanceTimersByTime(1000);
+    expect(names(watcher)).toEqual(['a', 'b']);
   });
 });

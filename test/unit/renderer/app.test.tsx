@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClient } from '../../../src/renderer/api';
 import { useAppStore } from '../../../src/renderer/stores/app-store';
@@ -13,6 +13,9 @@ const EMPTY = {
   'printers.transfers': () => [],
   'discovery.list': () => [],
   'demo.state': () => ({ running: false, simulators: [] }),
+  'devices.tags': () => ({ tags: [] }),
+  'notifications.list': () => [],
+  'notifications.unread': () => ({ unread: 0 }),
 };
 
 describe('renderer shell', () => {
@@ -87,8 +90,8 @@ describe('renderer shell', () => {
     };
     act(() =>
       fake.emit([
-        { name: 'devices.status', payload: { ...base, deviceId: 'a', name: 'Alpha', state: 'printing', stateText: 'Printing', job: { name: 'benchy', progress: 0.42, elapsedSec: 600, remainingSec: 900, taskId: null } } },
-        { name: 'devices.status', payload: { ...base, deviceId: 'b', name: 'Bravo', state: 'error', stateText: 'Error', job: null, problem: { code: '0x0201', message: 'Nozzle heater fault' } } },
+        { name: 'devices.delta', payload: { ...base, deviceId: 'a', name: 'Alpha', state: 'printing', stateText: 'Printing', job: { name: 'benchy', progress: 0.42, elapsedSec: 600, remainingSec: 900, taskId: null } } },
+        { name: 'devices.delta', payload: { ...base, deviceId: 'b', name: 'Bravo', state: 'error', stateText: 'Error', job: null, problem: { code: '0x0201', message: 'Nozzle heater fault' } } },
       ]),
     );
     const cards = await screen.findAllByRole('article');
@@ -167,3 +170,44 @@ describe('printers found on USB', () => {
     await waitFor(() => expect(fake.calls.find((c) => c.method === 'connections.add')?.payload).toEqual({ kind: 'xyz', name: 'da Vinci nano', address: 'usb://3FNAXPUS5TH7CM0041' }));
   });
 });
+
+describe('notification centre', () => {
+  afterEach(() => {
+    cleanup();
+    useAppStore.setState({ route: 'devices', param: null, toasts: [] });
+  });
+
+  const note = (id: string, level: string, title: string, deviceId: string | null, read = false) => ({ id, level, title, body: '', route: deviceId ? `devices/${deviceId}` : null, deviceId, at: 1_700_000_000_000, read });
+
+  it('shows the unread count on the bell, lists yesterday’s notifications, filters by severity and marks all read', async () => {
+    const listed: unknown[] = [];
+    const fake = fakeClient({
+      ...EMPTY,
+      'notifications.unread': () => ({ unread: 2 }),
+      'notifications.list': (q) => {
+        listed.push(q);
+        const all = [note('1', 'error', 'P1S #10 failed', 'p10'), note('2', 'success', 'P1S #5 finished', 'p5'), note('3', 'info', 'Old news', null, true)];
+        const levels = (q as { levels?: string[] }).levels;
+        return levels?.length ? all.filter((n) => levels.includes(n.level)) : all;
+      },
+      'notifications.markRead': () => ({ unread: 0 }),
+    });
+    setClient(fake.client);
+    render(<App />);
+    const bell = await screen.findByRole('button', { name: 'Notifications, 2 unread' });
+    fireEvent.click(bell);
+    const centre = screen.getByRole('dialog', { name: 'Notification centre' });
+    expect(within(centre).getAllByRole('listitem').map((li) => li.querySelector('strong')?.textContent)).toEqual(['P1S #10 failed', 'P1S #5 finished', 'Old news']);
+    fireEvent.click(within(centre).getByRole('button', { name: 'Errors' }));
+    await waitFor(() => expect(within(centre).getAllByRole('listitem')).toHaveLength(1));
+    expect(listed.at(-1)).toMatchObject({ levels: ['error'] });
+    fireEvent.click(within(centre).getByRole('button', { name: 'Mark all read' }));
+    await screen.findByRole('button', { name: 'Notifications' });
+  });
+
+  it('shows at most three toasts at once', () => {
+    for (let i = 0; i < 6; i++) useAppStore.getState().toast({ level: 'warning', title: `Notice ${i}`, body: '' });
+    expect(useAppStore.getState().toasts.map((t) => t.title)).toEqual(['Notice 3', 'Notice 4', 'Notice 5']);
+  });
+});
+

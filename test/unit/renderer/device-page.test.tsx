@@ -94,7 +94,7 @@ describe('device page', () => {
     await waitFor(() => expect(useAppStore.getState().toasts.map((t) => t.title)).toContain('Calibrate started on Nano'));
     expect(useAppStore.getState().toasts.some((t) => /done/.test(t.title))).toBe(false);
     act(() =>
-      fake.emit([{ name: 'devices.status', payload: { ...idle, state: 'busy', stateText: 'Calibrating: lower the detector onto the bed, then press Calibrate again', updatedAt: Date.now() } }]),
+      fake.emit([{ name: 'devices.delta', payload: { ...idle, state: 'busy', stateText: 'Calibrating: lower the detector onto the bed, then press Calibrate again', updatedAt: Date.now() } }]),
     );
     expect((await screen.findByText('The printer is on:')).parentElement?.textContent).toMatch(/lower the detector onto the bed/);
   });

@@ -20,7 +20,10 @@ export interface MoonrakerDriverOptions {
   klippyPollMs?: number;
   authRecheckMs?: number;
   pingIntervalMs?: number;
-  /** Minimum spacing of status snapshots (default 200 ms: a little under Klipper's 250 ms push cadence, so a push is never held back by timer jitter). */
+  /**
+   * Minimum spacing of status snapshots (default 0: each change goes out at once, and the event
+   * hub merges what one device sends within its tick; holding here only added latency).
+   */
   statusIntervalMs?: number;
 }
 
@@ -61,7 +64,7 @@ export class MoonrakerDriver implements PrinterDriver {
     this.baseUrl = baseUrlOf(normalizeAddress('moonraker', ctx.connection.address));
     this.log = ctx.log;
     this.statusListeners = new Listeners((err) => this.log.error('status listener failed', err));
-    this.emits = new Throttle(options.statusIntervalMs ?? 200, () => this.emitNow());
+    this.emits = new Throttle(options.statusIntervalMs ?? 0, () => this.emitNow());
     this.http = new MoonrakerHttp(this.baseUrl, ctx.secret);
     this.session = new KlippySession(
       {

@@ -22,7 +22,10 @@ export interface OctoPrintDriverOptions {
   /** While push is up, check the key with one GET this often (default 90 s; push alone never tells). */
   keyCheckMs?: number;
   silenceMs?: number;
-  /** Minimum spacing of status snapshots (default 500 ms: at most 2 Hz). */
+  /**
+   * Minimum spacing of status snapshots (default 0: each change goes out at once, and the event
+   * hub merges what one device sends within its tick; holding here only added latency).
+   */
   statusIntervalMs?: number;
 }
 
@@ -79,7 +82,7 @@ export class OctoPrintDriver implements PrinterDriver {
     this.logListeners = new Listeners((err) => this.log.error('log listener failed', err));
     this.filesListeners = new Listeners((err) => this.log.error('files listener failed', err));
     this.api = new OctoPrintApi(this.baseUrl, ctx.secret);
-    this.emits = new Throttle(options.statusIntervalMs ?? 500, () => this.emitNow());
+    this.emits = new Throttle(options.statusIntervalMs ?? 0, () => this.emitNow());
     this.keyRecheckMs = options.keyRecheckMs ?? 5 * 60_000;
     this.keyWatch = new KeyWatch(() => this.api.jobState(), options.keyCheckMs ?? KEY_CHECK_INTERVAL_MS, () => this.onKeyRefused(), ctx.log);
     if (ctx.secret === null) {

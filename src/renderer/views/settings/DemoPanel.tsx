@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DemoFault } from '../../../shared/contract';
 import { useAppStore } from '../../stores/app-store';
@@ -11,21 +12,39 @@ const FAULTS: { label: string; fault: DemoFault }[] = [
   { label: 'Clear faults', fault: { type: 'clear' } },
 ];
 
+/** Lab sizes offered; 0 is the built-in demo (a few printers of each family and the servers). */
+const SIZES = [0, 10, 100, 500, 1000];
+/** A lab of 1,000 would be 5,000 buttons: the table lists this many and counts the rest. */
+const LISTED = 50;
+
 /** Start and stop the simulated fleet, and make its members misbehave on purpose. */
 export function DemoPanel() {
   const { demo, busy, start, stop, inject } = useDemoStore(
     useShallow((s) => ({ demo: s.demo, busy: s.busy, start: s.start, stop: s.stop, inject: s.inject })),
   );
   const errorToast = useAppStore((s) => s.errorToast);
+  const [size, setSize] = useState(0);
   return (
     <section aria-labelledby="demo-title" className="panel">
       <div className="section-head">
         <h2 id="demo-title">Demo fleet</h2>
+        {!demo.running && (
+          <label>
+            Printers{' '}
+            <select value={size} disabled={busy} onChange={(e) => setSize(Number(e.target.value))}>
+              {SIZES.map((n) => (
+                <option key={n} value={n}>
+                  {n === 0 ? 'Built-in demo' : `A lab of ${n}`}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button
           type="button"
           disabled={busy}
           onClick={async () => {
-            const r = demo.running ? await stop() : await start();
+            const r = demo.running ? await stop() : await start(size === 0 ? {} : { printers: size });
             if (!r.ok) errorToast('Demo fleet', r.error);
           }}
         >
@@ -45,7 +64,7 @@ export function DemoPanel() {
             </tr>
           </thead>
           <tbody>
-            {demo.simulators.map((sim) => (
+            {demo.simulators.slice(0, LISTED).map((sim) => (
               <tr key={sim.id}>
                 <td>{sim.name}</td>
                 <td className="mono small">{sim.address}</td>
@@ -71,6 +90,7 @@ export function DemoPanel() {
           </tbody>
         </table>
       )}
+      {demo.simulators.length > LISTED && <p className="muted">…and {demo.simulators.length - LISTED} more simulators.</p>}
     </section>
   );
 }

@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DeviceStatus } from '../../../shared/contract';
+import { api } from '../../api';
+import { DEFAULT_CAMERA_BUDGET, pauseAfter, pickNextCamera } from '../../fleet/camera-budget';
+
+interface Frame {
+  url: string;
+  at: number;
+}
+
+/** Checks for a due tile this often when none was due. */
+const IDLE_CHECK_MS = 250;
+
+/**
+ * Every camera-capable printer as a tile. Only tiles on screen fetch (IntersectionObserver), one
+ * snapshot at a time under one bandwidth budget (camera-budget.ts); nothing is fetched while the
+ * tab is hidden; a click shows the printer large, refreshed faster.
+ */
+export function CameraWall({ devices }: { devices: DeviceStatus[] }) {
+  const cameras = devices.filter((d) => d.capabilities.camera);
+  const [frames, setFrames] = useState<Record<string, Frame>>({});
+  const [large, setLarge] = useState<string | null>(null);
+  const visible = useRef(new Set<string>());
+  const lastFetched = useRef(new Map<string, number>());
+  const largeRef = useRef<string | null>(null);
+  largeRef.current = large;
+  const observer = useRef<IntersectionObserver | null>(null);
+
+  // Tiles attach (refs) before effects run, so the observer is made on first use; the callback is
+  // stable, so a tile is observed once, not again at every render.
+  const observe = useCallback((el: HTMLElement | null) => {
+    if (!el) return;
+    if (typeof IntersectionObserver === 'undefined') return;
+    observer.current ??= new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const id = (e.target as HTMLElement).dataset.deviceId;
+        if (!id) continue;
+        if (e.isIntersecting) visible.current.add(id);
+        else visible.current.delete(id);
+      }
+    });
+    observer.current.observe(el);
+  }, []);
+  useEffect(() => () => observer.current?.disconnect(), []);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const step = async () => {
+      timer = null;
+      if (stopped) return;
+      if (document.hidden) return; // visibilitychange resumes
+      const id = pickNextCamera(visible.current, lastFetched.current, Date.now(), DEFAULT_CAMERA_BUDGET, largeRef.current);
+      if (id === null) {
+        timer = setTimeout(() => void step(), IDLE_CHECK_MS);
+        return;
+      }
+      lastFetched.current.set(id, Date.now());
+      const r = await api().call('printers.snapshot', { deviceId: id });
+      if (stopped) return;
+      let bytes = 0;
+      if (r.ok) {
+        bytes = Math.floor((r.value.dataBase64.length * 3) / 4);
+        const url = `data:${r.value.mime};base64,${r.value.dataBase64}`;
+        setFrames((f) => ({ ...f, [id]: { url, at: r.value.at } }));
+      }
+      timer = setTimeout(() => void step(), Math.max(pauseAfter(bytes, DEFAULT_CAMERA_BUDGET), 20));
+    };
+    const onVisibility = () => {
+      if (!document.hidden && timer === null) void step();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    void step();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, []);
+
+  if (cameras.length === 0) return <p className="muted">None of these printers has a camera Printdeck can show.</p>;
+  const big = large ? cameras.find((d) => d.deviceId === large) : undefined;
+  return (
+    <>
+      <ul className="camera-wall" aria-label="Cameras">
+        {cameras.map((d) => (
+          <li
+            key={d.deviceId}
+            data-device-id={d.deviceId}
+            ref={observe}
+          >
+            <button type="button" className="camera-tile" onClick={() => setLarge(d.deviceId)} aria-label={`Show ${d.name} large`}>
+              {frames[d.deviceId] ? <img src={frames[d.deviceId]!.url} alt={`${d.name} camera`} /> : <span className="camera-empty muted">Waiting for a picture…</span>}
+              <span className="camera-name" title={d.name}>
+                {d.name}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {big && (
+        <div className="camera-large" role="dialog" aria-label={`${big.name} camera`}>
+          <div className="section-head">
+            <h2>{big.name}</h2>
+            <button type="button" onClick={() => setLarge(null)}>
+              Close
+            </button>
+          </div>
+          {frames[big.deviceId] ? <img src={frames[big.deviceId]!.url} alt={`${big.name} camera, large`} /> : <p className="muted">Waiting for a picture…</p>}
+        </div>
+      )}
+    </>
+  );
+}
