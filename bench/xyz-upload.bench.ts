@@ -32,7 +32,7 @@ async function rawMbps(open: () => Promise<{ transport: XyzByteTransport; receiv
   return bytes.length / 1e6 / seconds;
 }
 
-/** Through the driver: `upload=` + one block in flight with its `ok` + CRC trailers (spec §3.9). */
+/** Through the driver: `upload=` + one block in flight with its `ok` + CRC trailers. */
 async function driverMbps(address: string, bytes: Uint8Array): Promise<number> {
   const { backend } = await connectBackend(parseXyzAddress(address), { protocol: 'v3', model: undefined, v3Timeouts: V3_TIMEOUTS });
   let started = 0n;
@@ -63,7 +63,7 @@ async function driverMbps(address: string, bytes: Uint8Array): Promise<number> {
 }
 
 /**
- * The protocol's own ceiling: a bare loop doing what spec §3.9 allows (the upload command, then one
+ * The protocol's own ceiling: a bare loop doing what the protocol allows (the upload command, then one
  * 8 KiB block in flight at a time until its `ok`), with no parser, state machine or progress. The
  * driver's ratio to this is its own overhead; its ratio to raw writes is mostly the protocol's.
  */

@@ -66,7 +66,7 @@ export function planFromGcode(gcode: Uint8Array): PrintPlan {
   return {
     totalSec: Math.max(10, num('print_time') ?? (seconds || 600)),
     filamentMm: num('total_filament') ?? maxE,
-    // The nano's XYZ files comment the heater commands out: the filament tag decides (spec §4.5).
+    // The nano's XYZ files comment the heater commands out: the filament tag decides.
     nozzleC: nozzleC ?? 210,
     bedC,
     layers: num('total_layers') ?? Math.max(1, zs.size),

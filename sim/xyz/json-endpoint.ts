@@ -14,7 +14,7 @@ import type { SimPrinter } from './sim-printer';
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const EOF_BYTES = Buffer.from(XYZ_JSON_EOF_MARKER, 'latin1');
 
-/** Old two-digit state codes the 1.1 Plus reports in `j` (spec §3.5). */
+/** Old two-digit state codes the 1.1 Plus reports in `j`. */
 function legacyState(code: number): number {
   const map: Record<number, number> = { 9511: 10, 9501: 1, 9505: 11, 9508: 7, 9509: 8, 9512: 12, 9700: 30 };
   // Paused and file check have no old code; the 1.1 Plus firmware's choice is unknown, so the new one is sent.
@@ -39,7 +39,7 @@ export function jsonStatusData(p: SimPrinter): Record<string, unknown> {
     j,
     L: { m: '4183146537', e: '21785' },
     s: { e: 0, c: 0, j: 0, o: 0 },
-    // At idle the 1.1 Plus reports 2 here (seed); it reads as a machine state, not an error (§3.6).
+    // At idle the 1.1 Plus reports 2 here (seed); it reads as a machine state, not an error.
     e: j < 100 ? 2 : p.errorValue(),
     b: String(p.model.capabilities.heatedBed ? 60 : '--'),
     d: d ? { print_percentage: d.percent, elapsed_time: d.elapsedMin, estimated_time: d.remainingMin } : { message: 'No printing job!' },
@@ -48,7 +48,7 @@ export function jsonStatusData(p: SimPrinter): Record<string, unknown> {
 }
 
 /**
- * One TCP connection to the simulated 1.1 Plus speaking JSON (spec §5.3): one command, its reply,
+ * One TCP connection to the simulated 1.1 Plus speaking JSON: one command, its reply,
  * then the printer closes the connection — except the camera and the file transfer, which take
  * a second step (ack / file bytes) on the same connection.
  */

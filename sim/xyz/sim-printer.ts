@@ -41,7 +41,7 @@ type Phase =
 
 export type SimActionEvent = { action: string; stat: string };
 
-/** Machine error values (spec §3.6): flags in the top byte, code in the low 16 bits. */
+/** Machine error values: flags in the top byte, code in the low 16 bits. */
 export const SIM_ERRORS = {
   noCartridge: 0x40000206,
   unsupportedFile: 0x0000020d,
@@ -198,7 +198,7 @@ export class SimPrinter {
   }
 
   /**
-   * The `query=` reply as the firmware formats it (nano fw 3.2.0 style, spec §3.3). The nano sends
+   * The `query=` reply as the firmware formats it (nano fw 3.2.0 style). The nano sends
    * `Z` (print file) only when asked for it by name, not in `query=a` (CAP).
    */
   statusFields(keys = 'a'): XyzField[] {
@@ -293,7 +293,7 @@ export class SimPrinter {
     }
   }
 
-  /** `action=` (spec §3.8). Returns the first stat, or null when refused. */
+  /** `action=`. Returns the first stat, or null when refused. */
   action(command: string): string | null {
     this.advance();
     if (this.busy || this.model.capabilities.maintenance.length === 0) return null;
@@ -452,7 +452,7 @@ export class SimPrinter {
   }
 
   /**
-   * How the firmware judges an uploaded file (spec §4.4–§4.6): a readable container of a kind this
+   * How the firmware judges an uploaded file: a readable container of a kind this
    * model takes, made for this model (`; machine =`), with a cartridge in. Returns the G-code to
    * print, or the machine error it would raise.
    */
@@ -463,7 +463,7 @@ export class SimPrinter {
       if (decoded.info.container === 'legacy-base64') throw new ThreeWError('UNSUPPORTED_VERSION', 'base64 file');
       container = decoded.info.container;
       if (!this.cartridge) return { container, gcode: null, error: SIM_ERRORS.noCartridge };
-      // The firmware reads `; machine =` and refuses other models' files (spec §4.5, §4.6).
+      // The firmware reads `; machine =` and refuses other models' files.
       if (!this.accept.includes(container) || decoded.info.machine !== this.model.fileId) return { container, gcode: null, error: SIM_ERRORS.unsupportedFile };
       return { container, gcode: decoded.gcode, error: null };
     } catch (err) {

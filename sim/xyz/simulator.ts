@@ -184,7 +184,7 @@ export class XyzSimulator {
 
   /**
    * What answers on the USB port: XYZv3 for v3 models; `XYZ_@3D:` for the 1.0 / 2.0 families;
-   * both for the 1.1 Plus, which answers v3 status queries and prints over v2 (spec §1, §6).
+   * both for the 1.1 Plus, which answers v3 status queries and prints over v2.
    */
   private endpointFor(link: PtyLink): UsbEndpoint {
     if (this.endpoint) return this.endpoint;

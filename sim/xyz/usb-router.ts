@@ -17,7 +17,7 @@ function startsWithV3(chunk: Uint8Array): boolean {
 }
 
 /**
- * The 1.1 Plus on USB answers both protocols (spec §1, §6): an upload in progress keeps its
+ * The 1.1 Plus on USB answers both protocols: an upload in progress keeps its
  * bytes; otherwise each USB write goes by its prefix (`XYZv3/` or everything else to v2).
  */
 export class UsbRouter implements UsbEndpoint {

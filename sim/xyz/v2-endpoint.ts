@@ -12,13 +12,13 @@ import { sendThroughFaults, type WireFaults } from './wire-faults';
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Longest command line kept; anything longer is noise and dropped. */
 const MAX_LINE_BYTES = 4096;
-/** USB: miniMover sends v2 commands without a terminator, one write each; a quiet gap ends one (§3A). */
+/** USB: miniMover sends v2 commands without a terminator, one write each; a quiet gap ends one. */
 const USB_COMMAND_GAP_MS = 3;
 /** A half-received offline print is dropped after this long without bytes (the host went away) [G]. */
 const UPLOAD_IDLE_MS = 10_000;
 const V2_PREFIX = 'XYZ_@3D:';
 
-/** New-style state → the old two-digit code v2 printers report (inverse of miniMover's table, §3.5). */
+/** New-style state → the old two-digit code v2 printers report (inverse of miniMover's table). */
 const OLD_CODES = new Map<number, number>([
   [9511, 10],
   [9520, 0],
@@ -37,7 +37,7 @@ type Mode =
   | { kind: 'frames'; name: string; decoder: XyzV2FrameDecoder; parts: Uint8Array[] };
 
 /**
- * The printer side of the older `XYZ_@3D:` protocol on the simulated USB port (spec §3A): info,
+ * The printer side of the older `XYZ_@3D:` protocol on the simulated USB port: info,
  * status, cartridge and life replies as `KEY:value` lines, and the offline print: `XYZ_@3D:4` →
  * `OFFLINE_OK`, `M1:` → `M1_OK`, then frames checked by their byte sum (`CheckSumOK:PN:<n>` or
  * `CheckSumFail`, after which the same frame is expected again). A complete file is judged like
@@ -146,7 +146,7 @@ export class V2Endpoint {
       case 4: {
         const refused = p.refuseUpload();
         // Not idle / busy: `OFFLINE_NO`; no cartridge: `OFFLINE_NG` (which word a real 1.0 uses
-        // for which is not documented [G]; the host treats both as "not ready", §3A step 1).
+        // for which is not documented [G]; the host treats both as "not ready").
         if (refused !== null) return this.send(['OFFLINE_NO']);
         if (!p.hasCartridge) return this.send(['OFFLINE_NG']);
         this.mode = { kind: 'header' };
@@ -158,7 +158,7 @@ export class V2Endpoint {
     }
   }
 
-  /** `M1:<name>,<len>,<h>.<m>.<s>,EE1_OK,EE2_OK` (§3A step 2). */
+  /** `M1:<name>,<len>,<h>.<m>.<s>,EE1_OK,EE2_OK`. */
   private onHeader(line: string): void {
     const m = /^M1:([\x21-\x2b\x2d-\x7e]+),(\d{1,12}),\d+\.\d+\.\d+,EE1_(?:OK|NG),EE2_(?:OK|NG)$/.exec(line);
     const length = m ? Number(m[2]) : 0;
@@ -247,7 +247,7 @@ export class V2Endpoint {
     return lines;
   }
 
-  /** `XYZ_@3D:8` (§3A). Times in minutes, as the v3 `d:` key. */
+  /** `XYZ_@3D:8`. Times in minutes, as the v3 `d:` key. */
   private statusLines(): (readonly [string, string] | string)[] {
     const p = this.printer;
     const { code } = p.stateCode();
@@ -267,7 +267,7 @@ export class V2Endpoint {
     return lines;
   }
 
-  /** `EE1:`/`EE2:` cartridge EEPROM lines, or `W1:--------------` when there is none (§3A `:6`/`:7`). */
+  /** `EE1:`/`EE2:` cartridge EEPROM lines, or `W1:--------------` when there is none. */
   private cartridgeLine(slot: 1 | 2 | number): readonly [string, string] {
     const p = this.printer;
     const remaining = p.filamentRemaining();
@@ -276,7 +276,7 @@ export class V2Endpoint {
   }
 
   private get isOnePlus(): boolean {
-    // The 1.1 Plus reports more identity lines and `PRN_STATE` (§3A).
+    // The 1.1 Plus reports more identity lines and `PRN_STATE`.
     return this.printer.model.wifiProtocol === 'json';
   }
 }

@@ -23,13 +23,13 @@ export { NO_WIRE_FAULTS, type WireFaults } from './wire-faults';
 
 /** Largest `.3w` the simulated printer stores (bounded memory in the simulator). */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-/** USB: a command is one write with no terminator; bytes quiet this long end it (spec §3.1). */
+/** USB: a command is one write with no terminator; bytes quiet this long end it. */
 const USB_COMMAND_GAP_MS = 3;
 
 /**
  * The XYZv3 side of one connection to the simulated printer (USB pty or one TCP socket): splits
  * the host's bytes into commands and upload blocks, answers in the exact printer framing of the
- * link (spec §3.2), and hands complete uploads to the printer.
+ * link, and hands complete uploads to the printer.
  */
 export class V3Endpoint {
   private splitter = new XyzHostStreamSplitter();
@@ -45,7 +45,7 @@ export class V3Endpoint {
     private readonly write: (bytes: Uint8Array) => void,
     private readonly faults: () => WireFaults,
   ) {
-    // Over USB the printer volunteers action progress lines (spec §3.2); over TCP it says nothing.
+    // Over USB the printer volunteers action progress lines; over TCP it says nothing.
     this.unsubscribe = printer.onAction((e) => {
       if (this.link === 'usb') this.send(replyAction(e.action, e.stat));
     });
@@ -141,7 +141,7 @@ export class V3Endpoint {
     const p = this.printer;
     const rejectAll = p.rejectAllWith();
     if (rejectAll !== null) return this.send(replyError(rejectAll));
-    // A busy printer still reports its state (j 9700) but refuses commands (spec §7 item 3).
+    // A busy printer still reports its state (j 9700) but refuses commands.
     if (p.busy && request.verb !== 'query') return this.send(replyError(4));
     switch (request.verb) {
       case 'query':
@@ -169,7 +169,7 @@ export class V3Endpoint {
         return;
       }
       case 'uploadDidFinish':
-        // XYZware on a mini w over TCP got two `ok`s; the nano on USB said nothing (spec §3.9).
+        // XYZware on a mini w over TCP got two `ok`s; the nano on USB said nothing.
         if (this.link === 'tcp') this.send(asciiBytes('ok\nok\n'));
         return;
       case 'firmware':

@@ -5,7 +5,7 @@ import type { GetSlicerResourcesResponse, PrintTask, UserMessage } from '../gen/
 export const TASK_RUNNING = 4;
 
 /**
- * Task status codes in words: 2 finished, 3 failed or aborted, 4 printing [spec §2.5]. Codes the
+ * Task status codes in words: 2 finished, 3 failed or aborted, 4 printing. Codes the
  * cloud has never explained are shown as such, in words, not as a bare "unknown (n)".
  */
 export function taskStatus(code: number): CloudTaskStatus {
@@ -29,7 +29,7 @@ function nonNegative(n: number): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-/** The real duration (end − start); the cloud's cost_time is only the slicer's estimate [spec §2.5]. */
+/** The real duration (end − start); the cloud's cost_time is only the slicer's estimate. */
 export function durationSec(start: string, end: string): number | null {
   const a = Date.parse(start);
   const b = Date.parse(end);

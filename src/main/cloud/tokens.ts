@@ -3,7 +3,7 @@ import { backoffDelay } from '../../shared/async';
 
 /** The longest delay setTimeout honours; longer ones fire at once, so timers are chained. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Real tokens last ~90 days [spec §2.2]; used when the cloud sends no lifetime. */
+/** Real tokens last ~90 days; used when the cloud sends no lifetime. */
 export const DEFAULT_LIFETIME_SEC = 7_776_000;
 
 export const StoredTokens = z.object({
@@ -28,7 +28,7 @@ export function tokensFrom(
 ): StoredTokens {
   return {
     accessToken: res.accessToken,
-    // On the real cloud the refresh token equals the access token [spec §2.2].
+    // On the real cloud the refresh token equals the access token.
     refreshToken: res.refreshToken || res.accessToken,
     issuedAt: now,
     expiresAt: now + lifetimeSec(res.expiresIn) * 1000,

@@ -37,7 +37,7 @@ describe('da Vinci driver over TCP 9100 (XYZv3) against the simulator', () => {
 
   it('prints a G-code file end to end: convert → upload → start → heating → printing → done', async () => {
     const d = await connect('dv1JW0A000');
-    // An LCD model: no maintenance buttons (spec §7 item 11).
+    // An LCD model: no maintenance buttons.
     expect(d.status().capabilities).toMatchObject({ print: true, home: false, loadFilament: false });
     const file = writeGcode(tempDir(), 'cube.gcode');
     const progress = progressRecorder();

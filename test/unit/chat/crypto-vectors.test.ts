@@ -20,7 +20,7 @@ import {
 } from '../../../src/main/chat/crypto/ratchet-kdf';
 import { text } from './crypto-fixtures';
 
-/** Spec §2.11: primitive-level interop vectors measured against SKISSM's vendored mbedtls. */
+/** Spec: primitive-level interop vectors measured against SKISSM's vendored mbedtls. */
 
 const range = (length: number, at: (i: number) => number): Uint8Array => Uint8Array.from({ length }, (_, i) => at(i));
 const CHAIN_KEY = range(32, (i) => i);
@@ -28,7 +28,7 @@ const MESSAGE_KEY_HEX =
   '4feac64fa281959b910d20f1fd663199513c6fe34058c8bf82b7e5b44a2ba132f95e985de8f35ddb339d8a3f7f0aea0a';
 const AD = range(8, (i) => i + 1);
 
-describe('spec §2.11 test vectors', () => {
+describe('SKISSM interop test vectors', () => {
   it('MK = HKDF(CK = 00..1f, 0^32, "MessageKeys", 48)', () => {
     expect(toHex(deriveMessageKey(suite, CHAIN_KEY))).toBe(MESSAGE_KEY_HEX);
   });
@@ -79,7 +79,7 @@ describe('cipher suite 0x113101', () => {
     expect(unpackE2eePackId(0x113101)).toEqual({ version: 0, ds: 17, kem: 49, symKey: 0, hash: 1 });
   });
 
-  it('exposes the sizes of spec §2.2', () => {
+  it('exposes the suite sizes', () => {
     expect(suite.sizes).toMatchObject({
       kemPublicKey: 1568,
       kemSecretKey: 3168,

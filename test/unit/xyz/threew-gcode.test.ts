@@ -37,7 +37,7 @@ const CURA = [
   '',
 ].join('\n');
 
-describe('header keys first (spec §4.5)', () => {
+describe('header keys first', () => {
   it('puts the seven keys first, in order, derived from Cura metadata', () => {
     const out = lines(CURA);
     expect(out.slice(0, 7)).toEqual([
@@ -171,7 +171,7 @@ describe("PKCS#7 padding (not miniMover's bug)", () => {
     const decoded = decodeThreeW(file).gcode;
     expect(decoded.length % 16).toBe(0);
     expect(file.length - 8192).toBe(decoded.length + 16);
-    // The last cipher block is AES-256-ECB of sixteen 0x10 bytes (spec §4.7).
+    // The last cipher block is AES-256-ECB of sixteen 0x10 bytes.
     expect(file.subarray(file.length - 16).toString('hex')).toBe('602e01180ea8e26109ce602ca31a8858');
   });
 });

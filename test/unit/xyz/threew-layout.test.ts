@@ -34,7 +34,7 @@ const GCODE = [
   '',
 ].join('\n');
 
-describe('known algorithm vectors (spec §4.7)', () => {
+describe('known algorithm vectors', () => {
   it('CRC-32 reference check value', () => {
     expect(referenceCrc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
   });
@@ -45,7 +45,7 @@ describe('known algorithm vectors (spec §4.7)', () => {
   });
 });
 
-describe('v5 layout (spec §4.2)', () => {
+describe('v5 layout', () => {
   const file = Buffer.from(encodeThreeW(GCODE, { model: 'dv1MX0A000', container: 'v5' }));
 
   it('has the fixed fields at their offsets', () => {
@@ -78,7 +78,7 @@ describe('v5 layout (spec §4.2)', () => {
   });
 });
 
-describe('v2 layout (spec §4.3)', () => {
+describe('v2 layout', () => {
   for (const [container, tag] of [
     ['v2', 'TagEJ256'],
     ['zip', 'TagEa128'],
@@ -116,7 +116,7 @@ describe('v2 layout (spec §4.3)', () => {
   });
 });
 
-describe('model table (spec §6)', () => {
+describe('model table', () => {
   it('maps model numbers to file ids and containers', () => {
     expect(findModel('dv1MX0A000')?.fileId).toBe('dv1MX0A000');
     expect(findModel('DV1JW0A000')?.fileId).toBe('daVinciJR10W');

@@ -8,7 +8,7 @@ import { isOk, newId, rpcBody, type EngineCore } from './engine-core';
 import { deliver, ensureSessions } from './sessions';
 
 /**
- * Group sessions (spec §2.7): a 32-byte seed per session, distributed in GroupPreKeyBundles over 1:1
+ * Group sessions: a 32-byte seed per session, distributed in GroupPreKeyBundles over 1:1
  * sessions; one chain per member device derived from seed ‖ that device's sign key; every message signed.
  * Membership changes mark the group stale and the next sender re-seeds (new session id), so removed
  * members never receive a seed again. (SKISSM's in-place "add" chain derivation is not used.)

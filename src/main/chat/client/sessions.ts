@@ -8,7 +8,7 @@ import type { SessionRow } from '../store/chat-store';
 import { deviceQueueId, newId, rpcBody, type EngineCore } from './engine-core';
 import { sessionFromJson, sessionToJson, type StoredSession } from './session-state';
 
-/** 1:1 sessions: key agreement from bundles and invites, the ratchet, and pending plaintexts (spec §2.4–2.6). */
+/** 1:1 sessions: key agreement from bundles and invites, the ratchet, and pending plaintexts. */
 
 const PROTOCOL_VERSION = '\x01';
 /** SKISSM re-invites a device whose Accept has not come after this long (INVITE_WAITING_TIME_MS). */
@@ -148,7 +148,7 @@ export function flushPending(core: EngineCore, row: SessionRow): void {
   }
 }
 
-/** Bob's side: answer an invite with a new session and an Accept (spec §2.4). Returns false when ignored. */
+/** Bob's side: answer an invite with a new session and an Accept. Returns false when ignored. */
 export function onInvite(core: EngineCore, invite: InviteMsg, from: DeviceRef): boolean {
   const to = deviceOf(invite.to);
   if (!to || !sameDevice(to, core.me) || !invite.sessionId || core.store.session(invite.sessionId)) return false;

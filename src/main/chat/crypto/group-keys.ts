@@ -3,7 +3,7 @@ import type { CipherSuite } from './cipher-suite';
 import { requireLength } from './errors';
 import { INFO_ROOT } from './ratchet-kdf';
 
-/** Key derivations of SKISSM group sessions (spec §2.7). */
+/** Key derivations of SKISSM group sessions. */
 
 export const GROUP_SEED_LENGTH = 32;
 

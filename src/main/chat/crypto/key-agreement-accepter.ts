@@ -5,7 +5,7 @@ import { systemRandom, type RandomSource } from './random';
 import { initialiseAccepterRatchet } from './ratchet-init';
 import { combineSharedSecrets, sessionAssociatedData, sessionFingerprint } from './session-keys';
 
-/** The accepter ("Bob") side of the PQ key agreement, spec §2.4. */
+/** The accepter ("Bob") side of the PQ key agreement */
 
 function checkInvite(suite: CipherSuite, keys: AccepterKeys, invite: IncomingInvite): void {
   const { sizes } = suite;

@@ -12,7 +12,7 @@ import { systemRandom, type RandomSource } from './random';
 import { initialiseInviterRatchet } from './ratchet-init';
 import { sessionAssociatedData, sessionFingerprint } from './session-keys';
 
-/** The inviter ("Alice") side of the PQ key agreement, spec §2.4. */
+/** The inviter ("Alice") side of the PQ key agreement */
 
 function checkBundle(suite: CipherSuite, bundle: PreKeyBundleKeys): void {
   const { sizes } = suite;

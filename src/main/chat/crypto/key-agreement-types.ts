@@ -1,7 +1,7 @@
 import type { KeyPair } from './cipher-suite';
 import type { RatchetState } from './ratchet-state';
 
-/** Inputs and outputs of the PQ key agreement GetPreKeyBundle → Invite → Accept (spec §2.4). */
+/** Inputs and outputs of the PQ key agreement GetPreKeyBundle → Invite → Accept. */
 
 export interface SignedPreKeyPublic {
   readonly id: number;

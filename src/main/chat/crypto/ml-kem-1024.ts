@@ -2,7 +2,7 @@ import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ChatCryptoError, requireLength } from './errors';
 import type { RandomSource } from './random';
 
-/** ML-KEM-1024 (FIPS 203 final; byte-compatible with PQClean's ml-kem-1024, spec §2.11). */
+/** ML-KEM-1024 (FIPS 203 final; byte-compatible with PQClean's ml-kem-1024). */
 export const ML_KEM_1024_SIZES = {
   publicKey: 1568,
   secretKey: 3168,

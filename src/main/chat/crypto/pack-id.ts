@@ -1,5 +1,5 @@
 /**
- * An e2ee pack id packs the algorithm ids of a cipher suite into one uint32 (spec §2.1):
+ * An e2ee pack id packs the algorithm ids of a cipher suite into one uint32:
  * bits 31-24 version, 23-16 signature (DsAlgType), 15-8 KEM (KemAlgType), 7-4 symmetric cipher, 3-0 hash.
  */
 export interface E2eePackParts {

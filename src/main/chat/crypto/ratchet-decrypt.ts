@@ -13,7 +13,7 @@ export interface RatchetDecryptResult {
 }
 
 /**
- * Decrypts one message (spec §2.5 "Decrypt"). Dispatches on the header's root sequence r_in against ours r:
+ * Decrypts one message. Dispatches on the header's root sequence r_in against ours r:
  * r_in = r − 1 is the peer's current chain, r_in = r + 1 starts the peer's next chain (KEM ratchet step),
  * older chains are served from skipped keys only, anything else is rejected. Throws ChatCryptoError and leaves
  * `state` untouched on any failure.

@@ -12,7 +12,7 @@ export interface RatchetEncryptResult {
 }
 
 /**
- * Encrypts one message on the current sending chain (spec §2.5 "Encrypt"). Sending never performs a KEM step;
+ * Encrypts one message on the current sending chain. Sending never performs a KEM step;
  * the chain is renewed when a message of the peer's next chain is decrypted.
  */
 export function ratchetEncrypt(state: RatchetState, plaintext: Uint8Array, ad: Uint8Array): RatchetEncryptResult {

@@ -4,7 +4,7 @@ import { kdfRatchet, kdfRootInit } from './ratchet-kdf';
 import type { RatchetState } from './ratchet-state';
 
 /**
- * initialise_as_bob (spec §2.5): the accepter's first sending chain comes straight from the root KDF; the
+ * initialise_as_bob: the accepter's first sending chain comes straight from the root KDF; the
  * encapsulation to the inviter's base key only produces the label c_B (its shared secret is discarded).
  */
 export function initialiseAccepterRatchet(
@@ -35,7 +35,7 @@ export function initialiseAccepterRatchet(
 }
 
 /**
- * initialise_as_alice (spec §2.5): the root KDF's chain key receives the accepter's first chain (labelled by
+ * initialise_as_alice: the root KDF's chain key receives the accepter's first chain (labelled by
  * AcceptMsg.ratchet_key); the inviter's own first sending chain comes from a fresh encapsulation to SPK_B.
  */
 export function initialiseInviterRatchet(

@@ -1,6 +1,6 @@
 import type { CipherSuite } from './cipher-suite';
 
-/** Key derivations of the SKISSM PQC double ratchet (spec §2.5). */
+/** Key derivations of the SKISSM PQC double ratchet. */
 
 const encoder = new TextEncoder();
 export const INFO_ROOT = encoder.encode('ROOT');

@@ -1,5 +1,5 @@
 /**
- * State of the SKISSM PQC double ratchet (spec §1.4 Ratchet, §2.5). Treated as immutable: every ratchet
+ * State of the SKISSM PQC double ratchet. Treated as immutable: every ratchet
  * operation returns a new state object and never mutates the one it was given, so a failed decrypt leaves the
  * caller's state untouched and a state can be persisted before the message is acknowledged.
  */

@@ -3,7 +3,7 @@ import { bytesEqual, concatBytes, toHex } from './bytes';
 import type { CipherSuite } from './cipher-suite';
 import { ChatCryptoError } from './errors';
 
-/** The fields of skissm.ServerSignedSignature that take part in verification (spec §1.3, §2.8). */
+/** The fields of skissm.ServerSignedSignature that take part in verification. */
 export interface ServerSignedSignature {
   /** 1 (or absent): signature over msg_fingerprint; 2: batch signature (see batch-signature.ts). */
   readonly version?: number;

@@ -1,7 +1,7 @@
 import { concatBytes } from './bytes';
 import type { CipherSuite } from './cipher-suite';
 
-/** Derivations both sides of the key agreement compute identically (spec §2.4 steps 3, 4, 6). */
+/** Derivations both sides of the key agreement compute identically. */
 
 const INFO_FINGERPRINT = new TextEncoder().encode('Fingerprint');
 const FINGERPRINT_LENGTH = 64;

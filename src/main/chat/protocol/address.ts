@@ -2,7 +2,7 @@ import type { E2eeAddress } from '../../gen/skissm/common';
 
 /**
  * E2eeAddress helpers. The "simple e2ee address" the skiserver messages use (to_user, from_user, to_group)
- * is unpublished; Printdeck uses `userId@domain` (spec §1.7 GUESS) and keeps that choice in this file only.
+ * is unpublished; Printdeck uses `userId@domain` and keeps that choice in this file only.
  */
 
 export interface DeviceRef {

@@ -26,7 +26,7 @@ import {
 } from '../../gen/skissm/proto_msg';
 
 /**
- * msg_fingerprint as SKISSM's mock server builds it (spec §2.8): SHA-256 over the concatenated protobuf
+ * msg_fingerprint as SKISSM's mock server builds it: SHA-256 over the concatenated protobuf
  * encodings of tag ‖ from ‖ to ‖ payload sub-message (absent parts skipped), and for a PreKeyBundle of
  * address ‖ IK ‖ SPK ‖ OPK. Whether the real Skiserver does the same is a GUESS; the client recomputes it
  * against the sandbox and can be told not to (connection option `recomputeFingerprint=false`).

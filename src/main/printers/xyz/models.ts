@@ -1,19 +1,19 @@
 /**
- * The XYZprinting da Vinci model table (spec xyz-davinci.md §6, with the container choice of §4.6).
+ * The XYZprinting da Vinci model table.
  *
  * Pure data plus two lookups. The model number is what the printer reports (`p:` over v3,
  * `MDU:` over v2); the file id is what a `.3w` header must carry as `; machine = …`.
  */
 
-/** Host protocol families (§1). `json` is the 1.1 Plus Wi-Fi protocol (§5.3). */
+/** Host protocol families. `json` is the 1.1 Plus Wi-Fi protocol. */
 export type XyzProtocol = 'v2' | 'v3' | 'json';
 
 export type XyzTransport = 'usb' | 'wifi';
 
-/** `.3w` container variants (§4.1) the codec can write. */
+/** `.3w` container variants the codec can write. */
 export type XyzContainer = 'v5' | 'v2' | 'zip';
 
-/** Maintenance actions of §3.8; the firmware offers them for printers without an LCD. */
+/** Maintenance actions of; the firmware offers them for printers without an LCD. */
 export type XyzMaintenanceAction =
   'home' | 'jog' | 'loadFilament' | 'unloadFilament' | 'cleanNozzle' | 'calibrate' | 'zOffset';
 
@@ -41,18 +41,18 @@ export interface XyzModel {
   /** Protocol spoken over Wi-Fi (TCP 9100), or null for USB-only printers. */
   wifiProtocol: XyzProtocol | null;
   transports: readonly XyzTransport[];
-  /** Container to write by default (§4.6 recommendation: v5 for v3 printers, ZIP for 1.0/1.1/2.0). */
+  /** Container to write by default. */
   container: XyzContainer;
   /** Container to retry with when the printer reports 0x020D "Unsupported file version"; null if none. */
   alternateContainer: XyzContainer | null;
-  /** What miniMover's table says, kept because it disagrees with practice for some models (§4.6). */
+  /** What miniMover's table says, kept because it disagrees with practice for some models. */
   miniMoverContainer: XyzContainer;
   capabilities: XyzCapabilities;
   buildVolumeMm: { x: number; y: number; z: number };
 }
 
 // The firmware documents maintenance actions for LCD-less printers only; LCD models are expected
-// to reject them (§3.7, §7 item 11), so they get none.
+// to reject them, so they get none.
 const LCD_LESS_MAINTENANCE: readonly XyzMaintenanceAction[] = [
   'home',
   'jog',
@@ -91,7 +91,7 @@ const ROWS: readonly Row[] = [
   { modelNumber: 'dv1J00A000', name: 'da Vinci Jr. 1.0', fileId: 'daVinciJR10', serialPrefixes: ['3F1J0X'], family: 'v3', miniMoverContainer: 'v2', wifi: false, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: true, volume: [150, 150, 150] },
   { modelNumber: 'dv1JA0A000', name: 'da Vinci Jr. 1.0A', fileId: 'dv1JA0A000', serialPrefixes: ['3F1JAP'], family: 'v3', miniMoverContainer: 'v2', wifi: false, heatedBed: false, extruders: 1, scanner: false, laser: true, lcd: true, volume: [175, 175, 175] },
   { modelNumber: 'dv1JW0A000', name: 'da Vinci Jr. 1.0w', fileId: 'daVinciJR10W', serialPrefixes: ['3F1JWP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: true, volume: [150, 150, 150] },
-  // The file id really is spelled with the letter O here (§6, "sic").
+  // The file id really is spelled with the letter O here.
   { modelNumber: 'dv1JS0A000', name: 'da Vinci Jr. 1.0 3in1', fileId: 'dv1JSOA000', serialPrefixes: ['3F1JSP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: true, laser: true, lcd: true, volume: [150, 150, 150] },
   { modelNumber: 'dv1JSOA000', name: 'da Vinci Jr. 1.0 3in1 (open filament)', fileId: 'daVinciJR10S', serialPrefixes: ['3F1JOP'], family: 'v3', miniMoverContainer: 'v5', wifi: true, heatedBed: false, extruders: 1, scanner: true, laser: true, lcd: true, volume: [150, 150, 150] },
   { modelNumber: 'dv2JW0A000', name: 'da Vinci Jr. 2.0 Mix', fileId: 'daVinciJR20W', serialPrefixes: ['3F2JWP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 2, scanner: false, laser: false, lcd: true, volume: [150, 150, 150] },
@@ -99,7 +99,7 @@ const ROWS: readonly Row[] = [
   { modelNumber: 'dv1MW0A000', name: 'da Vinci mini w', fileId: 'dv1MW0A000', serialPrefixes: ['3FM1WP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: false, volume: [150, 150, 150] },
   { modelNumber: 'dv1MW0B000', name: 'da Vinci mini wA', fileId: 'dv1MW0B000', serialPrefixes: ['3FM1JP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: false, volume: [150, 150, 150] },
   { modelNumber: 'dv1MW0C000', name: 'da Vinci mini w+', fileId: 'dv1MW0C000', serialPrefixes: ['3FM3WP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: false, volume: [150, 150, 150] },
-  // miniMover lists v2 for the nano, but XYZprint writes v5 and the nano fw 3.2.0 printed it (§4.6).
+  // miniMover lists v2 for the nano, but XYZprint writes v5 and the nano fw 3.2.0 printed it.
   { modelNumber: 'dv1NX0A000', name: 'da Vinci nano', fileId: 'dv1NX0A000', serialPrefixes: ['3FN1XP', '3FNAXP'], family: 'v3', miniMoverContainer: 'v2', wifi: false, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: false, volume: [120, 120, 120] },
   { modelNumber: 'dv1NW0A000', name: 'da Vinci nano w', fileId: 'dv1NW0A000', serialPrefixes: ['3FNAWP'], family: 'v3', miniMoverContainer: 'v2', wifi: true, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: false, volume: [120, 120, 120] },
   { modelNumber: 'dv1JP0A000', name: 'da Vinci Jr. 1.0 Pro', fileId: 'dv1JP0A000', serialPrefixes: ['3F1JPP'], family: 'v3', miniMoverContainer: 'v5', wifi: false, heatedBed: false, extruders: 1, scanner: false, laser: false, lcd: true, volume: [150, 150, 150] },
@@ -111,7 +111,7 @@ const ROWS: readonly Row[] = [
 
 function toModel(row: Row): XyzModel {
   const isV3 = row.family === 'v3';
-  // The 1.1 Plus is the only v2 printer with Wi-Fi, and it speaks JSON there (§5.3).
+  // The 1.1 Plus is the only v2 printer with Wi-Fi, and it speaks JSON there.
   const wifiProtocol: XyzProtocol | null = !row.wifi ? null : isV3 ? 'v3' : 'json';
   return {
     modelNumber: row.modelNumber,

@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/rpc/result';
 import type { TcpTarget } from '../transport';
 
-/** Wi-Fi da Vincis listen on 9100 (spec §5.1). */
+/** Wi-Fi da Vincis listen on 9100. */
 export const XYZ_TCP_PORT = 9100;
 
 export type XyzAddress =

@@ -4,7 +4,7 @@ import type { UploadSource } from './upload-source';
 
 export type XyzWireProtocol = 'v3' | 'v2' | 'json';
 
-/** A maintenance step the printer is asked to take (spec §3.8). */
+/** A maintenance step the printer is asked to take. */
 export type XyzActionCommand =
   | { kind: 'home' }
   | { kind: 'jog'; axis: 'x' | 'y' | 'z'; direction: '+' | '-'; mm: number }
@@ -29,12 +29,12 @@ export interface XyzBackend {
   onLost(listener: (error: XyzTransportError) => void): () => void;
 }
 
-/** The printer answered, but said no: `E…` lines, JSON results ≠ 0 (spec §3.2, §5.3). */
+/** The printer answered, but said no: `E…` lines, JSON results ≠ 0. */
 export class XyzRejectedError extends Error {
   override readonly name = 'XyzRejectedError';
   constructor(
     message: string,
-    /** Busy (back off and retry) rather than refused for good (spec §7 item 3). */
+    /** Busy (back off and retry) rather than refused for good. */
     readonly busy: boolean,
     readonly code: string,
   ) {

@@ -25,8 +25,7 @@ export interface ConnectDeps {
 
 export interface ConnectOptions {
   /**
-   * `auto` tries XYZv3 first, then the 1.1 Plus JSON protocol (TCP) or XYZ_@3D (USB) (spec §5.2,
-   * §7A); on USB a configured v2 model (1.0 / 1.1 Plus / 2.0 families) is asked in XYZ_@3D first.
+   * `auto` tries XYZv3 first, then the 1.1 Plus JSON protocol (TCP) or XYZ_@3D (USB); on USB a configured v2 model (1.0 / 1.1 Plus / 2.0 families) is asked in XYZ_@3D first.
    * `v2` asks XYZ_@3D only.
    */
   protocol: 'auto' | 'v3' | 'v2' | 'json';
@@ -41,7 +40,7 @@ export interface Connected {
   status: XyzStatus;
 }
 
-/** The first command after a long idle may time out on a sleeping printer: try once more (spec §7 item 9). */
+/** The first command after a long idle may time out on a sleeping printer: try once more. */
 async function firstStatus(backend: XyzBackend): Promise<XyzStatus> {
   try {
     return await backend.status();
@@ -69,7 +68,7 @@ async function connectTcp(target: TcpTarget, options: ConnectOptions, deps: Conn
   } catch (err) {
     await backend.close().catch(() => undefined);
     if (options.protocol === 'v3' || err instanceof XyzTransportError && err.code !== 'closed') throw err;
-    // No `$`-terminated answer: maybe a 1.1 Plus, which speaks JSON on Wi-Fi (spec §5.2).
+    // No `$`-terminated answer: maybe a 1.1 Plus, which speaks JSON on Wi-Fi.
     const json = new JsonBackend(target);
     try {
       return { backend: json, status: await json.status() };
@@ -87,7 +86,7 @@ async function v2On(transport: XyzByteTransport, options: ConnectOptions): Promi
   return null;
 }
 
-/** The model's protocol over USB; the 1.1 Plus answers XYZv3 queries there but prints over v2 (§1, §6). */
+/** The model's protocol over USB; the 1.1 Plus answers XYZv3 queries there but prints over v2. */
 function usbProtocolOf(status: XyzStatus): 'v2' | 'v3' | 'json' | null {
   const model = (status.modelNumber ? findModel(status.modelNumber) : undefined) ?? (status.serial ? findModelBySerial(status.serial) : undefined);
   return model?.protocol ?? null;
@@ -121,7 +120,7 @@ async function connectSerial(path: string, options: ConnectOptions, deps: Connec
       await backend.close().catch(() => undefined);
       throw err;
     }
-    // No XYZv3 answer: the 1.0 / 2.0 families speak XYZ_@3D (spec §7A "Connect over USB" step 4).
+    // No XYZv3 answer: the 1.0 / 2.0 families speak XYZ_@3D.
     session.detach();
     const connected = await v2On(transport, options).catch(() => null);
     if (connected) return connected;
@@ -129,7 +128,7 @@ async function connectSerial(path: string, options: ConnectOptions, deps: Connec
     throw new XyzNoAnswerError(`${path} answers neither XYZv3 nor XYZ_@3D: is it a da Vinci?`, 'timeout');
   }
   if (options.protocol !== 'v3' && usbProtocolOf(status) === 'v2') {
-    // A 1.1 Plus on USB: XYZv3 gives status only, files and the rest go over XYZ_@3D (§1, §6).
+    // A 1.1 Plus on USB: XYZv3 gives status only, files and the rest go over XYZ_@3D.
     session.detach();
     const connected = await v2On(transport, options).catch(() => null);
     if (connected) return connected;
@@ -139,7 +138,7 @@ async function connectSerial(path: string, options: ConnectOptions, deps: Connec
   return { backend, status };
 }
 
-/** Opens the link the address names and identifies the printer (spec §7A). */
+/** Opens the link the address names and identifies the printer. */
 export async function connectBackend(address: XyzAddress, options: ConnectOptions, deps: ConnectDeps = {}): Promise<Connected> {
   switch (address.kind) {
     case 'tcp':

@@ -3,10 +3,10 @@ import { findModel, findModelBySerial, type XyzModel } from '../models';
 import { toDeviceFields, type XyzStatus } from '../protocol';
 import type { XyzWireProtocol } from './backend';
 
-/** What a model can do over the protocol it is reached by (model table §6, spec §3.7 / §5.3). */
+/** What a model can do over the protocol it is reached by. */
 export function capabilitiesFor(model: XyzModel | undefined, protocol: XyzWireProtocol | null): DeviceCapabilities {
   if (protocol === null) return NO_CAPABILITIES;
-  // v2 (`XYZ_@3D:`, §3A): offline printing only. The spec gives no usable v2 job control (see
+  // v2 (`XYZ_@3D:`): offline printing only. The spec gives no usable v2 job control (see
   // V2Backend) and no maintenance actions, so those stay off.
   if (protocol === 'v2') return { ...NO_CAPABILITIES, print: true };
   const maintenance = protocol === 'v3' ? (model?.capabilities.maintenance ?? []) : [];

@@ -32,7 +32,7 @@ export function busyWait(backoffMs: readonly number[], attempt: number): number 
   return stepDelay(backoffMs, attempt - 1, 1_000);
 }
 
-/** Retries `fn` while the printer says it is busy, waiting longer each time (spec §7 item 3). */
+/** Retries `fn` while the printer says it is busy, waiting longer each time. */
 export async function withBusyRetry<T>(
   fn: () => Promise<T>,
   backoffMs: readonly number[],

@@ -48,7 +48,7 @@ function firstResponse(): { onData(chunk: Uint8Array): XyzJsonResponse | undefin
 }
 
 /**
- * The JSON protocol of the da Vinci 1.1 Plus over Wi-Fi (spec §5.3): a new TCP connection per
+ * The JSON protocol of the da Vinci 1.1 Plus over Wi-Fi: a new TCP connection per
  * command, status from commands 2 and 4, job control with the token the upload returned, and the
  * camera (command 3).
  */
@@ -75,7 +75,7 @@ export class JsonBackend implements XyzBackend {
     checkResult('the status query', all);
     if (!all.data) throw new XyzNoAnswerError('The status reply had no data.', 'garbled');
     let status = decodeJsonStatus(all.data, base);
-    // After command 2 miniMover asks command 4 for the job (spec §5.3 "Status details").
+    // After command 2 miniMover asks command 4 for the job.
     const job = await this.call({ command: 4 });
     if (job.result === XyzJsonResult.success && job.print_percentage !== undefined) {
       this.tokenJobSeen = true;
@@ -163,7 +163,7 @@ export class JsonBackend implements XyzBackend {
         encodeJsonCommand({ command: 1, fileName: source.name, fileLen: source.size, ee1: 'EE1_OK', ee2: 'EE2_OK' }),
       );
       const ready = await next(this.replyTimeoutMs);
-      // Result 1 with START_RECEIVE means "send the file" (spec §5.3).
+      // Result 1 with START_RECEIVE means "send the file".
       checkResult('the upload', ready, [XyzJsonResult.noJobOrReady]);
       for (let offset = 0; offset < source.size; ) {
         if (signal.aborted) throw new XyzCancelledError();

@@ -11,15 +11,15 @@ import { V2_TIMEOUTS, type V2Timeouts } from './v2-line';
 import { V3_TIMEOUTS, type V3Timeouts } from './v3-backend';
 
 export interface XyzDriverTimings {
-  /** Status poll while idle / while a job runs (spec §7A: 5–10 s idle, 1–2 s printing). */
+  /** Status poll while idle / while a job runs. */
   pollIdleMs: number;
   pollActiveMs: number;
   /** Waits between reconnect attempts; the last one repeats. */
   reconnectMs: readonly number[];
-  /** Busy back-off (spec §7 item 3). */
+  /** Busy back-off. */
   busyBackoffMs: readonly number[];
   busyMaxTries: number;
-  /** How long the printer may take to check an uploaded file and start (§3.9 step 5; SD writes, §7 item 4). */
+  /** How long the printer may take to check an uploaded file and start. */
   startTimeoutMs: number;
   v3: V3Timeouts;
   v2: V2Timeouts;
@@ -31,7 +31,7 @@ export const DEFAULT_TIMINGS: XyzDriverTimings = {
   reconnectMs: [1_000, 2_000, 4_000, 8_000, 15_000],
   busyBackoffMs: XYZ_BUSY_BACKOFF_MS,
   busyMaxTries: XYZ_BUSY_MAX_TRIES,
-  // The nano blinks for about a minute while it validates a file (spec §8), so allow several.
+  // The nano blinks for about a minute while it validates a file, so allow several.
   startTimeoutMs: Math.max(4 * XYZ_UPLOAD_BLOCK_SD_TIMEOUT_MS, 120_000),
   v3: V3_TIMEOUTS,
   v2: V2_TIMEOUTS,

@@ -25,7 +25,7 @@ function stateCode(status: XyzStatus): number | null {
   return status.state ? normaliseStateCode(status.state.code) : null;
 }
 
-/** Errors that count on this printer: legacy (1.1 Plus / v2) printers report a machine state in `e` (§3.6). */
+/** Errors that count on this printer: legacy (1.1 Plus / v2) printers report a machine state in `e`. */
 function realErrors(status: XyzStatus) {
   return status.state?.legacy ? [] : (status.errors ?? []);
 }
@@ -35,7 +35,7 @@ function isBusy(status: XyzStatus): boolean {
 }
 
 /**
- * Before uploading (spec §7A "Print" step 1): the printer must be idle, without errors, with a
+ * Before uploading: the printer must be idle, without errors, with a
  * cartridge. A finished job waiting for the bed to be cleared is completed first; busy is waited out.
  */
 async function preflight(host: PrintHost, signal: AbortSignal): Promise<XyzStatus> {
@@ -44,7 +44,7 @@ async function preflight(host: PrintHost, signal: AbortSignal): Promise<XyzStatu
     const status = await host.refresh();
     const code = stateCode(status);
     if ((code === 9509 || code === 9510) && attempt <= 2) {
-      // Asking for a new print means the bed was cleared (§3.9 step 6: print[complete]).
+      // Asking for a new print means the bed was cleared.
       await host.backend().jobControl('complete').catch(() => undefined);
       continue;
     }
@@ -60,7 +60,7 @@ async function preflight(host: PrintHost, signal: AbortSignal): Promise<XyzStatu
       const text = status.state?.info.text.toLowerCase() ?? 'not ready';
       throw new AppError('CONFLICT', `${host.name} is not idle (${text}); wait until it is.`);
     }
-    // Many models refuse to print without an XYZ cartridge (§7 item 10): say so instead of trying.
+    // Many models refuse to print without an XYZ cartridge: say so instead of trying.
     if (status.filamentRemainingMm?.[0] === null || (status.cartridges && status.cartridges.serials[0] === null)) {
       throw new AppError('DEVICE_ERROR', `${host.name} has no filament cartridge installed.`, 'xyz-no-cartridge');
     }
@@ -70,7 +70,7 @@ async function preflight(host: PrintHost, signal: AbortSignal): Promise<XyzStatu
 
 type StartOutcome = 'started' | 'wrong-variant';
 
-/** After the upload the printer checks the file and starts by itself (§3.9 step 5). */
+/** After the upload the printer checks the file and starts by itself. */
 async function waitForStart(host: PrintHost, signal: AbortSignal): Promise<StartOutcome> {
   const deadline = Date.now() + host.timings.startTimeoutMs;
   while (Date.now() < deadline) {
@@ -93,7 +93,7 @@ function otherContainer(model: XyzModel, used: XyzContainer | null): XyzContaine
   return model.container;
 }
 
-/** Converts if needed, uploads, and waits until the printer has taken the job (spec §7A "Print"). */
+/** Converts if needed, uploads, and waits until the printer has taken the job. */
 export async function runPrint(
   host: PrintHost,
   request: PrintRequest,
@@ -132,7 +132,7 @@ export async function runPrint(
         throw err;
       }
       if (outcome === 'started') return;
-      // 0x020D "Unsupported file version": regenerate with the other container once (§4.6, §7 item 6).
+      // 0x020D "Unsupported file version": regenerate with the other container once.
       const alternate = otherContainer(model, source.container);
       if (retried || !alternate) {
         throw new AppError('DEVICE_ERROR', `${host.name} rejected the file: unsupported .3w version (0x020D).`, 'xyz-0x020d');

@@ -5,7 +5,7 @@ import { readPreamble } from '../threew/preamble-read';
 
 /** The bytes of one `.3w` to send, read block by block so a large file is never held twice. */
 export interface UploadSource {
-  /** The name the printer gets: short ASCII ending in `.3w` (spec §3.9). */
+  /** The name the printer gets: short ASCII ending in `.3w`. */
   readonly name: string;
   readonly size: number;
   readonly container: XyzContainer | null;

@@ -4,8 +4,7 @@ import type { ThreeWStream } from '../threew/encode-stream';
 import { printTimeOf, type UploadSource } from './source';
 
 /**
- * Serves a `.3w` that is converted while it is sent. Uploads read it front to back (spec §3.9: one
- * block in flight), so only the piece being cut into blocks is held; reading an earlier offset (a
+ * Serves a `.3w` that is converted while it is sent. Uploads read it front to back, so only the piece being cut into blocks is held; reading an earlier offset (a
  * retried upload) starts the conversion again from the beginning.
  */
 export function streamedSource(name: string, stream: ThreeWStream): UploadSource {

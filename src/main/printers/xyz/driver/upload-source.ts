@@ -13,7 +13,7 @@ import { printTimeOf, type UploadSource } from './source';
 
 export { memorySource, printTimeOf, type UploadSource } from './source';
 
-/** `My Part (2).gcode` → `My_Part_2.3w`: printable ASCII, no commas, bounded (spec §3.9). */
+/** `My Part (2).gcode` → `My_Part_2.3w`: printable ASCII, no commas, bounded. */
 export function printerFileName(name: string): string {
   const base = path.basename(name).replace(/\.(gcode|gco|g|3w)$/i, '');
   const safe = base.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
@@ -60,7 +60,7 @@ function encodeFailure(err: unknown): never {
 
 /**
  * The file to upload: a `.3w` is streamed as it is; G-code is converted with the model's
- * container (spec §4.5, §4.6).
+ * container.
  */
 export async function prepareUpload(
   filePath: string,

@@ -22,7 +22,7 @@ const V2_QUIET_MS = 300;
 const V2_IDENTITY_EVERY = 12;
 
 /**
- * The older `XYZ_@3D:` protocol over USB (spec §3A) for the 1.0 / 2.0 families and the 1.1 Plus
+ * The older `XYZ_@3D:` protocol over USB for the 1.0 / 2.0 families and the 1.1 Plus
  * on USB: identity, status and offline printing (`XYZ_@3D:4`, `M1:`, framed payload).
  *
  * Job control is not offered over v2: the spec's only candidates are G-code constants (`M84 P` /
@@ -97,7 +97,7 @@ export class V2Backend implements XyzBackend, V2Line {
     if (s.bedC !== null) fields.push({ key: 'b', value: String(s.bedC) });
     // `PRN_STATE` (1.1 Plus) is the old two-digit state code the JSON protocol calls `j`. The 1.0 /
     // 2.0 families send only `MCH_STATE`; we read it as the same code, an assumption [G] the spec
-    // cannot confirm (§3A lists the key without values).
+    // cannot confirm.
     const state = s.printState ?? s.machineState;
     if (state !== null) fields.push({ key: 'j', value: String(state) });
     if (s.percent !== null) fields.push({ key: 'd', value: `${s.percent},${s.workTime ?? 0},${s.estimatedTime ?? 0}` });
@@ -121,7 +121,7 @@ export class V2Backend implements XyzBackend, V2Line {
     return Promise.reject(new XyzRejectedError('Pause, resume and cancel are not available over the old XYZ_@3D protocol; use the printer’s panel.', false, 'unsupported'));
   }
 
-  /** Offline print (§3A, §7A "Print (v2 USB)"): `XYZ_@3D:4` → `M1:` → frames with byte sums. */
+  /** Offline print"): `XYZ_@3D:4` → `M1:` → frames with byte sums. */
   upload(source: UploadSource, onSent: (bytes: number) => void, signal: AbortSignal): Promise<void> {
     return this.exclusive(async () => {
       if (signal.aborted) throw new XyzCancelledError();

@@ -13,13 +13,13 @@ import type { XyzTransportError } from '../transport';
 export interface V2Timeouts {
   /** Any `XYZ_@3D:<n>` reply (miniMover's default wait). */
   replyMs: number;
-  /** `OFFLINE_OK` after `XYZ_@3D:4` (§3A step 1). */
+  /** `OFFLINE_OK` after `XYZ_@3D:4`. */
   offlineOkMs: number;
-  /** `M1_OK` after the print header (§3A step 2). */
+  /** `M1_OK` after the print header. */
   headerMs: number;
-  /** The verdict on one frame (§7 item 4: ≥ 5 s per block). */
+  /** The verdict on one frame. */
   frameMs: number;
-  /** After a `wait` / `M888_WAIT` the printer is writing: up to this long (§7 item 4, SD writes). */
+  /** After a `wait` / `M888_WAIT` the printer is writing: up to this long. */
   frameWaitMs: number;
 }
 

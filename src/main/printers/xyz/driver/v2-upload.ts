@@ -19,7 +19,7 @@ export const V2_MAX_RESENDS_PER_FRAME = 3;
 const V2_MAX_WAITS_PER_STEP = 4;
 
 // HYX, the v2 offline-print client reported working on a da Vinci 1.0, ends its lines with CR LF
-// (§3A); the firmware then reads the frames that follow the `M1:` line.
+//; the firmware then reads the frames that follow the `M1:` line.
 const CRLF = '\r\n';
 
 interface Step {
@@ -46,7 +46,7 @@ function refused(token: XyzV2Token, what: string): XyzRejectedError {
   }
 }
 
-/** `[frame bytes][u32 BE byte sum]` (§3A step 3). */
+/** `[frame bytes][u32 BE byte sum]`. */
 function frameWire(data: Uint8Array): Uint8Array {
   const wire = new Uint8Array(data.length + 4);
   wire.set(data);
@@ -55,7 +55,7 @@ function frameWire(data: Uint8Array): Uint8Array {
 }
 
 /**
- * One v2 offline-print upload (spec §3A, §7 item 5): `XYZ_@3D:4` → `OFFLINE_OK`, the `M1:` header
+ * One v2 offline-print upload: `XYZ_@3D:4` → `OFFLINE_OK`, the `M1:` header
  * → `M1_OK`, then 10236-byte frames each followed by its byte sum and answered before the next
  * one goes (`M2_OK` / `CheckSumOK` go on, `CheckSumFail` / `Resend` send the same frame again a
  * bounded number of times, `wait` gives the printer longer, anything else ends the upload).
@@ -81,7 +81,7 @@ export class V2Uploader {
     if (signal.aborted) throw new XyzCancelledError();
     // XYZware always names the job `MyTest`; the printer shows no name, so we do the same.
     await this.line.write(encodeV2PrintHeader({ length: source.size, estimatedSeconds: source.estimatedSeconds ?? 0 }, CRLF));
-    // TB saw `OFFLINE_OK` again instead of `M1_OK` on one printer (§3A step 2): both mean go on.
+    // TB saw `OFFLINE_OK` again instead of `M1_OK` on one printer: both mean go on.
     await this.verdict({ what: 'the print header', accept: ['M1_OK', 'OFFLINE_OK'], frame: false, timeoutMs: t.headerMs });
 
     const frames = Math.ceil(source.size / XYZ_V2_FRAME_SIZE);
@@ -106,7 +106,7 @@ export class V2Uploader {
       offset = after;
       onSent(offset);
     }
-    // Printing starts by itself (§3A step 4); the print flow polls for it.
+    // Printing starts by itself; the print flow polls for it.
   }
 
   /** Waits for the printer's word on `step`, skipping lines that are not reply tokens. */

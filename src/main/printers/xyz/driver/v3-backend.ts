@@ -58,7 +58,7 @@ export const V3_TIMEOUTS: V3Timeouts = {
 
 function rejected(what: string, reply: Extract<XyzReply, { kind: 'rejected' }>): XyzRejectedError {
   // The firmware does not tell "busy" from "refused" in an `E` line; treat it as busy so the
-  // caller backs off and retries a few times before giving up (spec §3.2, §7 item 3).
+  // caller backs off and retries a few times before giving up.
   return new XyzRejectedError(`${describeReplyError(reply.code)} for ${what}.`, true, reply.text);
 }
 
@@ -68,11 +68,11 @@ function noAnswer(what: string, reply: XyzReply): XyzNoAnswerError {
     : new XyzNoAnswerError(`The printer did not answer ${what} in time.`, 'timeout');
 }
 
-/** The XYZv3 protocol over USB serial or TCP 9100 (spec §3, §7A). */
+/** The XYZv3 protocol over USB serial or TCP 9100. */
 export class V3Backend implements XyzBackend {
   readonly protocol = 'v3' as const;
   readonly description: string;
-  /** Upload block size from `o:p<N>` (spec §3.3); 8 KiB until a status says otherwise. */
+  /** Upload block size from `o:p<N>`; 8 KiB until a status says otherwise. */
   private blockSize = XYZ_DEFAULT_BLOCK_SIZE;
 
   constructor(
@@ -119,7 +119,7 @@ export class V3Backend implements XyzBackend {
       if (first.kind !== 'ok') throw noAnswer('the upload command', first);
       const blockSize = this.blockSize;
       let next = source.read(0, blockSize);
-      // One block in flight (spec §7 item 5); the next one is read from disk while we wait.
+      // One block in flight; the next one is read from disk while we wait.
       for (let index = 0, offset = 0; offset < source.size; index++) {
         if (signal.aborted) throw new XyzCancelledError();
         const data = await next;
@@ -133,7 +133,7 @@ export class V3Backend implements XyzBackend {
         offset = after;
         onSent(offset);
       }
-      // The printer may answer with one or two `ok`s or nothing at all (spec §3.9 step 4).
+      // The printer may answer with one or two `ok`s or nothing at all.
       await this.session.send(uploadDidFinishRequest(), encodeRequestFor(this.session, uploadDidFinishRequest()), this.timeouts.finishDrainMs, {
         settleMs: this.timeouts.finishDrainMs,
         enoughOks: 2,

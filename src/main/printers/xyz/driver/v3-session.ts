@@ -14,7 +14,7 @@ import { XyzTransportError, type XyzByteTransport } from '../transport';
 export interface SendOptions {
   /** Settle-mode requests (TCP config/action, uploadDidFinish): how long to listen for optional replies. */
   settleMs?: number;
-  /** uploadDidFinish: stop listening once this many `ok`s arrived (TCP sends two, spec §3.9). */
+  /** uploadDidFinish: stop listening once this many `ok`s arrived (TCP sends two). */
   enoughOks?: number;
   /** uploadDidFinish: after the first `ok`, wait at most this much longer. */
   afterFirstOkMs?: number;
@@ -29,7 +29,7 @@ interface Pending {
 }
 
 /**
- * The XYZv3 command engine over one open transport: one command at a time (spec §3.1), stale
+ * The XYZv3 command engine over one open transport: one command at a time, stale
  * input dropped before each command, each reply judged complete by the codec's collector, and a
  * timer on every wait. Unsolicited action lines (`load:{"stat":…}`) are passed to listeners.
  */
@@ -84,7 +84,7 @@ export class XyzV3Session {
   send(expectation: XyzExpectation, bytes: Uint8Array, timeoutMs: number, options: SendOptions = {}): Promise<XyzReply> {
     if (this.lost) return Promise.reject(this.lost);
     if (this.pending) return Promise.reject(new Error('XyzV3Session.send called while another command waits'));
-    // Drop stale input: leftover `$\n\n` after `ok` and late lines of a timed-out reply (spec §7 item 1).
+    // Drop stale input: leftover `$\n\n` after `ok` and late lines of a timed-out reply.
     this.parser.reset();
     const collector = new XyzReplyCollector(expectation, this.link);
     const settle = collector.waitMode === 'settle';

@@ -322,7 +322,7 @@ export class XyzDriver implements PrinterDriver {
       }
       this.failures++;
       this.log.debug(`status poll failed (${this.failures})`, err instanceof Error ? err.message : err);
-      // A sleeping printer may miss one poll (spec §7 item 9); more in a row means it is gone.
+      // A sleeping printer may miss one poll; more in a row means it is gone.
       if (this.failures >= 3) this.lose(backend, new XyzTransportError('timeout', `${this.name} stopped answering.`));
     }
   }

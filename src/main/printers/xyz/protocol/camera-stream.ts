@@ -1,7 +1,7 @@
 import { encodeCameraAck, encodeJsonCommand, parseJsonResponse, type XyzJsonResponse } from './json-protocol';
 import { XyzJsonStreamDecoder } from './json-decoder';
 
-/** Largest JPEG accepted from the 1.1 Plus camera (the sample was 136 811 bytes, spec §5.3). */
+/** Largest JPEG accepted from the 1.1 Plus camera (the sample was 136 811 bytes). */
 export const XYZ_CAMERA_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export type XyzCameraFailure =

@@ -2,7 +2,7 @@ import { actionRequest, configRequest, type XyzRequest } from './request';
 import { XyzProtocolError } from './protocol-error';
 
 /**
- * Ready-made config and action commands (spec §3.7, §3.8) that Printdeck sends. Brackets are
+ * Ready-made config and action commands that Printdeck sends. Brackets are
  * literal protocol text. The spec lists more that nothing here sends (auto-level, buzzer, language,
  * restore defaults, disconnect AP, engrave, energy, life, the filament unlock sequence, clean
  * nozzle, z-offset up/down): add a builder with the feature that needs it.
@@ -22,13 +22,13 @@ function integer(what: string, n: number): number {
 }
 
 function bracketText(what: string, text: string): string {
-  // `]` and `,` are the format's own delimiters; the firmware has no escaping (§3.7 [G]).
+  // `]` and `,` are the format's own delimiters; the firmware has no escaping.
   if (/[\],]/.test(text)) throw new XyzProtocolError('invalid-argument', `${what} must not contain "]" or ","`);
   return text;
 }
 
 export const configName = (name: string): XyzRequest => configRequest(`name:[${bracketText('name', name)}]`);
-/** Z offset in 1/100 mm; note there is no `:` before `[` (§3.7). */
+/** Z offset in 1/100 mm; note there is no `:` before `[`. */
 export const configZOffsetSet = (hundredthsMm: number): XyzRequest =>
   configRequest(`zoffset:set[${integer('z offset', hundredthsMm)}]`);
 export const configSsid = (ssid: string, password: string, channel: number): XyzRequest =>

@@ -1,6 +1,6 @@
 /**
  * Standard CRC-32 (IEEE/zlib: reflected polynomial 0xEDB88320, init and xor-out 0xFFFFFFFF).
- * The official client puts it, big-endian, behind every upload block (spec §3.9).
+ * The official client puts it, big-endian, behind every upload block.
  */
 
 const TABLE: Uint32Array = (() => {

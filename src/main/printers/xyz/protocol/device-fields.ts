@@ -58,7 +58,7 @@ function jobOf(s: XyzStatus, active: boolean): XyzDeviceFields['job'] {
 
 function problemOf(s: XyzStatus): XyzDeviceFields['problem'] {
   // On legacy (1.1 Plus / v2) printers `e` is non-zero at idle and may be a machine state, not an
-  // error (§3.6 caution), so only new-style printers get a problem from it.
+  // error, so only new-style printers get a problem from it.
   if (s.state?.legacy) return null;
   const first = s.errors?.[0];
   if (!first)

@@ -1,5 +1,5 @@
 /**
- * Decoding of the `e:` status values (spec §3.6): bits 24..31 say which part reported the error
+ * Decoding of the `e:` status values: bits 24..31 say which part reported the error
  * (0x40 extruder 1, 0x20 extruder 2, 0 machine), bits 0..15 are the code.
  */
 
@@ -17,7 +17,7 @@ export interface XyzErrorInfo {
   lcdCode: string | null;
   /** Human message for the UI. */
   message: string;
-  /** The printer is merely busy: back off and retry (§7 item 3). */
+  /** The printer is merely busy: back off and retry. */
   busy: boolean;
 }
 
@@ -75,7 +75,7 @@ const TABLE = new Map<number, ErrorRow>([
   [0x0405, { name: null, message: 'Filament ran out' }],
 ]);
 
-/** Code the firmware uses for "Unsupported file version": retry with the other `.3w` variant (§4.6, §7 item 6). */
+/** Code the firmware uses for "Unsupported file version": retry with the other `.3w` variant. */
 export const XYZ_ERROR_UNSUPPORTED_FILE_VERSION = 0x020d;
 export const XYZ_ERROR_MACHINE_BUSY = 0x001b;
 
@@ -107,7 +107,7 @@ export function decodeErrorValue(raw: number): XyzErrorInfo {
   };
 }
 
-/** A reply line `E<n>` / `E<n>$`: the command was rejected or the printer is busy (§3.2). */
+/** A reply line `E<n>` / `E<n>$`: the command was rejected or the printer is busy. */
 export function describeReplyError(code: number | null): string {
   return code === null ? 'Command rejected' : `Command rejected (E${code})`;
 }

@@ -14,7 +14,7 @@ const BACKSLASH = 0x5c;
 
 /**
  * Splits a byte stream into top-level JSON objects that are not newline separated (1.1 Plus,
- * spec §5.3): tracks brace depth outside strings. Bounded: an object longer than `maxObjectBytes`
+ *): tracks brace depth outside strings. Bounded: an object longer than `maxObjectBytes`
  * is dropped with an error and
  * scanning restarts at the next `{`. Bytes outside objects are skipped.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { asciiBytes } from './bytes';
 import { XyzProtocolError } from './protocol-error';
 
-/** The JSON protocol of the da Vinci 1.1 Plus over Wi-Fi (spec §5.3). */
+/** The JSON protocol of the da Vinci 1.1 Plus over Wi-Fi. */
 
 export type XyzJsonCommand =
   | { command: 0 }

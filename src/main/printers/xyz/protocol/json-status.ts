@@ -3,7 +3,7 @@ import type { XyzField } from './reply-collector';
 import type { XyzStatus } from './status-types';
 
 /**
- * Maps the `data` object of JSON command 2 (1.1 Plus over Wi-Fi, spec §5.3) onto the same
+ * Maps the `data` object of JSON command 2 (1.1 Plus over Wi-Fi) onto the same
  * `k:value` fields `query=a` gives, so one `XyzStatus` / `toDeviceFields` serves both protocols.
  */
 export function jsonStatusFields(data: Record<string, unknown>): XyzField[] {
@@ -38,7 +38,7 @@ export function jsonStatusFields(data: Record<string, unknown>): XyzField[] {
   const life = obj(data.L);
   const machineMs = text(life.m);
   const extruderMin = text(life.e);
-  // `L.m` looks like milliseconds (4183146537 ≈ 69 719 min vs 69 342 min over USB, §5.3).
+  // `L.m` looks like milliseconds (4183146537 ≈ 69 719 min vs 69 342 min over USB).
   if (machineMs !== null && extruderMin !== null && /^\d+$/.test(machineMs)) {
     put('L', `1,${Math.floor(Number(machineMs) / 60000)},${extruderMin}`);
   }

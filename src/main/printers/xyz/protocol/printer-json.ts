@@ -1,6 +1,6 @@
 import { asciiBytes, concatBytes } from './bytes';
 
-/** PRINTER SIDE (simulator) of the 1.1 Plus JSON protocol (spec §5.3): responses without newline. */
+/** PRINTER SIDE (simulator) of the 1.1 Plus JSON protocol: responses without newline. */
 
 export function encodeJsonResponse(
   response: { result: number; command: number } & Record<string, unknown>,

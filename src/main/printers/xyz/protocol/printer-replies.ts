@@ -4,8 +4,8 @@ import type { XyzStatus } from './status-types';
 import type { XyzLink } from './transport';
 
 /**
- * PRINTER SIDE (simulator): replies in the exact printer framing — LF line ends, no CR (spec §3.2),
- * and the TCP differences of §3.2 / §5.1 (no `$` after single-key queries, silence for config/action).
+ * PRINTER SIDE (simulator): replies in the exact printer framing — LF line ends, no CR,
+ * and the TCP differences of / (no `$` after single-key queries, silence for config/action).
  */
 
 const line = (text: string): Uint8Array => asciiBytes(`${text}\n`);

@@ -35,7 +35,7 @@ export function parseHostRequest(line: string): XyzHostRequest {
 export type XyzHostEvent =
   | { kind: 'request'; request: XyzHostRequest }
   | XyzUploadEvent
-  /** A CR/LF between the upload line and block 0 (miniMover does this; §3.9 caution). */
+  /** A CR/LF between the upload line and block 0 (miniMover does this). */
   | { kind: 'stray-newline' }
   | { kind: 'overflow'; discarded: number };
 

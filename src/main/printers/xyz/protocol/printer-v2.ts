@@ -1,7 +1,7 @@
 import { asciiBytes, readU32BE } from './bytes';
 import { v2ByteSum, XYZ_V2_FRAME_SIZE } from './v2';
 
-/** PRINTER SIDE (simulator) of the v2 `XYZ_@3D:` protocol (spec §3A). */
+/** PRINTER SIDE (simulator) of the v2 `XYZ_@3D:` protocol. */
 
 /** `KEY:value` reply lines, LF terminated. */
 export function encodeV2Lines(lines: readonly (readonly [string, string] | string)[]): Uint8Array {
@@ -14,7 +14,7 @@ export type XyzV2FrameEvent =
 /**
  * Receives the offline-print payload: frames of `frameSize` bytes (the last one shorter) each
  * followed by a u32 BE byte sum. A bad checksum frame is reported and not counted, so the host's
- * resend of the same frame is accepted next (`CheckSumFail` → resend, §3A).
+ * resend of the same frame is accepted next (`CheckSumFail` → resend).
  */
 export class XyzV2FrameDecoder {
   private buffer = new Uint8Array(0);

@@ -17,7 +17,7 @@ export type XyzReply =
   | { kind: 'binary'; name: string; bytes: Uint8Array }
   | { kind: 'action'; action: string; stat: string; body: string }
   | { kind: 'value'; text: string }
-  /** `E…`: rejected or busy — not a protocol failure (§3.2). */
+  /** `E…`: rejected or busy — not a protocol failure. */
   | { kind: 'rejected'; code: number | null; text: string }
   /** Requests the printer does not answer (TCP config/action, `uploadDidFinish`): the settle window ended. */
   | { kind: 'no-reply'; okCount: number }
@@ -48,7 +48,7 @@ function commandName(command: string): string {
   return command.split(/[:[{]/, 1)[0] ?? command;
 }
 
-/** Decides when the reply to one request is complete (spec §3.2, §3.8, §3.9, §7 items 1–2). */
+/** Decides when the reply to one request is complete. */
 export class XyzReplyCollector {
   readonly waitMode: XyzWaitMode;
   private readonly fields: XyzField[] = [];
@@ -104,7 +104,7 @@ export class XyzReplyCollector {
       }
       return PENDING;
     }
-    // A `$` before any key is the leftover of an earlier reply (`$\n\n` after `ok`, §3.2).
+    // A `$` before any key is the leftover of an earlier reply (`$\n\n` after `ok`).
     if (event.kind === 'end' && this.fields.length > 0) {
       return done({ kind: 'fields', fields: [...this.fields], complete: true });
     }

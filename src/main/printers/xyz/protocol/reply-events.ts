@@ -1,7 +1,7 @@
 import type { XyzProtocolErrorCode } from './protocol-error';
 
 /**
- * What the reply parser recognises in the printer's byte stream, one event per line (spec §3.2).
+ * What the reply parser recognises in the printer's byte stream, one event per line.
  * Events carry no knowledge of which request they answer; `reply-collector` adds that.
  */
 export type XyzReplyEvent =

@@ -6,7 +6,7 @@ const STAT = /"stat"\s*:\s*"([^"]*)"/;
 
 /** Classifies one complete text line (terminator removed). Returns null for blank lines. */
 export function classifyReplyLine(raw: string): XyzReplyEvent | null {
-  // Firmware pads values with spaces and TCP peers may send CR; neither is meaningful (§3.2, §7.1).
+  // Firmware pads values with spaces and TCP peers may send CR; neither is meaningful.
   const line = raw.replace(/[\r\s]+$/, '').replace(/^\s+/, '');
   if (line.length === 0) return null;
   if (line === '$') return { kind: 'end' };

@@ -15,7 +15,7 @@ export const DEFAULT_REPLY_PARSER_LIMITS: XyzReplyParserLimits = {
   maxReplyBytes: 64 * 1024,
 };
 
-/** Binary values of a known fixed size (spec §3.3); `"` or `\n` may occur inside them. */
+/** Binary values of a known fixed size; `"` or `\n` may occur inside them. */
 const FIXED_BINARY_SIZES: ReadonlyMap<string, number> = new Map([
   ['signature', 32],
   ['uid', 4],

@@ -2,7 +2,7 @@ import { asciiBytes } from './bytes';
 import { XyzProtocolError } from './protocol-error';
 import type { XyzLink } from './transport';
 
-/** One host→printer command of the `XYZv3/` text protocol (spec §3.1). */
+/** One host→printer command of the `XYZv3/` text protocol. */
 export type XyzRequest =
   | { verb: 'query'; keys: string }
   | { verb: 'config'; command: string }
@@ -27,7 +27,7 @@ function assertSize(size: number): void {
   }
 }
 
-/** `query=a` (everything) or up to 4 letters, e.g. `djte` (§3.3). */
+/** `query=a` (everything) or up to 4 letters, e.g. `djte`. */
 export function queryRequest(keys = 'a'): XyzRequest {
   if (!QUERY_KEYS.test(keys)) throw new XyzProtocolError('invalid-argument', `bad query keys "${keys}"`);
   return { verb: 'query', keys };
@@ -43,7 +43,7 @@ export function actionRequest(command: string): XyzRequest {
   return { verb: 'action', command };
 }
 
-/** `upload=<name>,<size>[,SaveToSD]`; size is the byte length of the .3w file (§3.9). */
+/** `upload=<name>,<size>[,SaveToSD]`; size is the byte length of the .3w file. */
 export function uploadRequest(fileName: string, size: number, saveToSd = false): XyzRequest {
   assertSafeText('file name', fileName);
   if (fileName.includes(',')) throw new XyzProtocolError('invalid-argument', 'file name must not contain a comma');
@@ -51,7 +51,7 @@ export function uploadRequest(fileName: string, size: number, saveToSd = false):
   return { verb: 'upload', fileName, size, saveToSd };
 }
 
-/** `firmware=<name>,<size>[,Downgrade]`; size excludes the 16-byte header that is not sent (§3.9). */
+/** `firmware=<name>,<size>[,Downgrade]`; size excludes the 16-byte header that is not sent. */
 export function firmwareRequest(fileName: string, size: number, downgrade = false): XyzRequest {
   assertSafeText('file name', fileName);
   if (fileName.includes(',')) throw new XyzProtocolError('invalid-argument', 'file name must not contain a comma');
@@ -83,7 +83,7 @@ export function requestText(request: XyzRequest): string {
 
 /**
  * Bytes to write. USB: one buffer and no terminator, exactly like the official client (a stray
- * newline before upload blocks may be counted as data, §3.1/§3.9). TCP: CR LF like XYZware.
+ * newline before upload blocks may be counted as data). TCP: CR LF like XYZware.
  */
 export function encodeRequest(request: XyzRequest, link: XyzLink): Uint8Array {
   const text = requestText(request);

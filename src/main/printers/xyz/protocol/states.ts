@@ -1,6 +1,6 @@
 import type { PrinterState } from '../../../../shared/domain/device';
 
-/** One row of the machine state table (spec §3.5). */
+/** One row of the machine state table. */
 export interface XyzStateInfo {
   code: number;
   /** Firmware constant name as the sources spell it (typos kept so logs can be grepped). */
@@ -18,7 +18,7 @@ const row = (code: number, name: string, text: string, state: PrinterState): Xyz
   state,
 });
 
-// "Printing" for UI purposes = 9500…9510 plus 9520, 9601, 9602 (§3.5 [G]); the finer split below
+// "Printing" for UI purposes = 9500…9510 plus 9520, 9601, 9602; the finer split below
 // follows the names (heating / ending / done) so the UI can say more than "printing".
 const STATES: readonly XyzStateInfo[] = [
   row(9500, 'PRINT_INITIAL', 'Preparing print', 'printing'),
@@ -62,7 +62,7 @@ const BY_CODE = new Map(STATES.map((s) => [s.code, s]));
 
 /**
  * Old two-digit codes (1.1 Plus and v2 machines) → new codes, as miniMover's translateStatus does.
- * Old 11 is "PRINT_PREPARE" in the notes but miniMover maps it to 9505; we follow the code (§3.5 *).
+ * Old 11 is "PRINT_PREPARE" in the notes but miniMover maps it to 9505; we follow the code.
  */
 const OLD_TO_NEW = new Map<number, number>([
   [0, 9500],
@@ -86,7 +86,7 @@ const OLD_TO_NEW = new Map<number, number>([
   [30, 9700],
 ]);
 
-/** Sub-states with a documented meaning (§3.5, §3.8). Key: `state*100 + sub` is ambiguous, so nest. */
+/** Sub-states with a documented meaning. Key: `state*100 + sub` is ambiguous, so nest. */
 const SUBSTATES = new Map<number, ReadonlyMap<number, string>>([
   [
     9530,
@@ -152,7 +152,7 @@ export function listStates(): readonly XyzStateInfo[] {
   return STATES;
 }
 
-/** miniMover treats these as "the job is over" (§3.5). */
+/** miniMover treats these as "the job is over". */
 export function isJobFinishedState(code: number): boolean {
   const c = normaliseStateCode(code);
   return c === 9509 || c === 9511;

@@ -6,7 +6,7 @@ import { XYZ_UNKNOWN_REMAINING_MINUTES, type XyzStatus } from './status-types';
  * `query=` replies from a typed status). Typed fields win; keys without one are sent from `raw`.
  */
 
-/** Order of keys in the nano's `query=a` (spec §3.3), then the remaining documented keys. */
+/** Order of keys in the nano's `query=a`, then the remaining documented keys. */
 export const XYZ_STATUS_KEY_ORDER: readonly string[] = [
   'b',
   'c',

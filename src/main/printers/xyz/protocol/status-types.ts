@@ -1,7 +1,7 @@
 import type { XyzErrorInfo } from './errors';
 import type { XyzStateInfo } from './states';
 
-/** Remaining time the printer sends when it does not know (0x04444444, spec §3.3 `d`). */
+/** Remaining time the printer sends when it does not know (0x04444444). */
 export const XYZ_UNKNOWN_REMAINING_MINUTES = 0x04444444;
 
 export interface XyzJobProgress {
@@ -41,7 +41,7 @@ export interface XyzCapabilityFlags {
 }
 
 /**
- * Everything `query=a` can report (spec §3.3 key dictionary). A property is undefined when the
+ * Everything `query=a` can report. A property is undefined when the
  * printer did not send that key; `null` inside a value means the printer sent "not available".
  */
 export interface XyzStatus {

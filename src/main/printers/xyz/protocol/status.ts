@@ -167,7 +167,7 @@ const DECODERS: Record<string, KeyDecoder> = {
   t: (v, s) => {
     const [countText, ...rest] = parts(v);
     const count = int(countText);
-    // With one extruder the third field is its target; with two it is the second extruder (§3.3).
+    // With one extruder the third field is its target; with two it is the second extruder.
     s.extruders =
       count === 1
         ? [{ actualC: optInt(rest[0]), targetC: rest[1] === undefined ? null : optInt(rest[1]) }]

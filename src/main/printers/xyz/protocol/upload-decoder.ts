@@ -13,7 +13,7 @@ export type XyzUploadEvent =
   | { kind: 'error'; code: XyzProtocolErrorCode; detail: string };
 
 /**
- * Printer-side receiver for the v3 upload block stream (spec §3.9). Sequential indices, each block
+ * Printer-side receiver for the v3 upload block stream. Sequential indices, each block
  * at most the block size, the last one exactly the rest. A zero trailer is accepted (miniMover);
  * a non-zero trailer must be the CRC-32 of the data.
  */

@@ -2,7 +2,7 @@ import { writeU32BE } from './bytes';
 import { crc32 } from './crc32';
 import { XyzProtocolError } from './protocol-error';
 
-/** Default block size (`o:p8` × 1024, spec §3.3 `o`, §3.9). */
+/** Default block size (`o:p8` × 1024). */
 export const XYZ_DEFAULT_BLOCK_SIZE = 8192;
 /** Bytes around each block's data: u32 index + u32 length before, u32 trailer after. */
 export const XYZ_BLOCK_OVERHEAD = 12;
@@ -17,7 +17,7 @@ export interface XyzUploadBlock {
   wire: Uint8Array;
 }
 
-/** Number of blocks for a file; never a zero-length last block (miniMover bug, §3.9). */
+/** Number of blocks for a file; never a zero-length last block (miniMover bug). */
 export function uploadBlockCount(fileSize: number, blockSize = XYZ_DEFAULT_BLOCK_SIZE): number {
   return Math.ceil(fileSize / blockSize);
 }

@@ -1,7 +1,7 @@
 import { BoundedLineSplitter } from './line-splitter';
 
 /**
- * Printer→host side of the v2 protocol (spec §3A): `KEY:value` lines and bare tokens, classified.
+ * Printer→host side of the v2 protocol: `KEY:value` lines and bare tokens, classified.
  */
 
 export type XyzV2Token =
@@ -78,7 +78,7 @@ export function classifyV2Line(raw: string): XyzV2Line | null {
   return { kind: 'other', text: line };
 }
 
-/** What the host should do after a reply to an upload step (§3A, §7 item 5). */
+/** What the host should do after a reply to an upload step. */
 export type XyzV2UploadVerdict = 'continue' | 'resend' | 'abort' | 'wait';
 
 export function v2UploadVerdict(token: XyzV2Token): XyzV2UploadVerdict {
@@ -145,7 +145,7 @@ export function v2Fields(lines: readonly (XyzV2Line | { kind: 'overflow' })[]): 
   return map;
 }
 
-/** Reply to `XYZ_@3D:0` (§3A). */
+/** Reply to `XYZ_@3D:0`. */
 export function decodeV2Info(fields: ReadonlyMap<string, string>): XyzV2Info {
   return {
     model: pick(fields, 'MDU'),
@@ -177,7 +177,7 @@ function n(fields: ReadonlyMap<string, string>, key: string): number | null {
   return v !== undefined && /^-?\d+(?:\.\d+)?$/.test(v) ? Number(v) : null;
 }
 
-/** Reply to `XYZ_@3D:8` (§3A). Units of the times are not documented; they are passed on as sent. */
+/** Reply to `XYZ_@3D:8`. Units of the times are not documented; they are passed on as sent. */
 export function decodeV2Status(fields: ReadonlyMap<string, string>): XyzV2Status {
   return {
     percent: n(fields, 'WORK_PARSENT'),
@@ -206,7 +206,7 @@ export interface XyzV2Cartridge {
   fields: string[];
 }
 
-/** `EE1:` / `EE2:` cartridge EEPROM lines, or `W1:--------------` for none (§3A `:6`/`:7`). */
+/** `EE1:` / `EE2:` cartridge EEPROM lines, or `W1:--------------` for none. */
 export function decodeV2Cartridge(value: string): XyzV2Cartridge {
   const parts = value.split(',').map((p) => p.trim());
   const num = (i: number): number | null => {

@@ -2,7 +2,7 @@ import { asciiBytes, writeU32BE } from './bytes';
 import { XyzProtocolError } from './protocol-error';
 
 /**
- * Host side of the older `XYZ_@3D:` protocol (spec §3A): the requests and the offline-print upload
+ * Host side of the older `XYZ_@3D:` protocol: the requests and the offline-print upload
  * framing the driver needs for its fallback on 1.0 / 1.0A / AiO / 2.0 Duo / 1.1 Plus over USB.
  */
 
@@ -23,7 +23,7 @@ export const XyzV2Command = {
   buildSample: 9,
 } as const;
 
-/** `XYZ_@3D:<n>`. miniMover sends no terminator, HYX sends CR LF; both work (§3A). */
+/** `XYZ_@3D:<n>`. miniMover sends no terminator, HYX sends CR LF; both work. */
 export function encodeV2Request(command: number, terminator: '' | '\r\n' = ''): Uint8Array {
   if (!Number.isSafeInteger(command) || command < 0)
     throw new XyzProtocolError('invalid-argument', `bad v2 command ${command}`);
@@ -41,7 +41,7 @@ export interface XyzV2PrintHeader {
   cartridge2Ok?: boolean;
 }
 
-/** `M1:MyTest,<len>,<h>.<m>.<s>,EE1_OK,EE2_OK` (§3A step 2). */
+/** `M1:MyTest,<len>,<h>.<m>.<s>,EE1_OK,EE2_OK`. */
 export function encodeV2PrintHeader(header: XyzV2PrintHeader, terminator: '' | '\r\n' = ''): Uint8Array {
   const name = header.name ?? 'MyTest';
   if (!/^[\x21-\x7e]+$/.test(name) || name.includes(',')) {
@@ -71,7 +71,7 @@ export interface XyzV2Frame {
   wire: Uint8Array;
 }
 
-/** Yields the v2 offline-print frames lazily (§3A step 3). */
+/** Yields the v2 offline-print frames lazily. */
 export function* encodeV2Frames(
   payload: Uint8Array,
   frameSize = XYZ_V2_FRAME_SIZE,

@@ -12,7 +12,7 @@ export function encryptEcbBody(gcode: Uint8Array): [Buffer, Buffer] {
 }
 
 // Some v5 writers store the G-code unencrypted; G-code text starts with ';' and ciphertext
-// starting with it is then read as text too, exactly as miniMover does (§4.4 step 5).
+// starting with it is then read as text too, exactly as miniMover does.
 function isPlainBody(body: Uint8Array): boolean {
   return body[0] === SEMICOLON;
 }

@@ -12,7 +12,7 @@ export const ZIP_DEFLATE_LEVEL = 6;
 
 /**
  * Cuts an archive that arrives in pieces into 8192-byte chunks, each PKCS#7 padded and
- * AES-128-CBC encrypted with the IV reset to zero (spec §4.1).
+ * AES-128-CBC encrypted with the IV reset to zero.
  */
 export class ZipChunkEncryptor {
   private held: Buffer[] = [];
@@ -42,7 +42,7 @@ export class ZipChunkEncryptor {
   }
 }
 
-/** Builds a `TagEa128` body (spec §4.1): a ZIP with one entry, encrypted in 8192-byte chunks. */
+/** Builds a `TagEa128` body: a ZIP with one entry, encrypted in 8192-byte chunks. */
 export function encryptZipBody(gcode: Uint8Array): Buffer {
   const compressed = deflateRawSync(gcode, { level: ZIP_DEFLATE_LEVEL });
   const facts = { crc: crc32(gcode), compressedSize: compressed.length, size: gcode.length };

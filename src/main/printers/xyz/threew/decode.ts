@@ -15,7 +15,7 @@ export function formatCrc(crc: number | null): string {
 
 /**
  * `.3w` → G-code for every container variant. The body already holds the complete G-code including
- * its header comments, so the result is the decoded body (spec §4.4 step 6).
+ * its header comments, so the result is the decoded body.
  */
 export function decodeThreeW(file: Uint8Array, opts: DecodeThreeWOptions = {}): DecodedThreeW {
   const verifyCrc = opts.verifyCrc ?? true;

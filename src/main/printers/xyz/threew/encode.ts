@@ -47,7 +47,7 @@ export function headerLimitOf(container: XyzContainer): number {
 }
 
 /**
- * G-code → `.3w`. The G-code is first brought into the form the printer needs (spec §4.5): the
+ * G-code → `.3w`. The G-code is first brought into the form the printer needs: the
  * seven header keys first with `machine` set to the model's file id, and `G0` rewritten to `G1`.
  */
 export function encodeThreeW(gcode: Uint8Array | string, opts: EncodeThreeWOptions): Uint8Array {

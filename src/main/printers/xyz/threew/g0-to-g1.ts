@@ -31,7 +31,7 @@ function isCommandPosition(gcode: Uint8Array, at: number): boolean {
 
 /**
  * Rewrites every `G0` (also `G00`, `g0`) command to `G1` in place, because XYZ firmware does not
- * support G0 (spec §4.5). Same length, so no copy is needed. Returns how many were rewritten.
+ * support G0. Same length, so no copy is needed. Returns how many were rewritten.
  * Works with native `indexOf` so the scan stays fast on large files.
  */
 export function rewriteG0AsG1(gcode: Buffer, from = 0): number {

@@ -1,6 +1,6 @@
 /**
  * The header comment keys a da Vinci needs at the very top of the G-code, in this order
- * (spec §4.5; miniMover: "must come first or printer will fail").
+ * (miniMover: "must come first or printer will fail").
  */
 export const REQUIRED_HEADER_KEYS = [
   'filename',
@@ -20,7 +20,7 @@ export function isRequiredHeaderKey(key: string): key is RequiredHeaderKey {
   return REQUIRED_KEY_SET.has(key);
 }
 
-/** A recent value seen in real XYZprint files; whether firmware checks it is unknown (§4.5). */
+/** A recent value seen in real XYZprint files; whether firmware checks it is unknown. */
 export const DEFAULT_HEADER_VERSION = '19110814';
 
 /**

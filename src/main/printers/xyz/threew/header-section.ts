@@ -9,7 +9,7 @@ const LF = 0x0a;
 /**
  * Picks the header text: a prefix of the processed G-code. By default the leading comment block
  * (XYZprint V2.0.1's rule), cut at a line end if it does not fit; `requested` reproduces other
- * writers (XYZprint V1.3.2 stored five more bytes, spec §4.5). `gcode` may be just the first
+ * writers (XYZprint V1.3.2 stored five more bytes). `gcode` may be just the first
  * `maxLength` bytes of processed G-code that is `totalLength` long.
  */
 export function chooseHeaderText(
@@ -42,7 +42,7 @@ export function chooseHeaderText(
   return gcode.subarray(0, lastLineEnd >= 0 ? lastLineEnd + 1 : maxLength);
 }
 
-/** v2 headers are AES-128-CBC encrypted with PKCS#7; the padded size must fit its area (§4.3). */
+/** v2 headers are AES-128-CBC encrypted with PKCS#7; the padded size must fit its area. */
 export function encryptV2Header(headerText: Uint8Array, maxEncryptedLength: number): Buffer {
   const encrypted = aes128CbcEncryptPadded(headerText);
   if (encrypted.length > maxEncryptedLength) {
@@ -77,7 +77,7 @@ function readV2Header(file: Uint8Array, headerStart: number): HeaderSection {
   return { text: plain.toString('utf8', 0, plain.length - pad), storedLength, encrypted: true, readable: true };
 }
 
-/** Reads the header area; it is informative only, since the body repeats it (§4.4 step 6). */
+/** Reads the header area; it is informative only, since the body repeats it. */
 export function readHeaderSection(file: Uint8Array, preamble: Preamble): HeaderSection {
   if (preamble.version === 2) return readV2Header(file, preamble.headerStart);
   const length = preamble.declaredHeaderLength ?? 0;

@@ -1,5 +1,5 @@
 /**
- * Fixed facts of the `.3w` container (spec xyz-davinci.md §4.1–§4.3). All integers are big-endian u32.
+ * Fixed facts of the `.3w` container. All integers are big-endian u32.
  */
 
 export const MAGIC = Buffer.from('3DPFNKG13WTW', 'latin1');
@@ -43,12 +43,12 @@ export const V2_LAYOUT = {
   headerMax: BODY_OFFSET - 4784,
 } as const;
 
-/** AES keys are the ASCII bytes of these strings (§4.1). */
+/** AES keys are the ASCII bytes of these strings. */
 export const AES128_KEY = Buffer.from('@xyzprinting.com', 'latin1');
 export const AES256_KEY = Buffer.from('@xyzprinting.com@xyzprinting.com', 'latin1');
 export const AES_BLOCK = 16;
 
-/** ZIP bodies are encrypted in 8192-byte plaintext chunks, each padded to 8208 bytes (§4.1). */
+/** ZIP bodies are encrypted in 8192-byte plaintext chunks, each padded to 8208 bytes. */
 export const ZIP_PLAIN_CHUNK = 8192;
 export const ZIP_CIPHER_CHUNK = ZIP_PLAIN_CHUNK + AES_BLOCK;
 /** Entry name miniMover uses; XYZware's own name is unknown. */

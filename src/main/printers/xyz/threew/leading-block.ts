@@ -40,7 +40,7 @@ export interface LeadingBlockSink {
 }
 
 /**
- * Splits the leading block of comment and blank lines (XYZprint's header, spec §4.5) off G-code
+ * Splits the leading block of comment and blank lines (XYZprint's header) off G-code
  * that arrives in pieces of any size. Lines are held only up to `MAX_HEADER_LINE`; a longer
  * comment line streams through as kept text.
  */

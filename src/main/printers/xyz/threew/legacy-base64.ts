@@ -1,6 +1,6 @@
 /**
  * The oldest `.3w` files (XYZware ≤ 2014) are just the G-code in MIME base64 with 76-character
- * lines and no container (spec §4.1, §4.4 step 6).
+ * lines and no container.
  */
 
 function isBase64TextByte(byte: number): boolean {

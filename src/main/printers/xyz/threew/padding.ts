@@ -3,7 +3,7 @@ import { ThreeWError } from './errors';
 
 /**
  * How the plaintext ended: proper PKCS#7, `missing` (miniMover's bug of omitting the full pad
- * block when the length is a multiple of 16, spec §4.5), or `none` (body stored unencrypted).
+ * block when the length is a multiple of 16), or `none` (body stored unencrypted).
  */
 export type PaddingState = 'pkcs7' | 'missing' | 'none';
 

@@ -29,7 +29,7 @@ function isMagicPrefix(file: Uint8Array): boolean {
 }
 
 /**
- * Reads the fixed part of a `.3w` with the generic algorithm of spec §4.4. Every declared offset
+ * Reads the fixed part of a `.3w` with the generic algorithm Every declared offset
  * and length is checked against the 8 KiB preamble before use, so forged values cannot cause
  * out-of-range reads or large allocations.
  */

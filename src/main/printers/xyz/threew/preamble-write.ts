@@ -19,7 +19,7 @@ function startPreamble(file: Buffer, version: number, tagOffset: number): void {
   file.writeUInt32BE(tagOffset, TAG_OFFSET_FIELD);
 }
 
-/** Fills bytes 0..0x2000 of a v5 file (spec §4.2); the header is stored as plaintext. */
+/** Fills bytes 0..0x2000 of a v5 file; the header is stored as plaintext. */
 export function writeV5Preamble(file: Buffer, headerText: Uint8Array, bodyCrc: number): void {
   startPreamble(file, V5_LAYOUT.version, V5_LAYOUT.tagOffset);
   file.write(TAG_ECB, V5_LAYOUT.tagPosition, 'latin1');
@@ -31,7 +31,7 @@ export function writeV5Preamble(file: Buffer, headerText: Uint8Array, bodyCrc: n
   file.set(headerText, V5_LAYOUT.headerStart);
 }
 
-/** Fills bytes 0..0x2000 of a v2 file (spec §4.3); the header arrives already encrypted. */
+/** Fills bytes 0..0x2000 of a v2 file; the header arrives already encrypted. */
 export function writeV2Preamble(file: Buffer, tag: ThreeWTag, encryptedHeader: Uint8Array, bodyCrc: number): void {
   startPreamble(file, V2_LAYOUT.version, V2_LAYOUT.tagOffset);
   file.write(tag, V2_LAYOUT.tagPosition, 'latin1');

@@ -266,7 +266,7 @@ export class GcodeConverter {
 }
 
 /**
- * Turns slicer G-code into what goes into a `.3w` body (spec §4.5): the seven required header keys
+ * Turns slicer G-code into what goes into a `.3w` body: the seven required header keys
  * first (the slicer's own copies removed from its leading comment block), then the rest unchanged
  * except `G0` → `G1`. G-code that already has an XYZ header in the right order comes out byte-identical.
  * The same passes as for a file streamed from disk, over bytes already in memory.

@@ -1,6 +1,6 @@
 /**
  * Derives the values of the XYZ header keys from what common slicers write (Cura, Slic3r,
- * PrusaSlicer), for G-code that does not already carry an XYZ header (spec §4.5).
+ * PrusaSlicer), for G-code that does not already carry an XYZ header.
  */
 
 export interface SlicerMetadata {

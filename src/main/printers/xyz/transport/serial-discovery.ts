@@ -13,14 +13,14 @@ export interface SerialPortInfo {
 
 export type SerialPortLister = () => Promise<SerialPortInfo[]>;
 
-/** XYZprinting's USB vendor id (spec §2.1; nano PID 0x2519). */
+/** XYZprinting's USB vendor id. */
 export const XYZ_USB_VENDOR_ID = '11f1';
 
 export const listSerialPorts: SerialPortLister = () => SerialPort.list();
 
 /**
  * A port is a da Vinci when its USB vendor id is 0x11F1 or its manufacturer / description says
- * "XYZ" (spec §2.1). Nothing else is ever opened: unknown devices may react to our bytes.
+ * "XYZ". Nothing else is ever opened: unknown devices may react to our bytes.
  */
 export function isXyzPort(info: SerialPortInfo): boolean {
   if ((info.vendorId ?? '').toLowerCase() === XYZ_USB_VENDOR_ID) return true;
@@ -31,7 +31,7 @@ export async function findXyzPorts(list: SerialPortLister = listSerialPorts): Pr
   return (await list()).filter(isXyzPort);
 }
 
-/** The USB iSerialNumber equals the printer serial (spec §2.1), so it finds the printer again after an unplug. */
+/** The USB iSerialNumber equals the printer serial, so it finds the printer again after an unplug. */
 export async function findPortBySerialNumber(
   serialNumber: string,
   list: SerialPortLister = listSerialPorts,

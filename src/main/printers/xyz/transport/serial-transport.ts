@@ -3,7 +3,7 @@ import { serialError } from './os-errors';
 import { Listeners } from '../../../../shared/async';
 import { XyzTransportError, type XyzByteTransport } from './transport';
 
-/** Line settings of every da Vinci port (spec §2.2): 115200 8N1, no flow control. */
+/** Line settings of every da Vinci port: 115200 8N1, no flow control. */
 export const XYZ_SERIAL_SETTINGS = {
   baudRate: 115200,
   dataBits: 8,
@@ -16,7 +16,7 @@ export const XYZ_SERIAL_SETTINGS = {
 
 /**
  * USB CDC or plain serial port through serialport. After opening, DTR and RTS are cleared like
- * the official client does (spec §2.2); ports that cannot (ptys, some adapters) keep the default.
+ * the official client does; ports that cannot (ptys, some adapters) keep the default.
  */
 export class SerialTransport implements XyzByteTransport {
   readonly description: string;
@@ -74,7 +74,7 @@ export class SerialTransport implements XyzByteTransport {
     const port = this.port;
     if (!port || !this.isOpen) return Promise.reject(this.lastError ?? new XyzTransportError('closed', `${this.path} is not open.`));
     return new Promise((resolve, reject) => {
-      // One write per command: the printer takes one USB transfer as one command (spec §3.1).
+      // One write per command: the printer takes one USB transfer as one command.
       port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), (err) => {
         if (err) reject(serialError(this.path, err));
         else resolve();

@@ -10,7 +10,7 @@ export interface ChannelExchange<T> {
 
 /**
  * One TCP connection per command, for the 1.1 Plus JSON protocol: it closes the connection after
- * every reply (spec §5.1, §5.3), so each exchange connects, writes, reads its answer and closes.
+ * every reply, so each exchange connects, writes, reads its answer and closes.
  */
 export class TcpCommandChannel {
   readonly description: string;

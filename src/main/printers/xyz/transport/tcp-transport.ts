@@ -9,7 +9,7 @@ export interface TcpTarget {
   port: number;
 }
 
-/** TCP 9100 to a Wi-Fi da Vinci (spec §5.1); connect waits at most 5 s like XYZware. */
+/** TCP 9100 to a Wi-Fi da Vinci; connect waits at most 5 s like XYZware. */
 export class TcpTransport implements XyzByteTransport {
   readonly description: string;
   private socket: net.Socket | null = null;
