@@ -72,7 +72,7 @@ describe('the repository stands alone', () => {
     expect(findOutsideReferences('test/unit/x/a.test.ts', `const u = new URL('../../../../${SHARED}/x.json', import.meta.url);`)).toHaveLength(1);
     expect(findOutsideReferences('bench/a.ts', `resolve(here, '..', '${SHARED}/fixtures/xyz')`)).toHaveLength(1);
     expect(findOutsideReferences('proto/a.proto', `// from ${'specs'}/armory-imss.md`)).toHaveLength(1);
-    expect(findOutsideReferences('src/a.ts', `// the upload rule (spec ${'§'}3.9)`))).toHaveLength(1);
+    expect(findOutsideReferences('src/a.ts', `// the upload rule (spec ${'§'}3.9)`)).toHaveLength(1);
     expect(findOutsideReferences('src/main/chat/a.ts', `import { x } from '../../shared/bytes';`)).toEqual([]);
     expect(findOutsideReferences('test/unit/a.test.ts', `new URL('../../fixtures/xyz/a.3w', import.meta.url)`)).toEqual([]);
   });
