@@ -1,5 +1,6 @@
 import type { DemoFault } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorFactory } from '../demo/simulator';
+import { injectServerFault } from '../faults/server-faults';
 import { TcpFaultProxy } from '../faults/tcp-fault-proxy';
 import { MoonrakerSim, type MoonrakerSimOptions } from './moonraker-sim';
 
@@ -41,31 +42,12 @@ export async function startMoonrakerSimulator(id: string, options: MoonrakerSimu
       ...(options.registerKey === undefined ? {} : { secret: options.registerKey }),
     },
     faults: () => [...(sim.replyDelayMs > 0 ? [`slow replies ${sim.replyDelayMs} ms`] : []), ...proxy.active()],
-    async inject(fault: DemoFault) {
-      switch (fault.type) {
-        case 'delay':
-          sim.replyDelayMs = fault.ms;
-          break;
-        case 'drop':
-          sim.dropSockets();
-          proxy.inject(fault);
-          break;
-        case 'garbage':
-          sim.garbage();
-          break;
-        case 'restart':
-          sim.restartMoonraker();
-          await proxy.restart(fault.downMs);
-          break;
-        case 'blackhole':
-          proxy.inject(fault);
-          break;
-        case 'clear':
-          sim.replyDelayMs = 0;
-          proxy.inject(fault);
-          break;
-      }
-    },
+    inject: (fault: DemoFault) =>
+      injectServerFault(
+        fault,
+        { setDelay: (ms) => (sim.replyDelayMs = ms), dropSockets: () => sim.dropSockets(), garbage: () => sim.garbage(), restart: () => sim.restartMoonraker() },
+        proxy,
+      ),
     async stop() {
       await proxy.stop();
       await sim.stop();

@@ -1,5 +1,6 @@
 import type { DemoFault } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorFactory } from '../demo/simulator';
+import { injectServerFault } from '../faults/server-faults';
 import { TcpFaultProxy } from '../faults/tcp-fault-proxy';
 import { OctoPrintSim, type OctoPrintSimOptions } from './octoprint-sim';
 
@@ -41,31 +42,12 @@ export async function startOctoPrintSimulator(id: string, options: OctoPrintSimu
       ...(options.registerKey === undefined ? {} : { secret: options.registerKey }),
     },
     faults: () => [...(sim.restDelayMs > 0 ? [`slow REST ${sim.restDelayMs} ms`] : []), ...proxy.active(), ...faults],
-    async inject(fault: DemoFault) {
-      switch (fault.type) {
-        case 'delay':
-          sim.restDelayMs = fault.ms;
-          break;
-        case 'drop':
-          sim.dropSockets();
-          proxy.inject(fault);
-          break;
-        case 'garbage':
-          sim.garbage();
-          break;
-        case 'restart':
-          sim.restart();
-          await proxy.restart(fault.downMs);
-          break;
-        case 'blackhole':
-          proxy.inject(fault);
-          break;
-        case 'clear':
-          sim.restDelayMs = 0;
-          proxy.inject(fault);
-          break;
-      }
-    },
+    inject: (fault: DemoFault) =>
+      injectServerFault(
+        fault,
+        { setDelay: (ms) => (sim.restDelayMs = ms), dropSockets: () => sim.dropSockets(), garbage: () => sim.garbage(), restart: () => sim.restart() },
+        proxy,
+      ),
     async stop() {
       await proxy.stop();
       await sim.stop();

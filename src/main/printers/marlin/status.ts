@@ -1,5 +1,6 @@
 import type { DeviceCapabilities, DeviceStatus, Temperature } from '../../../shared/domain/device';
 import type { StoredConnection } from '../../connections/connection-repo';
+import { connectingStatus } from '../../devices/status-basics';
 import type { TemperatureReading } from './protocol/temperatures';
 
 export const MARLIN_CAPABILITIES: DeviceCapabilities = {
@@ -21,24 +22,7 @@ export function marlinDeviceId(connectionId: string): string {
 }
 
 export function initialMarlinStatus(connection: StoredConnection): DeviceStatus {
-  return {
-    deviceId: marlinDeviceId(connection.id),
-    connectionId: connection.id,
-    family: 'marlin',
-    name: connection.name.slice(0, 200),
-    model: null,
-    serial: null,
-    firmware: null,
-    link: 'connecting',
-    state: 'unknown',
-    stateText: 'Connecting',
-    job: null,
-    temperatures: [],
-    filament: null,
-    problem: null,
-    capabilities: MARLIN_CAPABILITIES,
-    updatedAt: Date.now(),
-  };
+  return connectingStatus(connection, 'marlin', { model: null, stateText: 'Connecting', capabilities: MARLIN_CAPABILITIES });
 }
 
 /** Merges new readings into the shown ones (a report may carry only some sensors). */

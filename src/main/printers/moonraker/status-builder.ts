@@ -1,5 +1,6 @@
-import type { DeviceCapabilities, DeviceProblem, DeviceStatus, LinkState } from '../../../shared/domain/device';
+import type { DeviceCapabilities, DeviceStatus } from '../../../shared/domain/device';
 import type { StoredConnection } from '../../connections/connection-repo';
+import { connectingStatus, linkLostStatus } from '../../devices/status-basics';
 import { toDeviceFields } from './protocol';
 import type { SessionView } from './klippy-session';
 
@@ -22,24 +23,7 @@ export function deviceIdOf(connectionId: string): string {
 }
 
 export function initialStatus(connection: StoredConnection): DeviceStatus {
-  return {
-    deviceId: deviceIdOf(connection.id),
-    connectionId: connection.id,
-    family: 'moonraker',
-    name: connection.name.slice(0, 200),
-    model: 'Klipper',
-    serial: null,
-    firmware: null,
-    link: 'connecting',
-    state: 'unknown',
-    stateText: 'Connecting to Moonraker',
-    job: null,
-    temperatures: [],
-    filament: null,
-    problem: null,
-    capabilities: MOONRAKER_CAPABILITIES,
-    updatedAt: Date.now(),
-  };
+  return connectingStatus(connection, 'moonraker', { model: 'Klipper', stateText: 'Connecting to Moonraker', capabilities: MOONRAKER_CAPABILITIES });
 }
 
 /** The status while the socket is up: Moonraker answers, Klippy may or may not be ready. */
@@ -54,15 +38,5 @@ export function statusFromView(previous: DeviceStatus, view: SessionView): Devic
   };
 }
 
-/** The status without a socket: keeps the last job, drops live readings. */
-export function statusOffline(previous: DeviceStatus, link: LinkState, stateText: string, problem: DeviceProblem | null): DeviceStatus {
-  return {
-    ...previous,
-    link,
-    state: link === 'connecting' ? (previous.link === 'online' ? previous.state : 'unknown') : 'offline',
-    stateText: stateText.slice(0, 200),
-    temperatures: link === 'connecting' ? previous.temperatures : [],
-    problem,
-    updatedAt: Date.now(),
-  };
-}
+/** The status without a live link (see linkLostStatus). */
+export const statusOffline = linkLostStatus;

@@ -1,6 +1,7 @@
-import type { DeviceCapabilities, DeviceProblem, DeviceStatus, LinkState } from '../../../shared/domain/device';
+import type { DeviceCapabilities, DeviceProblem, DeviceStatus } from '../../../shared/domain/device';
 import { isJobActive } from '../../../shared/domain/device-state';
 import type { StoredConnection } from '../../connections/connection-repo';
+import { connectingStatus, linkLostStatus } from '../../devices/status-basics';
 import { toDeviceFields, type CurrentPayload } from './protocol';
 
 export const OCTOPRINT_CAPABILITIES: DeviceCapabilities = {
@@ -29,24 +30,7 @@ export function deviceIdOf(connectionId: string): string {
 }
 
 export function initialStatus(connection: StoredConnection): DeviceStatus {
-  return {
-    deviceId: deviceIdOf(connection.id),
-    connectionId: connection.id,
-    family: 'octoprint',
-    name: connection.name.slice(0, 200),
-    model: 'OctoPrint',
-    serial: null,
-    firmware: null,
-    link: 'connecting',
-    state: 'unknown',
-    stateText: 'Connecting to OctoPrint',
-    job: null,
-    temperatures: [],
-    filament: null,
-    problem: null,
-    capabilities: OCTOPRINT_CAPABILITIES,
-    updatedAt: Date.now(),
-  };
+  return connectingStatus(connection, 'octoprint', { model: 'OctoPrint', stateText: 'Connecting to OctoPrint', capabilities: OCTOPRINT_CAPABILITIES });
 }
 
 /**
@@ -68,15 +52,5 @@ export function statusFromPayload(previous: DeviceStatus, payload: CurrentPayloa
   return { ...previous, ...fields, state, job, link: 'online', updatedAt: Date.now() };
 }
 
-/** The status while there is no live socket: keeps the last job, drops live readings. */
-export function statusOffline(previous: DeviceStatus, link: LinkState, stateText: string, problem: DeviceProblem | null): DeviceStatus {
-  return {
-    ...previous,
-    link,
-    state: link === 'connecting' && previous.link === 'online' ? previous.state : link === 'connecting' ? 'unknown' : 'offline',
-    stateText: stateText.slice(0, 200),
-    temperatures: link === 'connecting' ? previous.temperatures : [],
-    problem,
-    updatedAt: Date.now(),
-  };
-}
+/** The status without a live link (see linkLostStatus). */
+export const statusOffline = linkLostStatus;

@@ -1,6 +1,7 @@
 import type { AddImagesResult, FileSource } from '../../../shared/contract';
 import type { RpcErrorShape } from '../../../shared/rpc/result';
 import { api } from '../../api';
+import { fileSourceOf } from '../../files/send-to-printer';
 
 export type AddOutcome = { ok: true; value: AddImagesResult } | { ok: false; error: RpcErrorShape };
 
@@ -13,19 +14,15 @@ const STAGE_BATCH = 4;
  */
 export async function addFiles(connectionId: string, sessionId: string, files: File[], onProgress: (done: number, total: number) => void): Promise<AddOutcome> {
   const total: AddImagesResult = { added: [], duplicates: 0, failed: [] };
-  const refOf = window.printdeckFiles?.refOf;
   for (let i = 0; i < files.length; i += STAGE_BATCH) {
     const batch = files.slice(i, i + STAGE_BATCH);
     const sources: FileSource[] = [];
     for (const file of batch) {
-      const picked = refOf ? await refOf(file) : null;
-      if (picked) {
-        sources.push(picked);
-        continue;
-      }
-      const staged = await stage(file);
-      if (staged.ok) sources.push({ kind: 'staged', stagedId: staged.stagedId, ...(file.lastModified > 0 ? { modifiedAt: Math.trunc(file.lastModified) } : {}) });
-      else total.failed.push({ name: file.name, message: staged.error.message });
+      const source = await fileSourceOf(file);
+      if (!source.ok) total.failed.push({ name: file.name, message: source.error.message });
+      // A browser's copy carries the capture time the file had on the user's disk.
+      else if (source.file.kind === 'staged' && file.lastModified > 0) sources.push({ ...source.file, modifiedAt: Math.trunc(file.lastModified) });
+      else sources.push(source.file);
     }
     if (sources.length > 0) {
       const r = await api().call('uploads.addImages', { connectionId, sessionId, files: sources });
@@ -37,24 +34,4 @@ export async function addFiles(connectionId: string, sessionId: string, files: F
     onProgress(Math.min(files.length, i + batch.length), files.length);
   }
   return { ok: true, value: total };
-}
-
-async function stage(file: File): Promise<{ ok: true; stagedId: string } | { ok: false; error: RpcErrorShape }> {
-  const begin = await api().call('files.stageBegin', { name: file.name, size: file.size });
-  if (!begin.ok) return begin;
-  const { stagedId, chunkBytes } = begin.value;
-  for (let offset = 0; offset < file.size; offset += chunkBytes) {
-    const bytes = new Uint8Array(await file.slice(offset, offset + chunkBytes).arrayBuffer());
-    const r = await api().call('files.stageChunk', { stagedId, offset, dataBase64: toBase64(bytes) });
-    if (!r.ok) return r;
-  }
-  const done = await api().call('files.stageFinish', { stagedId });
-  return done.ok ? { ok: true, stagedId } : done;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  return btoa(binary);
 }

@@ -4,7 +4,7 @@ import { ProgressBar } from '../../../components/ProgressBar';
 import { api } from '../../../api';
 import { useAppStore } from '../../../stores/app-store';
 import { formatBytes, formatDuration } from '../../format';
-import { fileSourceFor } from './stage-file';
+import { fileSourceOf } from '../../../files/send-to-printer';
 import { useServerFiles, useServerUpload } from './use-octoprint';
 import { isJobActive } from '../../../../shared/domain/device-state';
 
@@ -30,10 +30,10 @@ export function ServerFilesPanel({ device, operational }: { device: DeviceStatus
       return;
     }
     setStaging({ name: file.name, sent: 0, total: file.size });
-    const staged = await fileSourceFor(file, (sent) => setStaging({ name: file.name, sent, total: file.size }));
+    const staged = await fileSourceOf(file, (sent) => setStaging({ name: file.name, sent, total: file.size }));
     setStaging(null);
     if (!staged.ok) return errorToast(`Could not upload ${file.name}`, staged.error);
-    const r = await api().call('octoprint.upload', { deviceId: device.deviceId, file: staged.source, name: file.name });
+    const r = await api().call('octoprint.upload', { deviceId: device.deviceId, file: staged.file, name: file.name });
     if (!r.ok) errorToast(`Could not upload ${file.name}`, r.error);
   };
   const act = async (label: string, f: OctoprintFile, run: () => ReturnType<ReturnType<typeof api>['call']>) => {
