@@ -64,7 +64,9 @@ describe('renderer shell', () => {
     (fake.client as unknown as { call: unknown }).call = async (method: string) =>
       method === 'connections.add'
         ? { ok: false, error: { code: 'BAD_REQUEST', message: 'A xyz connection needs an address like tcp://…', detail: 'address' } }
-        : { ok: true, value: (EMPTY as Record<string, () => unknown>)[method]?.() };
+        : method in EMPTY
+          ? { ok: true, value: (EMPTY as Record<string, () => unknown>)[method]!() }
+          : { ok: false, error: { code: 'UNKNOWN_METHOD', message: `no fake for ${method}` } };
     setClient(fake.client);
     useAppStore.setState({ route: 'settings' });
     render(<App />);
