@@ -40,6 +40,8 @@ async function openPrinter(page: Page, host: PrintdeckHost): Promise<string> {
 async function printThroughPage(page: Page, name: string, moves: number): Promise<void> {
   await page.getByRole('button', { name: 'Print a file…' }).click();
   await page.getByLabel('File to print').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(gcode(moves)) });
+  // Nothing prints without a confirmation naming the file and the printer.
+  await page.getByRole('dialog', { name: new RegExp(`^Print ${name.replace(/[.]/g, '\\.')} on `) }).getByRole('button', { name: /^Print( anyway)?$/ }).click();
 }
 
 test.skip(!(process.env.PATH ?? '').split(':').some((dir) => existsSync(`${dir}/socat`)), 'the demo Marlin printer needs socat');
@@ -62,7 +64,7 @@ test('print on the demo Marlin printer to done; pause, resume and cancel a secon
   await expect(page.getByRole('button', { name: 'Resume' })).toBeEnabled({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => stateOf(demoHost, deviceId), { timeout: 30_000 }).toBe('printing');
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Cancel print' }).click();
+  await page.getByRole('dialog', { name: /^Stop the print on / }).getByRole('button', { name: 'Stop print' }).click();
   await expect.poll(() => stateOf(demoHost, deviceId), { timeout: 60_000 }).toBe('idle');
 });

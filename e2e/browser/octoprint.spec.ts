@@ -62,8 +62,8 @@ test('pair a demo OctoPrint, upload and print, see progress and temperatures', a
   await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible();
 
   // Cancelled, OctoPrint keeps the file selected with no progress: the page shows no job and no bar.
-  page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Cancel print' }).click();
+  await page.getByRole('dialog', { name: /^Stop the print on / }).getByRole('button', { name: 'Stop print' }).click();
   const job = page.getByRole('region', { name: 'Job' });
   await expect(job).toContainText('No print running.', { timeout: 20_000 });
   await expect(page.getByRole('progressbar', { name: `${NAME} print progress` })).toHaveCount(0);

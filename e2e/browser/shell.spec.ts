@@ -64,9 +64,10 @@ test('connections: validation, add with a secret, edit, persist across a restart
   const form = page.getByRole('form', { name: 'Add connection' });
   await form.getByLabel('Kind').selectOption('octoprint');
   await form.getByLabel('Name').fill('Ender 3');
-  await form.getByLabel('Address').fill('octopi.local');
+  // A bare host is taken as http:// (OctoPi is octopi.local); another scheme is refused in words.
+  await form.getByLabel('Address').fill('ftp://octopi.local');
   await form.getByRole('button', { name: 'Add' }).click();
-  await expect(form.getByRole('alert')).toHaveText(/"octopi.local" is not an address\. Expected something like http:\/\//);
+  await expect(form.getByRole('alert')).toHaveText(/needs an address like octopi\.local/);
   await form.getByLabel('Address').fill('http://127.0.0.1:5999');
   await form.getByLabel(/API key/).fill('SECRET-KEY-e2e');
   await form.getByRole('button', { name: 'Add' }).click();
@@ -79,8 +80,9 @@ test('connections: validation, add with a secret, edit, persist across a restart
   expect(JSON.stringify(listed)).not.toContain('SECRET-KEY-e2e');
 
   await page.getByRole('button', { name: 'Edit Ender 3' }).click();
-  await page.getByRole('form', { name: 'Edit Ender 3' }).getByLabel('Name').fill('Ender 3 Pro');
-  await page.getByRole('button', { name: 'Save' }).click();
+  const edit = page.getByRole('form', { name: 'Edit Ender 3' });
+  await edit.getByLabel('Name').fill('Ender 3 Pro');
+  await edit.getByRole('button', { name: 'Save' }).click();
   await expect(list).toContainText('Ender 3 Pro');
 
   await host.restart();
