@@ -44,7 +44,6 @@ async function run(): Promise<BenchResult[]> {
 
   const t = await startTestHost({ eventTickMs: 50 });
   const byConnection = new Map<string, SimServer>();
-  const connectionOf = new Map<string, string>();
   const ws = new WebSocket(t.wsUrl());
   let measuring = false;
   let statusMessages = 0;
@@ -57,9 +56,9 @@ async function run(): Promise<BenchResult[]> {
     for (const e of frame.events ?? []) {
       if (e.name !== 'devices.delta') continue;
       statusMessages++;
-      // Deltas carry the connection only in a device's first (full) one.
-      if (e.payload.connectionId !== undefined) connectionOf.set(e.payload.deviceId, e.payload.connectionId);
-      const server = byConnection.get(connectionOf.get(e.payload.deviceId) ?? '');
+      // Deltas name the connection only in a device's first (full) one, which may come before measuring
+      // starts; a Moonraker device id is `moonraker:<connection id>`.
+      const server = byConnection.get(e.payload.connectionId ?? e.payload.deviceId.replace(/^moonraker:/, ''));
       const elapsed = e.payload.job?.elapsedSec;
       if (server === undefined || elapsed === null || elapsed === undefined) continue;
       latencies.push(now - (server.startedAt + (elapsed * 1000) / server.timeScale));
