@@ -1,8 +1,9 @@
 import { connect, type MqttClient } from 'mqtt';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { MqttConfigure, MqttView } from '../../../src/shared/contract';
 import type { Result } from '../../../src/shared/rpc/result';
 import type { PublisherTuning } from '../../../src/main/mqtt/mqtt-module';
+import { TestBroker } from '../../support/mosquitto';
 import { ScriptedDriver, scriptedProvider } from '../../support/scripted-driver';
 import { createTestHub, type TestHub } from '../../support/test-hub';
 
@@ -84,4 +85,38 @@ export class Watcher {
 
 export function eventually<T>(fn: () => T, timeout = 15_000): Promise<T> {
   return vi.waitFor(fn, { timeout, interval: 25 });
+}
+
+/**
+ * One private broker per test file, and whatever a test opens closed after it (newest first):
+ * `const env = useBroker(); … env.track(await startHost(…))`, `env.broker.url`.
+ */
+export function useBroker(): {
+  readonly broker: TestBroker;
+  track<T extends { close(): Promise<void> }>(x: T): T;
+  /** For what a test closed itself. */
+  untrack(x: { close(): Promise<void> }): void;
+} {
+  let broker: TestBroker | undefined;
+  const open: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    broker = await TestBroker.start();
+  });
+  afterEach(async () => {
+    for (const x of open.splice(0).reverse()) await x.close();
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+  return {
+    get broker() {
+      if (!broker) throw new Error('the broker starts in beforeAll');
+      return broker;
+    },
+    track: (x) => (open.push(x), x),
+    untrack: (x) => {
+      const at = open.indexOf(x);
+      if (at >= 0) open.splice(at, 1);
+    },
+  };
 }

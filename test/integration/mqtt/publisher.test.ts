@@ -1,26 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slugify } from '../../../src/main/mqtt/topics';
 import { hasMosquitto, TestBroker, warnNoMosquitto } from '../../support/mosquitto';
-import { eventually, startHost, Watcher, type HostUnderTest } from './mqtt-support';
+import { eventually, startHost, useBroker, Watcher, type HostUnderTest } from './mqtt-support';
 
 warnNoMosquitto('mqtt');
 
 describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => {
-  let broker: TestBroker;
-  const open: { close(): Promise<void> }[] = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => (open.push(x), x);
+  const env = useBroker();
 
-  beforeAll(async () => {
-    broker = await TestBroker.start();
-  });
-  afterEach(async () => {
-    for (const x of open.splice(0).reverse()) await x.close();
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
-
-  const publishing = (site: string, extra: object = {}) => startHost({ enabled: true, url: broker.url, site, ...extra });
+  const publishing = (site: string, extra: object = {}) => startHost({ enabled: true, url: env.broker.url, site, ...extra });
 
   async function topicsOf(host: HostUnderTest, site: string, deviceId: string) {
     const root = `printdeck/${site}/${await host.hostUid()}`;
@@ -28,14 +16,14 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
   }
 
   it('publishes host availability, info and each printer status and state, retained, and job events as their own messages', async () => {
-    const a = track(await publishing('lab-a'));
+    const a = env.track(await publishing('lab-a'));
     const p1 = a.addPrinter('mk4');
     const { root, printer } = await topicsOf(a, 'lab-a', p1.deviceId);
     await eventually(() => expect(a.th.logLines.join('\n')).toContain('connected to MQTT broker'));
     p1.setStatus({ temperatures: [{ sensor: 'nozzle', actual: 210, target: 215 }, { sensor: 'bed', actual: 60, target: 60 }] });
 
     // A subscriber arriving later gets the retained picture.
-    const w = track(await Watcher.open(broker.url, ['printdeck/lab-a/#']));
+    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/lab-a/#']));
     await eventually(() => {
       expect(w.last(`${root}/status`)).toBe('online');
       expect(w.last(`${printer}/status`)).toBe('online');
@@ -50,7 +38,7 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
     await eventually(() => expect(w.lastJson(`${printer}/event`)).toMatchObject({ type: 'job.failed', error: 'Thermal runaway' }));
 
     // Events are not retained: a new subscriber sees the state, not the event.
-    const late = track(await Watcher.open(broker.url, [`${printer}/#`]));
+    const late = env.track(await Watcher.open(env.broker.url, [`${printer}/#`]));
     await eventually(() => expect(late.lastJson(`${printer}/state`)).toMatchObject({ state: 'error', error: 'Thermal runaway' }));
     expect(late.last(`${printer}/event`)).toBeNull();
     // Delivered from the broker's store (the retain flag on receipt means "replayed").
@@ -58,33 +46,33 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
   });
 
   it('keeps only the newest state retained across subscriber reconnects, and clears a removed printer', async () => {
-    const a = track(await publishing('lab-b'));
+    const a = env.track(await publishing('lab-b'));
     const p1 = a.addPrinter('voron');
     const { printer } = await topicsOf(a, 'lab-b', p1.deviceId);
-    const first = await Watcher.open(broker.url, [`${printer}/state`]);
+    const first = await Watcher.open(env.broker.url, [`${printer}/state`]);
     await eventually(() => expect(first.lastJson(`${printer}/state`)).toMatchObject({ state: 'idle' }));
     await first.close();
     for (let i = 1; i <= 20; i++) p1.setStatus({ state: 'printing', job: { name: 'x', progress: i / 20, elapsedSec: i, remainingSec: 100 - i, taskId: null } });
-    const second = track(await Watcher.open(broker.url, [`${printer}/state`]));
+    const second = env.track(await Watcher.open(env.broker.url, [`${printer}/state`]));
     await eventually(() => expect(second.lastJson(`${printer}/state`)).toMatchObject({ state: 'printing', progress: 100 }));
 
     const conn = a.th.hub.connections.list().find((c) => c.name === 'voron')!;
     a.th.hub.connections.remove(conn.id);
     await eventually(() => expect(second.last(`${printer}/state`)).toBe(''));
-    const third = track(await Watcher.open(broker.url, [`${printer}/#`]));
+    const third = env.track(await Watcher.open(env.broker.url, [`${printer}/#`]));
     await new Promise((r) => setTimeout(r, 300));
     expect(third.messages).toEqual([]);
   });
 
   it('says offline itself on a graceful stop, and the broker says it for a host whose connection dies (the Last Will)', async () => {
-    const w = track(await Watcher.open(broker.url, ['printdeck/lab-c/+/status']));
+    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/lab-c/+/status']));
     const a = await publishing('lab-c');
     const status = `printdeck/lab-c/${await a.hostUid()}/status`;
     await eventually(() => expect(w.last(status)).toBe('online'));
     await a.close();
     await eventually(() => expect(w.last(status)).toBe('offline'));
 
-    const b = track(await publishing('lab-c'));
+    const b = env.track(await publishing('lab-c'));
     const bStatus = `printdeck/lab-c/${await b.hostUid()}/status`;
     await eventually(() => expect(w.last(bStatus)).toBe('online'));
     const seen = w.all(bStatus).length;
@@ -97,14 +85,14 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
   });
 
   it('publishes Home Assistant discovery retained, again when Home Assistant says it is back, and clears it for a removed printer', async () => {
-    const a = track(await publishing('lab-e'));
+    const a = env.track(await publishing('lab-e'));
     const p1 = a.addPrinter('ender');
     const uid = await a.hostUid();
     const config = `homeassistant/device/pd_${uid}_${slugify(p1.deviceId)}/config`;
-    const w = track(await Watcher.open(broker.url, [`homeassistant/device/+/config`]));
+    const w = env.track(await Watcher.open(env.broker.url, [`homeassistant/device/+/config`]));
     await eventually(() => expect(w.lastJson(config)).toMatchObject({ device: { name: 'ender' }, origin: { name: 'Printdeck' } }));
     // Retained: a Home Assistant that starts later gets it from the broker.
-    const late = track(await Watcher.open(broker.url, [config]));
+    const late = env.track(await Watcher.open(env.broker.url, [config]));
     await eventually(() => expect(late.messages.find((m) => m.topic === config)?.retain).toBe(true));
     const before = w.all(config).length;
     // Home Assistant's birth message: not retained, plain `online`.
@@ -115,11 +103,11 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
   });
 
   it('a subscriber that stops reading does not hold the publisher back', async () => {
-    const a = track(await publishing('lab-d'));
+    const a = env.track(await publishing('lab-d'));
     const p1 = a.addPrinter('slow');
     const { printer } = await topicsOf(a, 'lab-d', p1.deviceId);
-    const slow = track(await Watcher.open(broker.url, ['printdeck/lab-d/#']));
-    const fast = track(await Watcher.open(broker.url, [`${printer}/state`]));
+    const slow = env.track(await Watcher.open(env.broker.url, ['printdeck/lab-d/#']));
+    const fast = env.track(await Watcher.open(env.broker.url, [`${printer}/state`]));
     await eventually(() => expect(fast.lastJson(`${printer}/state`)).toMatchObject({ state: 'idle' }));
     (slow.client.stream as unknown as { pause(): void }).pause();
     for (let i = 1; i <= 200; i++) {

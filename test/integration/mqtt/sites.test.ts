@@ -1,33 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slugify } from '../../../src/main/mqtt/topics';
-import { hasMosquitto, TestBroker, warnNoMosquitto } from '../../support/mosquitto';
-import { eventually, startHost, Watcher, type HostUnderTest } from './mqtt-support';
+import { hasMosquitto, warnNoMosquitto } from '../../support/mosquitto';
+import { eventually, startHost, useBroker, Watcher, type HostUnderTest } from './mqtt-support';
 
 warnNoMosquitto('mqtt sites');
 
 describe.skipIf(!hasMosquitto())('sites: host B shows host A’s printers through a real Mosquitto', () => {
-  let broker: TestBroker;
-  const open: { close(): Promise<void> }[] = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => (open.push(x), x);
-
-  beforeAll(async () => {
-    broker = await TestBroker.start();
-  });
-  afterEach(async () => {
-    for (const x of open.splice(0).reverse()) await x.close();
-  });
-  afterAll(async () => {
-    await broker?.close();
-  });
+  const env = useBroker();
 
   const siteDevices = (b: HostUnderTest) => b.th.hub.fleet.list().filter((d) => d.site !== undefined);
 
   it('lists A’s printers marked with the site, follows their state, and pauses one where A allows it', async () => {
-    const a = track(await startHost({ enabled: true, url: broker.url, site: 'north', commands: ['pause', 'resume'] }));
+    const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'north', commands: ['pause', 'resume'] }));
     const mk4 = a.addPrinter('mk4');
     a.addPrinter('voron');
-    const b = track(await startHost(null));
-    b.th.hub.connections.add({ kind: 'site', name: 'North lab', address: `${broker.url}/north`, options: {} });
+    const b = env.track(await startHost(null));
+    b.th.hub.connections.add({ kind: 'site', name: 'North lab', address: `${env.broker.url}/north`, options: {} });
 
     await eventually(() => expect(siteDevices(b).map((d) => d.name).sort()).toEqual(['mk4', 'voron']));
     expect(siteDevices(b).every((d) => d.site === 'north' && d.link === 'online')).toBe(true);
@@ -53,16 +41,16 @@ describe.skipIf(!hasMosquitto())('sites: host B shows host A’s printers throug
     a.th.hub.connections.remove(conn.id);
     await eventually(() => expect(siteDevices(b).map((d) => d.name)).toEqual(['mk4']));
     await a.close();
-    open.splice(open.indexOf(a), 1);
+    env.untrack(a);
     await eventually(() => expect(remote()).toMatchObject({ link: 'offline', state: 'offline' }));
   });
 
   it('answers every command on the reply topic with the API’s codes and never runs a retained one', async () => {
-    const a = track(await startHost({ enabled: true, url: broker.url, site: 'east', commands: ['pause'] }));
+    const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'east', commands: ['pause'] }));
     const p = a.addPrinter('mini');
     const host = `printdeck/east/${await a.hostUid()}`;
     const t = `${host}/printer/${slugify(p.deviceId)}`;
-    const w = track(await Watcher.open(broker.url, ['printdeck/east/+/printer/+/ack']));
+    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/east/+/printer/+/ack']));
     await eventually(() => expect(a.th.logLines.join('\n')).toContain('connected to MQTT broker'));
 
     await w.client.publishAsync(`${t}/cmd/cancel`, JSON.stringify({ id: 'c1' }), { qos: 1 });
@@ -85,17 +73,17 @@ describe.skipIf(!hasMosquitto())('sites: host B shows host A’s printers throug
   });
 
   it('after a broker restart everyone reconnects by themselves and nothing retained is lost', async () => {
-    const a = track(await startHost({ enabled: true, url: broker.url, site: 'west' }));
+    const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'west' }));
     const p = a.addPrinter('prusa');
-    const b = track(await startHost(null));
-    b.th.hub.connections.add({ kind: 'site', name: 'West', address: `${broker.url}/west`, options: {} });
+    const b = env.track(await startHost(null));
+    b.th.hub.connections.add({ kind: 'site', name: 'West', address: `${env.broker.url}/west`, options: {} });
     p.setStatus({ state: 'printing', job: { name: 'gear', progress: 0.2, elapsedSec: 1, remainingSec: 100, taskId: null } });
     const remote = () => b.th.hub.fleet.list().find((d) => d.site === 'west');
     await eventually(() => expect(remote()).toMatchObject({ state: 'printing', link: 'online' }));
 
-    await broker.restart();
+    await env.broker.restart();
     // Retained state came back from the broker's store, for a subscriber that never saw it before.
-    const fresh = track(await Watcher.open(broker.url, ['printdeck/west/#']));
+    const fresh = env.track(await Watcher.open(env.broker.url, ['printdeck/west/#']));
     await eventually(() => expect(fresh.messages.some((m) => m.topic.endsWith('/state') && m.retain)).toBe(true));
     // Both hosts are back without being told: a change on A reaches B.
     p.setStatus({ state: 'paused', stateText: 'Paused' });

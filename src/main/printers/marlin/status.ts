@@ -1,20 +1,15 @@
-import type { DeviceCapabilities, DeviceStatus, Temperature } from '../../../shared/domain/device';
+import { NO_CAPABILITIES, type DeviceCapabilities, type DeviceStatus, type Temperature } from '../../../shared/domain/device';
 import type { StoredConnection } from '../../connections/connection-repo';
 import { connectingStatus } from '../../devices/status-basics';
 import type { TemperatureReading } from './protocol/temperatures';
 
 export const MARLIN_CAPABILITIES: DeviceCapabilities = {
+  ...NO_CAPABILITIES,
   print: true,
   pause: true,
   cancel: true,
   jog: true,
   home: true,
-  loadFilament: false,
-  unloadFilament: false,
-  calibrate: false,
-  camera: false,
-  files: false,
-  terminal: false,
 };
 
 export function marlinDeviceId(connectionId: string): string {

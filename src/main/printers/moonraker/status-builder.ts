@@ -1,21 +1,17 @@
-import type { DeviceCapabilities, DeviceStatus } from '../../../shared/domain/device';
+import { NO_CAPABILITIES, type DeviceCapabilities, type DeviceStatus } from '../../../shared/domain/device';
 import type { StoredConnection } from '../../connections/connection-repo';
 import { connectingStatus, linkLostStatus } from '../../devices/status-basics';
 import { toDeviceFields } from './protocol';
 import type { SessionView } from './klippy-session';
 
 export const MOONRAKER_CAPABILITIES: DeviceCapabilities = {
+  ...NO_CAPABILITIES,
   print: true,
   pause: true,
   cancel: true,
   jog: true,
   home: true,
-  loadFilament: false,
-  unloadFilament: false,
-  calibrate: false,
   camera: true,
-  files: false,
-  terminal: false,
 };
 
 export function deviceIdOf(connectionId: string): string {

@@ -1,20 +1,17 @@
-import type { DeviceCapabilities, DeviceProblem, DeviceStatus } from '../../../shared/domain/device';
+import { NO_CAPABILITIES, type DeviceCapabilities, type DeviceProblem, type DeviceStatus } from '../../../shared/domain/device';
 import { isJobActive } from '../../../shared/domain/device-state';
 import type { StoredConnection } from '../../connections/connection-repo';
 import { connectingStatus, linkLostStatus } from '../../devices/status-basics';
 import { toDeviceFields, type CurrentPayload } from './protocol';
 
 export const OCTOPRINT_CAPABILITIES: DeviceCapabilities = {
+  ...NO_CAPABILITIES,
   print: true,
   pause: true,
   cancel: true,
   jog: true,
   home: true,
-  loadFilament: false,
-  unloadFilament: false,
-  calibrate: false,
-  // Until OctoPrint's webcam settings say there is one (1.11's defaults have none).
-  camera: false,
+  // camera stays off until OctoPrint's webcam settings say there is one (1.11's defaults have none).
   files: true,
   terminal: true,
 };
