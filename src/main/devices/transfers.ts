@@ -83,13 +83,32 @@ export class TransferService {
    * the job, or rejects with the reason in words. Same path, progress events and notices as printers.print.
    */
   async send(deviceId: string, file: { path: string; name: string }, origin: PrintOrigin): Promise<void> {
+    await this.sendOwned(deviceId, file, origin).done;
+  }
+
+  /**
+   * The same as `send`, but answers at once with the transfer's id and a promise of its end: one
+   * file this process holds may go to several printers at a time (the fleet's "send to selected").
+   * Throws at once when the printer cannot take it.
+   */
+  sendOwned(
+    deviceId: string,
+    file: { path: string; name: string; size?: number },
+    origin: PrintOrigin,
+  ): { transferId: string; done: Promise<void> } {
     const status = this.fleet.driver(deviceId).status();
     if (!status.capabilities.print)
       throw new AppError('UNSUPPORTED', `${status.name} cannot be sent files from Printdeck.`);
     const running = this.current.get(deviceId);
     if (running && !isFinal(running.progress.phase))
       throw new AppError('CONFLICT', `${status.name} is already receiving ${running.progress.fileName}.`);
-    await this.begin(deviceId, file, origin, null).done;
+    return this.begin(deviceId, file, origin, null);
+  }
+
+  /** The file being sent to a printer now, if any. */
+  receiving(deviceId: string): string | null {
+    const running = this.current.get(deviceId);
+    return running && !isFinal(running.progress.phase) ? running.progress.fileName : null;
   }
 
   onSending(listener: (sending: TransferSending) => void): () => void {

@@ -14,6 +14,7 @@ import { JOBS_MIGRATIONS } from './migrations';
 import { Dispatcher, type DispatchPort } from './queue/dispatcher';
 import { JobFiles } from './queue/job-files';
 import { QueueStore, type NewJob } from './queue/queue-store';
+import { SendToPrinters } from './queue/send-to-printers';
 
 const ACK = { done: true as const };
 const DAY = 86_400_000;
@@ -143,6 +144,7 @@ export function createJobsModule(
     }
   }
   let pruneTimer: NodeJS.Timeout | null = null;
+  const sendToPrinters = new SendToPrinters({ ctx, files, store, now: () => port.now(), changed });
 
   return {
     dispatcher,
@@ -223,6 +225,8 @@ export function createJobsModule(
         changed();
         return printer;
       },
+      'queue.checkPrinters': (req, call) => sendToPrinters.check(req, call),
+      'queue.sendToPrinters': (req, call) => sendToPrinters.send(req, call),
       'history.list': (req) => history.list(filterOf(req), req.limit, req.offset),
       'history.stats': (req) => historyStats(ctx.db, filterOf(req), req.bucket, scopeDevices(req.scope).printers),
       'history.exportCsv': (req) => toCsv(history.each(filterOf(req))),

@@ -85,6 +85,38 @@ export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
 
 const ById = z.object({ id: JobId }).strict();
 
+/** How many printers one file may go to at once (the fleet's multi-select). */
+export const SEND_MAX_PRINTERS = 1_000;
+
+/**
+ * What sending a file now would do on one printer: `print` (nothing known stands in the way),
+ * `busy` (it could print it but is working: it may be queued there instead) or `skip` (it cannot
+ * print it, or cannot be reached); `reason` says why, in words, for every answer but `print`.
+ */
+export const SendPlanEntry = z.object({
+  deviceId: z.string().max(128),
+  name: z.string().max(200),
+  plan: z.enum(['print', 'busy', 'skip']),
+  reason: z.string().max(2000).nullable(),
+});
+export type SendPlanEntry = z.infer<typeof SendPlanEntry>;
+
+/** What became of one printer in `queue.sendToPrinters`; a started file's progress follows in `printers.transfer`. */
+export const SendResult = z.object({
+  deviceId: z.string().max(128),
+  name: z.string().max(200),
+  outcome: z.enum(['sending', 'queued', 'skipped', 'failed']),
+  /** The transfer to follow in `printers.transfer` (outcome `sending`). */
+  transferId: z.string().max(64).nullable(),
+  /** The queue job made for it (outcome `queued`). */
+  jobId: z.string().max(64).nullable(),
+  message: z.string().max(2000).nullable(),
+});
+export type SendResult = z.infer<typeof SendResult>;
+
+const SendFile = { file: FileSource, name: z.string().min(1).max(255).optional() };
+const SendDevices = z.array(DeviceId).max(SEND_MAX_PRINTERS);
+
 export const queueCalls = {
   'queue.list': call(Empty, QueueSnapshot),
   'queue.add': call(
@@ -126,6 +158,35 @@ export const queueCalls = {
   'queue.setPrinter': call(
     z.object({ deviceId: DeviceId, autoClear: z.boolean().optional(), tags: z.array(Tag).max(20).optional() }).strict(),
     QueuePrinter,
+  ),
+  /**
+   * Reads one file once and says for each printer whether it could print it now, the same way the
+   * queue judges compatibility (`.3w` machine id, the slicer's machine, nozzle, extents against the
+   * build volume). Sends nothing; a staged file stays staged for `queue.sendToPrinters`.
+   */
+  'queue.checkPrinters': call(
+    z.object({ ...SendFile, deviceIds: SendDevices.min(1) }).strict(),
+    z.object({ fileName: z.string().max(255), printers: z.array(SendPlanEntry).max(SEND_MAX_PRINTERS) }),
+    { timeoutMs: 60_000 },
+  ),
+  /**
+   * Sends one file to several printers: starts it on each of `print` and queues it for each of
+   * `queue` (a job targeted at that printer). Every printer is judged again first, and one that
+   * cannot take it now is skipped with the reason; answers once every print has started sending
+   * (or failed to), one result per printer. The file is used once: a staged file is released when
+   * the last transfer ends.
+   */
+  'queue.sendToPrinters': call(
+    z
+      .object({ ...SendFile, print: SendDevices, queue: SendDevices.max(QUEUE_MAX_COPIES) })
+      .strict()
+      .refine((r) => r.print.length + r.queue.length > 0, { message: 'Name at least one printer', path: ['print'] })
+      .refine((r) => new Set([...r.print, ...r.queue]).size === r.print.length + r.queue.length, {
+        message: 'A printer may be named once, to print or to queue',
+        path: ['queue'],
+      }),
+    z.object({ fileName: z.string().max(255), results: z.array(SendResult).max(SEND_MAX_PRINTERS + QUEUE_MAX_COPIES) }),
+    { timeoutMs: 120_000 },
   ),
 };
 

@@ -20,8 +20,13 @@ export class JobFiles {
     this.folder = path.join(dataDir, 'queue-files');
   }
 
-  /** Copies a file in and reads what it says about its printer; `name` decides the format. */
-  async take(source: string, name: string, id: string): Promise<{ path: string; size: number; facts: QueueFileFacts }> {
+  /** Copies a file in and reads what it says about its printer (unless the caller read it already); `name` decides the format. */
+  async take(
+    source: string,
+    name: string,
+    id: string,
+    known?: QueueFileFacts,
+  ): Promise<{ path: string; size: number; facts: QueueFileFacts }> {
     const format = formatOf(name);
     if (!format)
       throw new AppError('BAD_REQUEST', `The queue takes .gcode and .3w files; "${name}" is neither.`, 'file');
@@ -31,7 +36,7 @@ export class JobFiles {
     const target = path.join(this.folder, `${id}${path.extname(name).toLowerCase()}`);
     await copyFile(source, target);
     try {
-      return { path: target, size: info.size, facts: await this.facts(target, format) };
+      return { path: target, size: info.size, facts: known ?? (await this.facts(target, format)) };
     } catch (err) {
       await rm(target, { force: true });
       throw err;
