@@ -22,6 +22,7 @@ import { useWatchDevices } from '../../fleet/use-watch';
 import { useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { formatDuration } from '../format';
+import { BulkSend } from './BulkSend';
 import { CameraWall } from './CameraWall';
 import { DeviceCard } from './DeviceCard';
 
@@ -195,6 +196,7 @@ function BulkBar({ devices, onDone }: { devices: DeviceStatus[]; onDone: () => v
           {BULK_LABEL[a]} ({bulkTargets(devices, a).length})
         </button>
       ))}
+      <BulkSend devices={devices} />
       <TagSelection devices={devices} />
       <button type="button" onClick={onDone}>
         Clear selection
