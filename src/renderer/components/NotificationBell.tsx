@@ -6,6 +6,7 @@ import { naturalCompare } from '../fleet/fleet-view';
 import { useAppStore, type Route } from '../stores/app-store';
 import { useDevicesStore } from '../stores/devices-store';
 import { useNotificationsStore } from '../stores/notifications-store';
+import { BrowserAlertsSwitch } from './BrowserAlertsSwitch';
 
 const LEVELS: { id: NotificationLevel; label: string }[] = [
   { id: 'error', label: 'Errors' },
@@ -57,6 +58,7 @@ function NotificationCentre({ onClose }: { onClose(): void }) {
           ×
         </button>
       </div>
+      <BrowserAlertsSwitch />
       <div className="fleet-toolbar">
         <label>
           Printer{' '}

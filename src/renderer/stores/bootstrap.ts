@@ -1,4 +1,5 @@
 import { api } from '../api';
+import { alertInBrowser } from '../notifications/browser-alerts';
 import { useAppStore } from './app-store';
 import { useConnectionsStore } from './connections-store';
 import { useDemoStore } from './demo-store';
@@ -22,6 +23,7 @@ export function bootstrapStores(): () => void {
       'app.notification': (n) => {
         useNotificationsStore.getState().arrived(n);
         if (n.level !== 'info') useAppStore.getState().toast({ level: n.level, title: n.title, body: n.body });
+        alertInBrowser(n);
       },
     },
     onLink: (status) => useAppStore.getState().setLink(status),

@@ -2,6 +2,7 @@ import { ConnectionsManager } from './settings/ConnectionsManager';
 import { DemoPanel } from './settings/DemoPanel';
 import { MqttPanel } from './settings/MqttPanel';
 import { useAppStore, type Theme } from '../stores/app-store';
+import { BrowserAlertsSwitch } from '../components/BrowserAlertsSwitch';
 
 export function SettingsView() {
   const theme = useAppStore((s) => s.theme);
@@ -25,6 +26,12 @@ export function SettingsView() {
           ))}
         </fieldset>
       </section>
+      {info?.transport === 'websocket' && (
+        <section aria-labelledby="alerts-title" className="panel">
+          <h2 id="alerts-title">Notifications</h2>
+          <BrowserAlertsSwitch />
+        </section>
+      )}
       <section aria-labelledby="about-title" className="panel">
         <h2 id="about-title">About</h2>
         {info ? (
