@@ -178,14 +178,14 @@ export const queueCalls = {
    */
   'queue.sendToPrinters': call(
     z
-      .object({ ...SendFile, print: SendDevices, queue: SendDevices.max(QUEUE_MAX_COPIES) })
+      .object({ ...SendFile, print: SendDevices, queue: SendDevices })
       .strict()
       .refine((r) => r.print.length + r.queue.length > 0, { message: 'Name at least one printer', path: ['print'] })
       .refine((r) => new Set([...r.print, ...r.queue]).size === r.print.length + r.queue.length, {
         message: 'A printer may be named once, to print or to queue',
         path: ['queue'],
       }),
-    z.object({ fileName: z.string().max(255), results: z.array(SendResult).max(SEND_MAX_PRINTERS + QUEUE_MAX_COPIES) }),
+    z.object({ fileName: z.string().max(255), results: z.array(SendResult).max(2 * SEND_MAX_PRINTERS) }),
     { timeoutMs: 120_000 },
   ),
 };

@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { DeviceStatus, FileSource, SendPlanEntry, SendResult } from '../../../shared/contract';
 import type { RpcErrorShape } from '../../../shared/rpc/result';
 import { api } from '../../api';
@@ -27,6 +27,15 @@ export function BulkSend({ devices }: { devices: DeviceStatus[] }) {
   const input = useRef<HTMLInputElement>(null);
   const transfers = useDevicesStore((s) => s.transfers);
   const [dragging, setDragging] = useState(false);
+  // A staged file waiting for the confirmation is given back if the bar goes (selection cleared, screen left).
+  const waiting = useRef<FileSource | null>(null);
+  waiting.current = step.kind === 'confirm' && !step.sending ? step.source : null;
+  useEffect(
+    () => () => {
+      if (waiting.current) void discard(waiting.current);
+    },
+    [],
+  );
 
   const fail = (error: RpcErrorShape | string) => setStep({ kind: 'pick', error: typeof error === 'string' ? error : error.message });
 
