@@ -1,4 +1,4 @@
-import { expect, test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { startHost, type PrintdeckHost } from './host-fixture';
 
 /**
@@ -22,12 +22,29 @@ const BUSY = 'Prusa MK4 #1';
 const PART = Buffer.from(';FLAVOR:Marlin\nG28\nG1 X10 Y10 F3000\n');
 const FAILURE = `Could not send part.gcode to ${BUSY}`;
 
-declare global {
-  interface Window {
-    __notifications: { title: string; body: string | undefined; tag: string | undefined }[];
-    __lastNotification: Notification | null;
-  }
+interface Recorded {
+  title: string;
+  body: string | undefined;
+  tag: string | undefined;
 }
+
+/**
+ * Runs in the page before its own scripts (as text: these specs are typed for Node, not the DOM):
+ * every Notification the page makes is recorded, then made for real.
+ */
+const RECORD_NOTIFICATIONS = `(() => {
+  const Real = window.Notification;
+  window.__notifications = [];
+  window.__lastNotification = null;
+  window.Notification = class extends Real {
+    constructor(title, options = {}) {
+      window.__notifications.push({ title, body: options.body, tag: options.tag });
+      super(title, options);
+      window.__lastNotification = this;
+    }
+  };
+})();`;
+const recorded = (page: Page) => page.evaluate<Recorded[]>('window.__notifications');
 
 /** Sends a file to the printing printer over the API, as a script would; OctoPrint refuses to start it. */
 async function failOnBusy(lab: PrintdeckHost): Promise<string> {
@@ -43,26 +60,14 @@ async function failOnBusy(lab: PrintdeckHost): Promise<string> {
 test('no browser notification while the switch is off; one for a failure once it is on, remembered across a reload', async ({ page, context, lab }) => {
   test.setTimeout(150_000);
   await context.grantPermissions(['notifications'], { origin: new URL(lab.url).origin });
-  await page.addInitScript(() => {
-    const Real = window.Notification;
-    window.__notifications = [];
-    window.__lastNotification = null;
-    class Recorded extends Real {
-      constructor(title: string, options: NotificationOptions = {}) {
-        window.__notifications.push({ title, body: options.body, tag: options.tag });
-        super(title, options);
-        window.__lastNotification = this;
-      }
-    }
-    window.Notification = Recorded as typeof Notification;
-  });
+  await page.addInitScript({ content: RECORD_NOTIFICATIONS });
   await page.goto(lab.openUrl);
   await expect(page.getByRole('article', { name: BUSY })).toHaveClass(/state-printing/, { timeout: 90_000 });
 
   // Switched off (the default): the failure is a toast, not a browser notification.
   await failOnBusy(lab);
   await expect(page.getByText(FAILURE).first()).toBeVisible({ timeout: 60_000 });
-  expect(await page.evaluate(() => window.__notifications)).toEqual([]);
+  expect(await recorded(page)).toEqual([]);
 
   await page.getByRole('button', { name: /^Notifications/ }).click();
   const centre = page.getByRole('dialog', { name: 'Notification centre' });
@@ -71,12 +76,12 @@ test('no browser notification while the switch is off; one for a failure once it
   await centre.getByRole('button', { name: 'Close notifications' }).click();
 
   const deviceId = await failOnBusy(lab);
-  await expect.poll(() => page.evaluate(() => window.__notifications), { timeout: 60_000 }).toEqual([
+  await expect.poll(() => recorded(page), { timeout: 60_000 }).toEqual([
     { title: FAILURE, body: expect.any(String), tag: `printdeck:${deviceId}` },
   ]);
 
   // A click on it opens the printer.
-  await page.evaluate(() => window.__lastNotification?.onclick?.(new Event('click')));
+  await page.evaluate("window.__lastNotification.onclick(new Event('click'))");
   await expect(page).toHaveURL(new RegExp(`#/devices/${encodeURIComponent(deviceId)}$`));
 
   // Remembered in this browser; the notifications already listed are not shown again.
@@ -84,5 +89,5 @@ test('no browser notification while the switch is off; one for a failure once it
   await page.getByRole('button', { name: /^Notifications/ }).click();
   await expect(page.getByRole('switch', { name: 'Show notifications on this computer' })).toBeChecked();
   await expect(centre.getByRole('listitem').filter({ hasText: FAILURE })).toHaveCount(2);
-  expect(await page.evaluate(() => window.__notifications)).toEqual([]);
+  expect(await recorded(page)).toEqual([]);
 });
