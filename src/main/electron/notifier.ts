@@ -1,5 +1,5 @@
 import { Notification } from 'electron';
-import { AlertGate } from '../../shared/domain/desktop-alerts';
+import { AlertGate, quietAlert } from '../../shared/domain/desktop-alerts';
 import type { DesktopNotifier } from '../notifications/notification-center';
 
 /**
@@ -9,7 +9,7 @@ import type { DesktopNotifier } from '../notifications/notification-center';
 export function nativeNotifier(onClick: (route: string | null) => void, gate = new AlertGate()): DesktopNotifier {
   return (n) => {
     if (!Notification.isSupported() || !gate.admit(n, Date.now())) return;
-    const notification = new Notification({ title: n.title, body: n.body });
+    const notification = new Notification({ title: n.title, body: n.body, silent: quietAlert(n) });
     notification.on('click', () => onClick(n.route));
     notification.show();
   };

@@ -2,7 +2,7 @@ import { useBrowserAlertsStore } from '../notifications/browser-alerts';
 import { useAppStore } from '../stores/app-store';
 
 /**
- * "Show notifications on this computer": browser notifications for warnings and errors, in a
+ * "Show notifications on this computer": browser notifications for warnings, errors and finished prints, in a
  * browser only (the desktop app shows native ones). The browser is asked on this click, not before.
  */
 export function BrowserAlertsSwitch() {

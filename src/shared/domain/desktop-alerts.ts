@@ -2,12 +2,19 @@ import type { AppNotification } from '../contract/app';
 
 /**
  * Which notices are worth interrupting someone for outside the window (a native notification in
- * the desktop app, a browser notification in headless mode), decided once for both: only what
- * needs a person — warnings and errors. Finished prints and information stay in the window's
- * toasts and the notification centre; a lab of hundreds of printers finishes prints all day.
+ * the desktop app, a browser notification in headless mode), decided once for both: what needs a
+ * person — warnings and errors — and a finished print (success), the one a maker at the desk waits
+ * for. Information stays in the window's toasts and the notification centre. A lab of hundreds of
+ * printers finishes prints all day; the per-minute gate below and one tag per printer keep that
+ * to a few alerts, the rest waits in the notification centre.
  */
 export function worthAlerting(n: Pick<AppNotification, 'level'>): boolean {
-  return n.level === 'warning' || n.level === 'error';
+  return n.level !== 'info';
+}
+
+/** A finished print is news, not an alarm: shown without a sound where the platform has one. */
+export function quietAlert(n: Pick<AppNotification, 'level'>): boolean {
+  return n.level === 'success';
 }
 
 /** At most this many alerts per minute: a failure spreading over a room is one alarm, not fifty. */

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { AlertGate, alertTag, worthAlerting } from '../../../src/shared/domain/desktop-alerts';
 
 describe('what is worth an alert outside the window (native and browser alike)', () => {
-  it('warnings and errors; not finished prints or information', () => {
-    expect(['info', 'success', 'warning', 'error'].filter((level) => worthAlerting({ level: level as 'info' }))).toEqual(['warning', 'error']);
+  it('warnings, errors and finished prints; not information', () => {
+    expect(['info', 'success', 'warning', 'error'].filter((level) => worthAlerting({ level: level as 'info' }))).toEqual(['success', 'warning', 'error']);
   });
 
   it('a few a minute at most, in any minute, and nothing that is not worth one', () => {
     const gate = new AlertGate(3);
     const error = { level: 'error' as const };
     expect([0, 1_000, 2_000, 3_000].map((t) => gate.admit(error, t))).toEqual([true, true, true, false]);
-    expect(gate.admit({ level: 'success' }, 70_000)).toBe(false);
+    expect(gate.admit({ level: 'info' }, 70_000)).toBe(false);
     // A minute after the first, one slot is free again; not two.
     expect(gate.admit(error, 60_000)).toBe(true);
     expect(gate.admit(error, 60_500)).toBe(false);

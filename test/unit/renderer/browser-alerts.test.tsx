@@ -75,15 +75,19 @@ describe('browser notifications (headless mode)', () => {
     expect(screen.queryByRole('switch')).toBeNull();
   });
 
-  it('shows warnings and errors as they arrive, tagged per printer, none while switched off; a click opens the printer', () => {
+  it('shows warnings, errors and finished prints as they arrive, tagged per printer, not information, none while switched off; a click opens the printer', () => {
     alertInBrowser(notice('error'), 0);
     expect(FakeNotification.shown).toHaveLength(0);
 
     FakeNotification.permission = 'granted';
     useBrowserAlertsStore.setState({ enabled: true, permission: 'granted' });
-    alertInBrowser(notice('success'), 1_000);
+    alertInBrowser(notice('info'), 1_000);
     alertInBrowser(notice('error', 'p7'), 2_000);
-    expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([['p7 error', 'printdeck:p7']]);
+    alertInBrowser(notice('success', 'p8'), 3_000);
+    expect(FakeNotification.shown.map((n) => [n.title, n.options.tag])).toEqual([
+      ['p7 error', 'printdeck:p7'],
+      ['p8 success', 'printdeck:p8'],
+    ]);
 
     const focus = vi.spyOn(window, 'focus').mockImplementation(() => undefined);
     FakeNotification.shown[0]!.onclick!();
