@@ -22,7 +22,7 @@ export function NotificationBell() {
   return (
     <div className="bell">
       <button type="button" className="icon-button" aria-expanded={open} aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         {unread > 0 && (
           <span className="badge" aria-hidden="true">
             {unread > 99 ? '99+' : unread}
@@ -31,6 +31,16 @@ export function NotificationBell() {
       </button>
       {open && <NotificationCentre onClose={() => setOpen(false)} />}
     </div>
+  );
+}
+
+/** Drawn, not an emoji: a machine without an emoji font would show an empty box. */
+function BellIcon() {
+  return (
+    <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    </svg>
   );
 }
 
