@@ -22,15 +22,24 @@ export interface PrintdeckHost {
 
 const BIN = path.resolve(__dirname, '../../bin/printdeck.js');
 
-async function launch(dataDir: string, port: number, token: string, demo: boolean): Promise<{ child: ChildProcess; port: number }> {
+export interface HostOptions {
+  demo?: boolean;
+  /** A demo lab of this many printers (`--demo --demo-printers N`) instead of the small demo. */
+  demoPrinters?: number;
+}
+
+async function launch(dataDir: string, port: number, token: string, options: HostOptions): Promise<{ child: ChildProcess; port: number }> {
   const args = [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--token', token];
-  if (demo) args.push('--demo');
+  if (options.demo || options.demoPrinters !== undefined) args.push('--demo');
+  if (options.demoPrinters !== undefined) args.push('--demo-printers', String(options.demoPrinters));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const actualPort = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start: ${err}`)), 30_000);
+    // A lab of many printers starts all of them before the host says where it is.
+    const startMs = options.demoPrinters === undefined ? 30_000 : 30_000 + options.demoPrinters * 200;
+    const timer = setTimeout(() => reject(new Error(`host did not start: ${err}`)), startMs);
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /Open http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
@@ -44,10 +53,10 @@ async function launch(dataDir: string, port: number, token: string, demo: boolea
   return { child, port: actualPort };
 }
 
-export async function startHost(options: { demo?: boolean } = {}): Promise<PrintdeckHost> {
+export async function startHost(options: HostOptions = {}): Promise<PrintdeckHost> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'printdeck-e2e-'));
   const token = `e2e-${Math.random().toString(36).slice(2)}-token-0123`;
-  const started = await launch(dataDir, 0, token, options.demo ?? false);
+  const started = await launch(dataDir, 0, token, options);
   const port = started.port;
   let child = started.child;
   const stop = async (): Promise<void> => {
@@ -65,7 +74,7 @@ export async function startHost(options: { demo?: boolean } = {}): Promise<Print
     stop,
     async restart() {
       await stop();
-      ({ child } = await launch(dataDir, port, token, false));
+      ({ child } = await launch(dataDir, port, token, {}));
     },
     api: (method, payload = {}) => apiClient(port, token).call(method, payload),
     // The API calls already share one socket per host; a session is that socket under another name.

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DemoFleetPort } from '../../src/main/demo-fleet-port';
+import type { DemoFleetPort, DemoPastNotice } from '../../src/main/demo-fleet-port';
 import type { DemoFault, DemoStartRequest, DemoState } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 
@@ -12,11 +12,16 @@ import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 export class DemoFleet implements DemoFleetPort {
   private readonly running = new Map<string, RunningSimulator>();
 
-  /** `plan` is read afresh at every start. */
+  /** `plan` is read afresh at every start; `history` is the plan's past, if it has one. */
   constructor(
     private readonly workDir: string,
     private readonly plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[],
+    private readonly history: (options: DemoStartRequest, now: number) => DemoPastNotice[] = () => [],
   ) {}
+
+  pastNotices(options: DemoStartRequest, now: number): DemoPastNotice[] {
+    return this.history(options, now);
+  }
 
   get isRunning(): boolean {
     return this.running.size > 0;

@@ -6,8 +6,10 @@ import { marlinDemoPlan } from '../marlin/demo-plan';
 import { octoprintDemoPlan } from '../octoprint/demo-plan';
 import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
+import type { DemoPastNotice } from '../../src/main/demo-fleet-port';
 import type { DemoStartRequest } from '../../src/shared/contract';
 import { DemoFleet } from './demo-fleet';
+import { scaleDemoHistory } from './scale-history';
 import { scaleDemoPlan } from './scale-plan';
 import { sandboxHealthServer } from './sandbox-health';
 import type { SimulatorPlanEntry } from './simulator';
@@ -24,7 +26,16 @@ export function defaultDemoPlan(options: DemoStartRequest = {}): SimulatorPlanEn
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];
 }
 
+/** The past days of the built-in demo: a lab at scale has a notification history, the small demo none. */
+export function defaultDemoHistory(options: DemoStartRequest, now: number): DemoPastNotice[] {
+  return options.printers === undefined ? [] : scaleDemoHistory(options.printers, now);
+}
+
 /** The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub. */
-export function defaultDemoFleet(dataDir: string, plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan): DemoFleet {
-  return new DemoFleet(path.join(dataDir, 'demo'), plan);
+export function defaultDemoFleet(
+  dataDir: string,
+  plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan,
+  history: (options: DemoStartRequest, now: number) => DemoPastNotice[] = defaultDemoHistory,
+): DemoFleet {
+  return new DemoFleet(path.join(dataDir, 'demo'), plan, history);
 }

@@ -37,17 +37,31 @@ export function scalePrinterRole(index: number): ScalePrinterRole {
   return { family, model, role, startAt: ((index * 0.618) % 1) * 0.9 };
 }
 
+/** One printer of a lab at scale: its simulator id, its name and what it does. */
+export interface ScalePrinter extends ScalePrinterRole {
+  id: string;
+  name: string;
+}
+
 /** `count` printers named "<model> #<n>" (numbered per model, so natural sorting has something to do). */
-export function scaleDemoPlan(count: number): SimulatorPlanEntry[] {
+export function scaleLab(count: number): ScalePrinter[] {
   const n = Math.max(0, Math.min(MAX_DEMO_PRINTERS, Math.floor(count)));
   const perModel = new Map<string, number>();
-  const plan: SimulatorPlanEntry[] = [];
+  const lab: ScalePrinter[] = [];
   for (let i = 0; i < n; i++) {
     const role = scalePrinterRole(i);
     const number = (perModel.get(role.model) ?? 0) + 1;
     perModel.set(role.model, number);
-    const name = `${role.model} #${number}`;
-    const id = `fleet-${i + 1}`;
+    lab.push({ ...role, id: `fleet-${i + 1}`, name: `${role.model} #${number}` });
+  }
+  return lab;
+}
+
+/** The simulators of a lab of `count` printers. */
+export function scaleDemoPlan(count: number): SimulatorPlanEntry[] {
+  const plan: SimulatorPlanEntry[] = [];
+  for (const role of scaleLab(count)) {
+    const { id, name } = role;
     if (role.family === 'xyz') {
       const code = XYZ_MODELS.find((m) => m.model === role.model)?.code ?? 'dv1MW0A000';
       plan.push({ id, factory: xyzSimulator({ transport: 'tcp', model: code, connectionName: name, timeScale: 20, fileCheckSec: 40, doneHoldSec: 600 }) });

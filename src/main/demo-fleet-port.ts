@@ -16,6 +16,18 @@ export interface DemoSimulator {
   readonly connection: DemoConnection | null;
 }
 
+/** Something that happened to a demo printer before today's run, for the notification centre. */
+export interface DemoPastNotice {
+  /** The simulator it is about (its printer), or null for the lab as a whole. */
+  simulatorId: string | null;
+  level: 'info' | 'success' | 'warning' | 'error';
+  title: string;
+  body: string;
+  /** When it happened, ms since the epoch; always before the run started. */
+  at: number;
+  read: boolean;
+}
+
 /**
  * The built-in demo fleet as the product sees it. The simulators live in `sim/`, which the product
  * never imports: the entry points (`cli/serve.ts`, `electron/app.ts`) compose a fleet and hand it
@@ -26,6 +38,11 @@ export interface DemoFleetPort {
   /** Starts the fleet's plan (simulators already running are kept); returns every running simulator. */
   start(options?: DemoStartRequest): Promise<DemoSimulator[]>;
   stop(): Promise<void>;
+  /**
+   * What the lab went through over the past days (finished and failed prints, printers that went
+   * offline), so a notification centre at scale has a history to read; empty for small demos.
+   */
+  pastNotices?(options: DemoStartRequest, now: number): DemoPastNotice[];
   /** Whether a simulator with this id is running. */
   has(id: string): boolean;
   inject(id: string, fault: DemoFault): Promise<void>;

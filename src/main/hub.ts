@@ -17,7 +17,7 @@ import { PickedFiles } from './files/picked-files';
 import { FileStaging } from './files/staging';
 import type { Logger } from './log';
 import { createMqttModule, type MqttModuleOptions } from './mqtt/mqtt-module';
-import { NotificationCenter } from './notifications/notification-center';
+import { NotificationCenter, type PastNotification } from './notifications/notification-center';
 import { createOctoprintModule } from './printers/octoprint/octoprint-module';
 import type { ListPorts } from './printers/discovery/usb-discovery';
 import { createPrintersModule } from './printers/printers-module';
@@ -179,9 +179,27 @@ export class Hub {
 
   async startDemo(options: DemoStartRequest = {}): Promise<void> {
     if (!this.demo) throw new AppError('UNSUPPORTED', 'This Printdeck was started without the demo fleet.');
+    const startedAt = Date.now();
     const sims = await this.demo.start(options);
     for (const sim of sims) this.registerDemoConnection(sim);
+    this.rememberDemoPast(options, startedAt);
     this.events.emit('demo.changed', this.demoState());
+  }
+
+  /**
+   * A demo lab's past days go into the notification centre as if they had been lived here, once:
+   * a data folder with notices older than an hour keeps its own history (an earlier run's or real).
+   */
+  private rememberDemoPast(options: DemoStartRequest, startedAt: number): void {
+    if (!this.demo?.pastNotices || this.notifications.hasAnyBefore(startedAt - 60 * 60 * 1000)) return;
+    const past = this.demo.pastNotices(options, startedAt).flatMap(({ simulatorId, ...notice }): PastNotification[] => {
+      if (simulatorId === null) return [{ ...notice, route: null }];
+      const connectionId = this.demoConnectionIds.get(simulatorId);
+      const deviceId = connectionId === undefined ? undefined : this.fleet.deviceIdsOf(connectionId)[0];
+      // A notice about a printer this run does not have would lead nowhere.
+      return deviceId === undefined ? [] : [{ ...notice, route: `devices/${deviceId}` }];
+    });
+    this.notifications.remember(past);
   }
 
   async stopDemo(): Promise<void> {

@@ -103,6 +103,11 @@ export class Fleet {
     for (const deviceId of gone) this.forward({ type: 'removed', deviceId });
   }
 
+  /** The devices a connection brought, by id (none if it is not attached). */
+  deviceIdsOf(connectionId: string): string[] {
+    return this.providers.get(connectionId)?.provider.drivers().map((d) => d.deviceId) ?? [];
+  }
+
   list(): DeviceStatus[] {
     return [...this.providers.values()].flatMap((e) => e.provider.drivers().map((d) => this.lastJobs.apply(d.status())));
   }

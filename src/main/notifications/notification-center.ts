@@ -7,6 +7,9 @@ import { applyDomainMigrations, type Migration } from '../store/migrations';
 /** Shows a notification outside the window (Electron's native notifications); absent when headless. */
 export type DesktopNotifier = (n: AppNotification) => void;
 
+/** A notice from the past, with its own time and read state. */
+export type PastNotification = Pick<AppNotification, 'level' | 'title' | 'body' | 'at' | 'read'> & { route?: string | null; deviceId?: string | null };
+
 /** Notifications kept: a lab's month of finished and failed prints, not an archive. */
 const KEEP = 5_000;
 const DEFAULT_LIMIT = 100;
@@ -84,6 +87,35 @@ export class NotificationCenter {
     return n;
   }
 
+  /**
+   * Stores notices that happened earlier (a demo lab's past days) as they would have been stored
+   * then: with their own times and read state, in one transaction, without toasts or desktop
+   * notices, which are for news.
+   */
+  remember(past: readonly PastNotification[]): void {
+    if (past.length === 0) return;
+    const insert = this.db.prepare('INSERT INTO notifications (id, level, title, body, route, device_id, at, read) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const p of past) {
+        const route = p.route ?? null;
+        const deviceId = p.deviceId ?? (route?.startsWith('devices/') ? route.slice('devices/'.length) : null);
+        insert.run(randomUUID(), p.level, p.title, p.body, route, deviceId, p.at, p.read ? 1 : 0);
+      }
+      this.db.prepare('DELETE FROM notifications WHERE id IN (SELECT id FROM notifications ORDER BY at DESC LIMIT -1 OFFSET ?)').run(KEEP);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    this.events.emit('notifications.changed', { unread: this.unread() });
+  }
+
+  /** Whether any notice is older than `at` (ms since the epoch). */
+  hasAnyBefore(at: number): boolean {
+    return this.db.prepare('SELECT 1 FROM notifications WHERE at < ? LIMIT 1').get(at) !== undefined;
+  }
+
   /** Newest first. */
   list(query: NotificationQuery = {}): AppNotification[] {
     const where: string[] = [];
@@ -100,6 +132,10 @@ export class NotificationCenter {
     if (query.before !== undefined) {
       where.push('at < ?');
       args.push(query.before);
+    }
+    if (query.since !== undefined) {
+      where.push('at >= ?');
+      args.push(query.since);
     }
     const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, query.limit ?? DEFAULT_LIMIT) as unknown as Row[]).map(fromRow);

@@ -3,6 +3,7 @@ import type { AppNotification } from '../../shared/contract';
 
 type NotificationLevel = AppNotification['level'];
 import { naturalCompare } from '../fleet/fleet-view';
+import { groupByDay, nextDayStart, recentDays } from './notification-days';
 import { useAppStore, type Route } from '../stores/app-store';
 import { useDevicesStore } from '../stores/devices-store';
 import { useNotificationsStore } from '../stores/notifications-store';
@@ -22,7 +23,11 @@ export function NotificationBell() {
   return (
     <div className="bell">
       <button type="button" className="icon-button" aria-expanded={open} aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'} onClick={() => setOpen(!open)}>
-        <BellIcon />
+        {/* Drawn, not an emoji: browsers without an emoji font showed an empty box. */}
+        <svg aria-hidden="true" className="bell-icon" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
         {unread > 0 && (
           <span className="badge" aria-hidden="true">
             {unread > 99 ? '99+' : unread}
@@ -34,21 +39,14 @@ export function NotificationBell() {
   );
 }
 
-/** Drawn, not an emoji: a machine without an emoji font would show an empty box. */
-function BellIcon() {
-  return (
-    <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
-      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-    </svg>
-  );
-}
-
 function NotificationCentre({ onClose }: { onClose(): void }) {
-  const { items, query, load, markRead } = useNotificationsStore();
+  const { items, query, more, load, loadOlder, markRead } = useNotificationsStore();
   const byId = useDevicesStore((s) => s.byId);
   const navigate = useAppStore((s) => s.navigate);
   const printers = useMemo(() => Object.values(byId).sort((a, b) => naturalCompare(a.name, b.name)), [byId]);
+  // The day labels follow the clock only as far as a reopened centre needs.
+  const now = useMemo(() => Date.now(), [items]);
+  const days = useMemo(() => groupByDay(items, now), [items, now]);
   const open = (n: AppNotification) => {
     if (!n.read) void markRead({ ids: [n.id] });
     if (n.route) {
@@ -81,6 +79,23 @@ function NotificationCentre({ onClose }: { onClose(): void }) {
             ))}
           </select>
         </label>
+        <label>
+          Day{' '}
+          <select
+            value={query.since ?? ''}
+            onChange={(e) => {
+              const since = e.target.value === '' ? undefined : Number(e.target.value);
+              void load({ ...query, since, before: since === undefined ? undefined : nextDayStart(since) });
+            }}
+          >
+            <option value="">All days</option>
+            {recentDays(now).map((d) => (
+              <option key={d.start} value={d.start}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <div role="group" aria-label="Severity" className="chips">
           {LEVELS.map((l) => {
             const on = query.levels?.includes(l.id) ?? false;
@@ -101,19 +116,37 @@ function NotificationCentre({ onClose }: { onClose(): void }) {
       {items.length === 0 ? (
         <p className="muted">Nothing here.</p>
       ) : (
-        <ul className="notification-list">
-          {items.map((n) => (
-            <li key={n.id} className={`notification level-${n.level}${n.read ? '' : ' unread'}`}>
-              <button type="button" onClick={() => open(n)}>
-                <strong>{n.title}</strong>
-                <span>{n.body}</span>
-                <time className="muted small" dateTime={new Date(n.at).toISOString()}>
-                  {new Date(n.at).toLocaleString()}
-                </time>
-              </button>
-            </li>
-          ))}
-        </ul>
+        days.map((day) => (
+          <section key={day.start} className="notification-day" aria-label={day.label}>
+            <div className="section-head">
+              <h3>{day.label}</h3>
+              <span className="muted small">{day.unread > 0 ? `${day.unread} unread` : 'All read'}</span>
+              {day.unread > 0 && (
+                <button type="button" aria-label={`Mark ${day.label.toLowerCase()} read`} onClick={() => void markRead({ ids: day.items.filter((n) => !n.read).map((n) => n.id).slice(0, 500) })}>
+                  Mark read
+                </button>
+              )}
+            </div>
+            <ul className="notification-list">
+              {day.items.map((n) => (
+                <li key={n.id} className={`notification level-${n.level}${n.read ? '' : ' unread'}`}>
+                  <button type="button" onClick={() => open(n)}>
+                    <strong>{n.title}</strong>
+                    <span>{n.body}</span>
+                    <time className="muted small" dateTime={new Date(n.at).toISOString()}>
+                      {new Date(n.at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
+                    </time>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+      {more && (
+        <button type="button" onClick={() => void loadOlder()}>
+          Show older
+        </button>
       )}
     </section>
   );

@@ -43,6 +43,8 @@ export const NotificationQuery = z
     unreadOnly: z.boolean().optional(),
     /** Only notifications older than this (ms since the epoch), to page back. */
     before: z.number().int().optional(),
+    /** Only notifications from this time on (ms since the epoch): with `before`, one day. */
+    since: z.number().int().optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict();

@@ -1,6 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppNotification } from '../../../src/shared/contract';
-import { createTestHub, type TestHub } from '../../support/test-hub';
+import { defaultDemoFleet } from '../../../sim/demo/plan';
+import type { SimulatorPlanEntry } from '../../../sim/demo/simulator';
+import type { DemoPastNotice } from '../../../src/main/demo-fleet-port';
+import { createTestHub, tempDir, type TestHub } from '../../support/test-hub';
 
 describe('notification centre', () => {
   let t: TestHub | null = null;
@@ -46,5 +49,61 @@ describe('notification centre', () => {
     ]);
     expect(await t.hub.registrar.dispatch('notifications.markRead', { all: true }, ctx)).toEqual({ ok: true, value: { unread: 0 } });
     expect(await t.hub.registrar.dispatch('notifications.markRead', {}, ctx)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('stores past notices with their own times and read state, quietly, and lists one day', async () => {
+    t = await createTestHub();
+    const announced: string[] = [];
+    t.hub.events.addSink({ deliver: (batch) => announced.push(...batch.map((e) => e.name)) });
+    const day = new Date(2026, 11, 3).getTime();
+    const next = new Date(2026, 11, 4).getTime();
+    t.hub.notifications.remember([
+      { level: 'error', title: 'old', body: '', at: day - 1, read: true, route: 'devices/p1' },
+      { level: 'success', title: 'morning', body: '', at: day + 8 * 3_600_000, read: false, route: 'devices/p2' },
+      { level: 'error', title: 'evening', body: '', at: next - 1, read: false, route: 'devices/p1' },
+    ]);
+    t.hub.notifications.notify({ level: 'info', title: 'now', body: '' });
+    expect((await list({ since: day, before: next })).map((n) => [n.title, n.read, n.deviceId])).toEqual([
+      ['evening', false, 'p1'],
+      ['morning', false, 'p2'],
+    ]);
+    expect((await list({ before: day })).map((n) => [n.title, n.read])).toEqual([['old', true]]);
+    expect(t.hub.notifications.unread()).toBe(3);
+    // Only the new one is news (a toast, a desktop notice); the past ones change the count. Events
+    // leave in order, so once the new one's is out, the past ones' would have been.
+    await vi.waitFor(() => expect(announced).toContain('app.notification'));
+    expect(announced).toContain('notifications.changed');
+    expect(announced.filter((e) => e === 'app.notification')).toHaveLength(1);
+  });
+
+  it('a demo lab starts with its past days, once per data folder, about its own printers', async () => {
+    const dataDir = tempDir();
+    const plan = (): SimulatorPlanEntry[] => [
+      {
+        id: 'lab-1',
+        factory: async () => ({
+          id: 'lab-1',
+          kind: 'octoprint',
+          name: 'MK4 #1',
+          address: 'http://127.0.0.1:9',
+          connection: { kind: 'octoprint', name: 'MK4 #1', address: 'http://127.0.0.1:9', options: {}, secret: 'KEY-0123456789' },
+          faults: () => [],
+          inject: async () => undefined,
+          stop: async () => undefined,
+        }),
+      },
+    ];
+    const yesterday = Date.now() - 24 * 3_600_000;
+    const history = (): DemoPastNotice[] => [
+      { simulatorId: 'lab-1', level: 'error', title: 'MK4 #1: print failed', body: 'Thermal runaway', at: yesterday, read: false },
+      { simulatorId: 'not-in-this-run', level: 'success', title: 'gone finished', body: '', at: yesterday, read: false },
+    ];
+    t = await createTestHub({ dataDir, demo: defaultDemoFleet(dataDir, plan, history) });
+    await t.hub.startDemo({ printers: 1 });
+    const [device] = t.hub.fleet.list();
+    expect((await list({ before: Date.now() - 3_600_000 })).map((n) => [n.title, n.route, n.deviceId])).toEqual([['MK4 #1: print failed', `devices/${device!.deviceId}`, device!.deviceId]]);
+    await t.hub.stopDemo();
+    await t.hub.startDemo({ printers: 1 });
+    expect(await list({ before: Date.now() - 3_600_000 })).toHaveLength(1);
   });
 });

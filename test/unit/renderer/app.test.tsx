@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClient } from '../../../src/renderer/api';
+import { dayStart, daysBefore } from '../../../src/renderer/components/notification-days';
 import { useAppStore } from '../../../src/renderer/stores/app-store';
 import { App } from '../../../src/renderer/views/App';
 import { APP_INFO, fakeClient } from './fake-client';
@@ -205,6 +206,48 @@ describe('notification centre', () => {
     expect(listed.at(-1)).toMatchObject({ levels: ['error'] });
     fireEvent.click(within(centre).getByRole('button', { name: 'Mark all read' }));
     await screen.findByRole('button', { name: 'Notifications' });
+  });
+
+  it('groups notifications by day, shows one day alone, and marks a day read', async () => {
+    const now = Date.now();
+    const today = dayStart(now);
+    const yesterday = daysBefore(now, 1);
+    const all = [
+      { ...note('t', 'info', 'Today’s', null), at: today },
+      { ...note('y1', 'error', 'MK4 #2: print failed', 'p2'), at: yesterday + 20 * 3_600_000 },
+      { ...note('y2', 'success', 'MK4 #3 finished', 'p3', true), at: yesterday + 3_600_000 },
+      { ...note('o', 'success', 'Older', 'p3', true), at: daysBefore(now, 3) + 3_600_000 },
+    ];
+    const listed: { since?: number; before?: number }[] = [];
+    const marked: unknown[] = [];
+    const fake = fakeClient({
+      ...EMPTY,
+      'notifications.unread': () => ({ unread: 2 }),
+      'notifications.list': (q) => {
+        const query = q as { since?: number; before?: number };
+        listed.push(query);
+        return all.filter((n) => (query.since === undefined || n.at >= query.since) && (query.before === undefined || n.at < query.before));
+      },
+      'notifications.markRead': (req) => {
+        marked.push(req);
+        return { unread: 1 };
+      },
+    });
+    setClient(fake.client);
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Notifications, 2 unread' }));
+    const centre = screen.getByRole('dialog', { name: 'Notification centre' });
+    await waitFor(() => expect(within(centre).getAllByRole('heading', { level: 3 })).toHaveLength(3));
+    expect(within(centre).getAllByRole('heading', { level: 3 }).slice(0, 2).map((h) => h.textContent)).toEqual(['Today', 'Yesterday']);
+
+    fireEvent.change(within(centre).getByRole('combobox', { name: 'Day' }), { target: { value: String(yesterday) } });
+    await waitFor(() => expect(within(centre).getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual(['Yesterday']));
+    expect(listed.at(-1)).toMatchObject({ since: yesterday, before: today });
+    const day = within(centre).getByRole('region', { name: 'Yesterday' });
+    expect(day.textContent).toContain('1 unread');
+    fireEvent.click(within(day).getByRole('button', { name: 'Mark yesterday read' }));
+    await waitFor(() => expect(day.textContent).toContain('All read'));
+    expect(marked).toEqual([{ ids: ['y1'] }]);
   });
 
   it('shows at most three toasts at once', () => {

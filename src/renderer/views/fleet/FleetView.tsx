@@ -29,7 +29,8 @@ import { DeviceCard } from './DeviceCard';
 type Layout = 'grid' | 'list' | 'cameras';
 
 const CARD_WIDTH = 280;
-const ROW_HEIGHT: Record<Layout, number> = { grid: 212, list: 40, cameras: 212 };
+// A printing card (name, job, progress, times, two temperatures) is about 215 px tall, plus the gap.
+const ROW_HEIGHT: Record<Layout, number> = { grid: 232, list: 40, cameras: 232 };
 const HEADER_HEIGHT = 44;
 const STATES: { id: StateFilter; label: string }[] = [
   { id: 'attention', label: 'Needs attention' },
