@@ -8,6 +8,7 @@ import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
 import { toCsv } from './history/csv';
 import { HistoryStore, type HistoryFilter } from './history/history-store';
+import { HistoryImporter } from './history/importer';
 import { HistoryRecorder } from './history/recorder';
 import { historyStats } from './history/stats';
 import { JOBS_MIGRATIONS } from './migrations';
@@ -22,6 +23,8 @@ const PRUNE_EVERY_MS = 6 * 3_600_000;
 export interface JobsModuleOptions {
   /** Replaces the fleet-facing parts of the dispatcher (tests: a fake clock, no settle delay). */
   port?: Partial<DispatchPort>;
+  /** How often the printers' own histories are read again (default 10 minutes). */
+  importIntervalMs?: number;
 }
 
 /**
@@ -32,7 +35,10 @@ export interface JobsModuleOptions {
 export function createJobsModule(
   ctx: DomainContext,
   options: JobsModuleOptions = {},
-): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & { dispatcher: Dispatcher } {
+): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & {
+  dispatcher: Dispatcher;
+  importer: HistoryImporter;
+} {
   applyDomainMigrations(ctx.db, 'jobs', JOBS_MIGRATIONS);
   const log = ctx.log;
   const store = new QueueStore(ctx.db);
@@ -57,6 +63,24 @@ export function createJobsModule(
   const dispatcher = new Dispatcher(store, port, log.child('queue'), (revision) =>
     ctx.events.emit('queue.changed', { revision }),
   );
+  const importer = new HistoryImporter({
+    store: history,
+    devices: () => ctx.fleet.list(),
+    driverOf: (deviceId) => {
+      try {
+        return ctx.fleet.driver(deviceId);
+      } catch {
+        return null;
+      }
+    },
+    cutoff: () => {
+      const days = history.retentionDays();
+      return days > 0 ? Date.now() - days * DAY : null;
+    },
+    changed: () => ctx.events.emit('history.changed', { revision: ++historyRevision }),
+    log: log.child('history-import'),
+    ...(options.importIntervalMs === undefined ? {} : { intervalMs: options.importIntervalMs }),
+  });
   for (const open of history.allRunning()) sessions.assumeActive(open.deviceId, open.fileName);
 
   const unsubscribeSending = ctx.transfers.onSending((s) => {
@@ -65,12 +89,14 @@ export function createJobsModule(
   const unsubscribeFleet = ctx.fleet.onChange((change) => {
     if (change.type === 'removed') {
       sessions.forget(change.deviceId);
+      importer.forget(change.deviceId);
       void dispatcher.poke();
       return;
     }
     const transition = sessions.observe(change.status);
     if (transition) recorder.record(transition, port.now());
     dispatcher.observe(change.status, transition);
+    importer.observe(change.status);
   });
 
   async function addFile(
@@ -146,6 +172,7 @@ export function createJobsModule(
 
   return {
     dispatcher,
+    importer,
     handlers: {
       'queue.list': () => dispatcher.snapshot(),
       'queue.add': async (req, call) => {
@@ -237,10 +264,12 @@ export function createJobsModule(
       prune();
       pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
       pruneTimer.unref();
+      importer.start();
       void dispatcher.poke();
     },
     stop: () => {
       if (pruneTimer) clearInterval(pruneTimer);
+      importer.stop();
       dispatcher.stop();
       unsubscribeFleet();
       unsubscribeSending();
