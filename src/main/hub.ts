@@ -60,6 +60,8 @@ export class Hub {
   readonly notifications: NotificationCenter;
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
+  /** Reads the printers' own histories now (tests; otherwise on connect and every few minutes). */
+  readonly importHistory: () => Promise<void>;
   /** Paths the desktop preload registered for dropped and picked files (see src/main/electron/ipc.ts). */
   readonly picked = new PickedFiles();
   private readonly modules: DomainModule<unknown>[];
@@ -112,6 +114,7 @@ export class Hub {
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
     this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, options.mqtt);
     const jobs = createJobsModule({ ...ctx, log: log.child('jobs') });
+    this.importHistory = () => jobs.importer.importNow();
     this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt, jobs];
     this.offersPort = printers.offersPort;
     const handlers: Handlers = {
