@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DemoFleetPort } from '../../src/main/demo-fleet-port';
+import type { DemoFleetPort, DemoQueueJob } from '../../src/main/demo-fleet-port';
 import type { DemoFault, DemoStartRequest, DemoState } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 
@@ -12,11 +12,16 @@ import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 export class DemoFleet implements DemoFleetPort {
   private readonly running = new Map<string, RunningSimulator>();
 
-  /** `plan` is read afresh at every start. */
+  /** `plan` is read afresh at every start; `queue` names the jobs the demo queues on an empty queue. */
   constructor(
     private readonly workDir: string,
     private readonly plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[],
+    private readonly queue: ((options: DemoStartRequest) => DemoQueueJob[]) | null = null,
   ) {}
+
+  queueSeed(options: DemoStartRequest): DemoQueueJob[] {
+    return this.queue?.(options) ?? [];
+  }
 
   get isRunning(): boolean {
     return this.running.size > 0;

@@ -8,6 +8,7 @@ import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
 import type { DemoStartRequest } from '../../src/shared/contract';
 import { DemoFleet } from './demo-fleet';
+import type { DemoQueueJob } from '../../src/main/demo-fleet-port';
 import { scaleDemoPlan } from './scale-plan';
 import { sandboxHealthServer } from './sandbox-health';
 import type { SimulatorPlanEntry } from './simulator';
@@ -24,7 +25,16 @@ export function defaultDemoPlan(options: DemoStartRequest = {}): SimulatorPlanEn
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];
 }
 
-/** The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub. */
-export function defaultDemoFleet(dataDir: string, plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan): DemoFleet {
-  return new DemoFleet(path.join(dataDir, 'demo'), plan);
+/**
+ * The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub.
+ * `queue` (the entry points pass `defaultDemoQueue`) fills an empty print queue at start.
+ */
+export function defaultDemoFleet(
+  dataDir: string,
+  plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan,
+  queue: ((options: DemoStartRequest) => DemoQueueJob[]) | null = null,
+): DemoFleet {
+  return new DemoFleet(path.join(dataDir, 'demo'), plan, queue);
 }
+
+export { defaultDemoQueue } from './demo-queue';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { historyCalls, queueCalls, type HistoryScope } from '../../shared/contract';
+import { historyCalls, queueCalls, type HistoryScope, type QueueTarget } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import { PrintSessions } from '../devices/print-sessions';
 import type { DomainContext, DomainModule } from '../domain';
@@ -20,6 +21,15 @@ const ACK = { done: true as const };
 const DAY = 86_400_000;
 const PRUNE_EVERY_MS = 6 * 3_600_000;
 
+/** A job the demo queues: its G-code, where it goes, copies, held. */
+export interface SeedJob {
+  fileName: string;
+  gcode: string;
+  target: QueueTarget;
+  copies: number;
+  held: boolean;
+}
+
 export interface JobsModuleOptions {
   /** Replaces the fleet-facing parts of the dispatcher (tests: a fake clock, no settle delay). */
   port?: Partial<DispatchPort>;
@@ -38,6 +48,7 @@ export function createJobsModule(
 ): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & {
   dispatcher: Dispatcher;
   importer: HistoryImporter;
+  seedQueue: (jobs: readonly SeedJob[]) => Promise<number>;
 } {
   applyDomainMigrations(ctx.db, 'jobs', JOBS_MIGRATIONS);
   const log = ctx.log;
@@ -170,9 +181,37 @@ export function createJobsModule(
   }
   let pruneTimer: NodeJS.Timeout | null = null;
 
+  /** Queues the demo's jobs when the queue is empty (a first start, or after it was cleared); returns how many. */
+  async function seedQueue(jobs: readonly SeedJob[]): Promise<number> {
+    if (jobs.length === 0 || store.list().length > 0) return 0;
+    const dir = path.join(ctx.dataDir, 'demo-queue');
+    await mkdir(dir, { recursive: true });
+    let added = 0;
+    for (const job of jobs) {
+      const file = path.join(dir, path.basename(job.fileName));
+      await writeFile(file, job.gcode);
+      try {
+        added += (
+          await addFile(file, job.fileName, {
+            target: job.target,
+            copies: job.copies,
+            priority: 0,
+            held: job.held,
+            requeueOnFailure: false,
+          })
+        ).length;
+      } finally {
+        await rm(file, { force: true });
+      }
+    }
+    changed();
+    return added;
+  }
+
   return {
     dispatcher,
     importer,
+    seedQueue,
     handlers: {
       'queue.list': () => dispatcher.snapshot(),
       'queue.add': async (req, call) => {
