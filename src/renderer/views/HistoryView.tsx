@@ -126,6 +126,8 @@ export function HistoryView() {
           <dl className="facts stats-facts">
             <dt>Prints</dt>
             <dd>{stats.total.prints}</dd>
+            <dt>Failed</dt>
+            <dd>{stats.total.failed}</dd>
             <dt>Success rate</dt>
             <dd>{stats.total.successPct === null ? '—' : `${stats.total.successPct}%`}</dd>
             <dt>Print hours</dt>
