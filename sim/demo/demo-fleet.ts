@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DemoFleetPort, DemoPastNotice } from '../../src/main/demo-fleet-port';
+import type { DemoFleetPort, DemoPastNotice, DemoQueueJob } from '../../src/main/demo-fleet-port';
 import type { DemoFault, DemoStartRequest, DemoState } from '../../src/shared/contract';
 import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
 
@@ -9,18 +9,31 @@ import type { RunningSimulator, SimulatorPlanEntry } from './simulator';
  * It knows nothing of Printdeck's services: the entry points hand it to the hub as its
  * `DemoFleetPort`, and the hub registers the resulting connections.
  */
+/** What a demo brings beside its simulators: a past (notices) and a queue to feed its printers. */
+export interface DemoFleetExtras {
+  history?: (options: DemoStartRequest, now: number) => DemoPastNotice[];
+  queue?: (options: DemoStartRequest) => DemoQueueJob[];
+}
+
 export class DemoFleet implements DemoFleetPort {
   private readonly running = new Map<string, RunningSimulator>();
 
-  /** `plan` is read afresh at every start; `history` is the plan's past, if it has one. */
+  /**
+   * `plan` is read afresh at every start; `extras.history` is the plan's past, if it has one;
+   * `extras.queue` names the jobs the demo queues on an empty queue.
+   */
   constructor(
     private readonly workDir: string,
     private readonly plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[],
-    private readonly history: (options: DemoStartRequest, now: number) => DemoPastNotice[] = () => [],
+    private readonly extras: DemoFleetExtras = {},
   ) {}
 
   pastNotices(options: DemoStartRequest, now: number): DemoPastNotice[] {
-    return this.history(options, now);
+    return this.extras.history?.(options, now) ?? [];
+  }
+
+  queueSeed(options: DemoStartRequest): DemoQueueJob[] {
+    return this.extras.queue?.(options) ?? [];
   }
 
   get isRunning(): boolean {

@@ -8,7 +8,7 @@ import { skiserverDemoPlan } from '../skiserver/demo-plan';
 import { xyzDemoPlan } from '../xyz/demo-plan';
 import type { DemoPastNotice } from '../../src/main/demo-fleet-port';
 import type { DemoStartRequest } from '../../src/shared/contract';
-import { DemoFleet } from './demo-fleet';
+import { DemoFleet, type DemoFleetExtras } from './demo-fleet';
 import { scaleDemoHistory } from './scale-history';
 import { scaleDemoPlan } from './scale-plan';
 import { sandboxHealthServer } from './sandbox-health';
@@ -31,11 +31,17 @@ export function defaultDemoHistory(options: DemoStartRequest, now: number): Demo
   return options.printers === undefined ? [] : scaleDemoHistory(options.printers, now);
 }
 
-/** The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub. */
+/**
+ * The built-in demo fleet, working in `<dataDir>/demo`: what the entry points hand to the hub.
+ * Its past is `defaultDemoHistory` unless told otherwise; `extras.queue` (the entry points pass
+ * `defaultDemoQueue`) fills an empty print queue at start.
+ */
 export function defaultDemoFleet(
   dataDir: string,
   plan: (options: DemoStartRequest) => readonly SimulatorPlanEntry[] = defaultDemoPlan,
-  history: (options: DemoStartRequest, now: number) => DemoPastNotice[] = defaultDemoHistory,
+  extras: DemoFleetExtras = {},
 ): DemoFleet {
-  return new DemoFleet(path.join(dataDir, 'demo'), plan, history);
+  return new DemoFleet(path.join(dataDir, 'demo'), plan, { history: defaultDemoHistory, ...extras });
 }
+
+export { defaultDemoQueue } from './demo-queue';

@@ -21,6 +21,7 @@ export function moonrakerDemoPlan(): SimulatorPlanEntry[] {
         bytesPerSecond: 400,
         files: { 'voron-cube.gcode': demoGcode(1500) },
         hue: 300,
+        pastJobs: 24,
       }),
     },
   ];

@@ -16,6 +16,8 @@ export interface MoonrakerSimOptions {
   /** How long Klippy stays in `startup` after a (re)start, in wall ms. */
   startupMs?: number;
   hue?: number;
+  /** Past jobs in `server.history.list` at start (finished over the last days), as a printer in use has. */
+  pastJobs?: number;
 }
 
 interface StoredFile {
@@ -79,7 +81,7 @@ export class MoonrakerSim {
   private readonly server: http.Server;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly sockets = new Set<net.Socket>();
-  private readonly options: Required<Omit<MoonrakerSimOptions, 'apiKeys' | 'files'>> & { apiKeys: string[] };
+  private readonly options: Required<Omit<MoonrakerSimOptions, 'apiKeys' | 'files' | 'pastJobs'>> & { apiKeys: string[] };
   private timer: NodeJS.Timeout | null = null;
   private stateTimer: NodeJS.Timeout | null = null;
   private lastTick = Date.now();
@@ -100,6 +102,7 @@ export class MoonrakerSim {
       hue: options.hue ?? 30,
     };
     for (const [name, text] of Object.entries(options.files ?? {})) this.files.set(name, { size: Buffer.byteLength(text), modified: Date.now() / 1000 });
+    this.seedHistory(options.pastJobs ?? 0, Date.now() / 1000);
     this.klipper = new VirtualKlipper(this.options, {
       started: (filename) => this.historyStarted(filename),
       finished: (filename, status) => this.historyFinished(filename, status),
@@ -351,7 +354,11 @@ export class MoonrakerSim {
       case 'server.history.list': {
         const limit = Number(params.limit ?? 50);
         const start = Number(params.start ?? 0);
-        const ordered = params.order === 'asc' ? [...this.history] : [...this.history].reverse();
+        // As Moonraker's history component: `since` compares start times, `before` end times (Unix seconds).
+        const since = params.since === undefined ? -Infinity : Number(params.since);
+        const before = params.before === undefined ? null : Number(params.before);
+        const within = this.history.filter((j) => j.start_time > since && (before === null || (j.end_time !== null && j.end_time < before)));
+        const ordered = params.order === 'asc' ? within : within.reverse();
         const jobs = ordered.slice(start, start + limit);
         return { count: jobs.length, jobs };
       }
@@ -412,6 +419,33 @@ export class MoonrakerSim {
   }
 
   // ---- history ----
+
+  /** Finished jobs a Klipper printer in use keeps: mostly completed, some cancelled, an error, a shutdown, one interrupted. */
+  private seedHistory(count: number, now: number): void {
+    const statuses = ['completed', 'completed', 'cancelled', 'completed', 'error', 'completed', 'klippy_shutdown', 'completed', 'interrupted'];
+    const names = ['voron-cube.gcode', 'benchy_0.2mm_PLA.gcode', 'calibration/pa_tower.gcode', 'fan-duct_ABS.gcode'];
+    for (let i = count; i >= 1; i--) {
+      const status = statuses[i % statuses.length] ?? 'completed';
+      const planned = 1800 + ((i * 977) % 5400);
+      const ran = status === 'completed' ? planned : Math.round(planned * 0.35);
+      const start = now - i * 5 * 3600 - planned;
+      const interrupted = status === 'interrupted';
+      this.history.push({
+        job_id: String(this.nextJobId++).padStart(6, '0'),
+        user: null,
+        filename: names[i % names.length] ?? 'voron-cube.gcode',
+        exists: i % 4 !== 2,
+        status,
+        start_time: start,
+        end_time: interrupted ? null : start + ran + 40,
+        print_duration: ran,
+        total_duration: ran + 40,
+        filament_used: Math.round(ran * 0.9 * 100) / 100,
+        metadata: { size: 1_200_000 + i * 1000, slicer: 'PrusaSlicer', slicer_version: '2.8.1', estimated_time: planned },
+        auxiliary_data: [],
+      });
+    }
+  }
 
   private historyStarted(filename: string): void {
     const job: HistoryJob = {

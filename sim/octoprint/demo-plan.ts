@@ -21,9 +21,9 @@ function demoGcode(layers: number): string {
 export function octoprintDemoPlan(): SimulatorPlanEntry[] {
   const files = { 'demo-cube.gcode': demoGcode(12), 'calibration/first-layer.gcode': demoGcode(2) };
   return [
-    { id: 'octoprint-1', factory: octoprintSimulator({ name: 'OctoPrint Prusa MK3S', registerKey: 'DEMO-OCTOPRINT-KEY-1', apiKeys: ['DEMO-OCTOPRINT-KEY-1'], timeScale: 4, files, hue: 40 }) },
+    { id: 'octoprint-1', factory: octoprintSimulator({ name: 'OctoPrint Prusa MK3S', registerKey: 'DEMO-OCTOPRINT-KEY-1', apiKeys: ['DEMO-OCTOPRINT-KEY-1'], timeScale: 4, files, hue: 40, pastPrints: true }) },
     // No webcam set up, as a fresh OctoPrint 1.11 reports it: its page offers no snapshot.
-    { id: 'octoprint-2', factory: octoprintSimulator({ name: 'OctoPrint Ender 3', registerKey: 'DEMO-OCTOPRINT-KEY-2', apiKeys: ['DEMO-OCTOPRINT-KEY-2'], timeScale: 4, files, hue: 140, webcam: false }) },
+    { id: 'octoprint-2', factory: octoprintSimulator({ name: 'OctoPrint Ender 3', registerKey: 'DEMO-OCTOPRINT-KEY-2', apiKeys: ['DEMO-OCTOPRINT-KEY-2'], timeScale: 4, files, hue: 140, webcam: false, pastPrints: true }) },
     { id: 'octoprint-3', factory: octoprintSimulator({ name: 'OctoPrint Voron', apiKeys: ['DEMO-OCTOPRINT-ADMIN'], timeScale: 4, files, autoApproveMs: 3000, hue: 220 }) },
   ];
 }

@@ -32,6 +32,20 @@ export interface OctoPrintSimOptions {
    * temperature points (a real 1.11.8 sent 359 points covering 12 minutes to a client that connected late).
    */
   uptimeMinutes?: number;
+  /**
+   * Files printed before this start: each file at start gets print counts and a last print that
+   * ended this many hours apart, newest first (OctoPrint keeps only that per file, no job history).
+   */
+  pastPrints?: boolean;
+}
+
+/** What OctoPrint's file metadata keeps of a file's prints: counts, the last one, the last successful print time. */
+interface FilePrints {
+  success: number;
+  failure: number;
+  last: { date: number; success: boolean } | null;
+  lastPrintTime: number | null;
+  averagePrintTime: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -63,6 +77,8 @@ export class OctoPrintSim {
   readonly printer: VirtualPrinter;
   private readonly push: PushHub;
   private readonly files = new Map<string, StoredFile>();
+  /** Per file path; kept when a file is uploaded again under the same name. */
+  private readonly prints = new Map<string, FilePrints>();
   private server: http.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
   private timer: NodeJS.Timeout | null = null;
@@ -88,6 +104,7 @@ export class OctoPrintSim {
     this.printer = new VirtualPrinter(
       {
         event: (type, payload) => {
+          if (type === 'PrintDone' || type === 'PrintFailed') this.logPrint(payload, type === 'PrintDone');
           this.push.markDirty();
           this.push.event(type, payload);
         },
@@ -125,6 +142,41 @@ export class OctoPrintSim {
     const now = Math.floor(Date.now() / 1000);
     for (const [path, text] of Object.entries(options.files ?? {})) this.files.set(path, parseGcode(path, Buffer.from(text), now));
     for (const file of options.parsedFiles ?? []) this.files.set(file.path, file);
+    if (options.pastPrints) this.seedPrints(Date.now() / 1000);
+  }
+
+  /** As OctoPrint's file manager logs a print when it ends (a cancel counts as a failure). */
+  private logPrint(payload: Record<string, unknown> | null, success: boolean): void {
+    const path = typeof payload?.path === 'string' ? payload.path : null;
+    if (!path) return;
+    const time = typeof payload?.time === 'number' ? payload.time : null;
+    const p = this.prints.get(path) ?? { success: 0, failure: 0, last: null, lastPrintTime: null, averagePrintTime: null };
+    if (success) {
+      p.success += 1;
+      if (time !== null) {
+        p.averagePrintTime = p.averagePrintTime === null ? time : (p.averagePrintTime * (p.success - 1) + time) / p.success;
+        p.lastPrintTime = time;
+      }
+    } else p.failure += 1;
+    p.last = { date: Date.now() / 1000, success };
+    this.prints.set(path, p);
+  }
+
+  /** A server in use: every file printed a few times, its last print a day or two back, one of them failed. */
+  private seedPrints(now: number): void {
+    let i = 0;
+    for (const path of this.files.keys()) {
+      i++;
+      const success = i % 3 !== 2;
+      const printTime = 1500 + i * 430.5;
+      this.prints.set(path, {
+        success: 2 + i,
+        failure: 1 + (i % 2),
+        last: { date: now - i * 26 * 3600 - 0.25, success },
+        lastPrintTime: printTime,
+        averagePrintTime: printTime + 12.5,
+      });
+    }
   }
 
   get port(): number {
@@ -489,7 +541,18 @@ export class OctoPrintSim {
       user: SIM_USER,
       refs: { resource: `${this.baseUrl}/api/files/local/${encoded}`, download: `${this.baseUrl}/downloads/files/local/${encoded}` },
       gcodeAnalysis: { estimatedPrintTime: (f.commands.length * 120) / 1000, filament: { tool0: { length: f.commands.length * 0.5, volume: 0 } } },
-      prints: { success: 0, failure: 0 },
+      ...this.printsOf(f.path),
+    };
+  }
+
+  private printsOf(path: string): Json {
+    const p = this.prints.get(path);
+    if (!p) return { prints: { success: 0, failure: 0 } };
+    return {
+      prints: { success: p.success, failure: p.failure, ...(p.last ? { last: p.last } : {}) },
+      ...(p.lastPrintTime === null || p.averagePrintTime === null
+        ? {}
+        : { statistics: { averagePrintTime: { _default: p.averagePrintTime }, lastPrintTime: { _default: p.lastPrintTime } } }),
     };
   }
 

@@ -8,7 +8,7 @@ import { xyzSimulator } from './simulator';
  */
 export const XYZ_DEMO_TIME_SCALE = 20;
 
-/** The da Vinci printers of the built-in demo fleet: several models, USB (pty) and Wi-Fi. */
+/** The da Vinci printers of the built-in demo fleet: several models, USB (pty) and Wi-Fi; two nanos, so the queue has a pair to share work between. */
 export function xyzDemoPlan(): SimulatorPlanEntry[] {
   const common = { timeScale: XYZ_DEMO_TIME_SCALE, fileCheckSec: 40, doneHoldSec: 600 };
   const plan: SimulatorPlanEntry[] = [
@@ -19,11 +19,12 @@ export function xyzDemoPlan(): SimulatorPlanEntry[] {
   if (hasSocat()) {
     plan.unshift(
       { id: 'xyz-nano', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dv1NX0A000', connectionName: 'da Vinci nano (demo, USB)' }) },
+      { id: 'xyz-nano-2', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dv1NX0A000', serial: '3FNAXPUS5TH7CM0042', connectionName: 'da Vinci nano 2 (demo, USB)' }) },
       // The old XYZ_@3D (v2) protocol: prints, no job control from Printdeck (see V2Backend).
       { id: 'xyz-1-0', factory: xyzSimulator({ ...common, transport: 'pty', model: 'dvF100B000', connectionName: 'da Vinci 1.0 (demo, USB)' }) },
     );
   } else {
-    console.warn('[xyz demo] socat is not installed: the USB da Vinci nano and 1.0 (pty) are left out of the demo fleet.');
+    console.warn('[xyz demo] socat is not installed: the USB da Vinci nanos and 1.0 (pty) are left out of the demo fleet.');
   }
   return plan;
 }

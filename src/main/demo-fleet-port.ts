@@ -28,6 +28,17 @@ export interface DemoPastNotice {
   read: boolean;
 }
 
+/** A job the demo puts in an empty queue, so a newcomer sees the queue feed the demo printers. */
+export interface DemoQueueJob {
+  fileName: string;
+  /** The file's G-code. */
+  gcode: string;
+  /** One simulator's printer, the printers with a tag, or any printer that can print it. */
+  target: { kind: 'simulator'; id: string } | { kind: 'tag'; tag: string } | { kind: 'any' };
+  copies?: number;
+  held?: boolean;
+}
+
 /**
  * The built-in demo fleet as the product sees it. The simulators live in `sim/`, which the product
  * never imports: the entry points (`cli/serve.ts`, `electron/app.ts`) compose a fleet and hand it
@@ -48,4 +59,6 @@ export interface DemoFleetPort {
   inject(id: string, fault: DemoFault): Promise<void>;
   /** The contract's view of the fleet; `connectionIdOf` names the connection each simulator became. */
   state(connectionIdOf: (sim: DemoSimulator) => string | null): DemoState;
+  /** Jobs to queue when the demo starts on an empty queue (none for a lab at scale). */
+  queueSeed?(options: DemoStartRequest): DemoQueueJob[];
 }

@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { secretProblem, type AppInfo, type ConnectionKind, type DemoFault, type DemoStartRequest, type DemoState, type NotificationQuery } from '../shared/contract';
 import { AppError } from '../shared/rpc/result';
 import { createChatModule } from './chat/chat-module';
-import { createJobsModule } from './jobs/jobs-module';
+import { createJobsModule, type SeedJob } from './jobs/jobs-module';
 import { createCloudModule } from './cloud/cloud-module';
 import { ConnectionRepo } from './connections/connection-repo';
 import { ConnectionRuntimes } from './connections/connection-runtimes';
@@ -60,6 +60,10 @@ export class Hub {
   readonly notifications: NotificationCenter;
   readonly connections: ConnectionService;
   readonly fleet: Fleet;
+  /** Reads the printers' own histories now (tests; otherwise on connect and every few minutes). */
+  readonly importHistory: () => Promise<void>;
+  private readonly seedQueue: (jobs: readonly SeedJob[]) => Promise<number>;
+  private readonly demoLog: Logger;
   /** Paths the desktop preload registered for dropped and picked files (see src/main/electron/ipc.ts). */
   readonly picked = new PickedFiles();
   private readonly modules: DomainModule<unknown>[];
@@ -86,6 +90,7 @@ export class Hub {
     this.connections = new ConnectionService(new ConnectionRepo(db), secrets, this.events);
     this.fleet = new Fleet(this.events, log.child('fleet'));
     this.demo = options.demo ?? null;
+    this.demoLog = log.child('demo');
     this.staging = new FileStaging(options.dataDir);
 
     const ctx: DomainContext = {
@@ -112,6 +117,8 @@ export class Hub {
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
     this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, options.mqtt);
     const jobs = createJobsModule({ ...ctx, log: log.child('jobs') });
+    this.importHistory = () => jobs.importer.importNow();
+    this.seedQueue = (seed) => jobs.seedQueue(seed);
     this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt, jobs];
     this.offersPort = printers.offersPort;
     const handlers: Handlers = {
@@ -184,6 +191,30 @@ export class Hub {
     for (const sim of sims) this.registerDemoConnection(sim);
     this.rememberDemoPast(options, startedAt);
     this.events.emit('demo.changed', this.demoState());
+    await this.seedDemoQueue(options);
+  }
+
+  /** The demo's jobs go into an empty queue, aimed at the demo printers they name; a failure costs only the seed. */
+  private async seedDemoQueue(options: DemoStartRequest): Promise<void> {
+    const seed = this.demo?.queueSeed?.(options) ?? [];
+    if (seed.length === 0) return;
+    const jobs: SeedJob[] = [];
+    for (const job of seed) {
+      let target: SeedJob['target'];
+      if (job.target.kind === 'simulator') {
+        const connectionId = this.demoConnectionIds.get(job.target.id);
+        const device = this.fleet.list().find((d) => d.connectionId === connectionId);
+        if (!device) continue;
+        target = { kind: 'printer', deviceId: device.deviceId };
+      } else target = job.target;
+      jobs.push({ fileName: job.fileName, gcode: job.gcode, target, copies: job.copies ?? 1, held: job.held ?? false });
+    }
+    try {
+      const added = await this.seedQueue(jobs);
+      if (added > 0) this.demoLog.info(`${added} jobs queued for the demo printers`);
+    } catch (err) {
+      this.demoLog.warn('could not queue the demo jobs', err);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDemoFleet } from '../../../sim/demo/plan';
+import { defaultDemoFleet, defaultDemoPlan, defaultDemoQueue } from '../../../sim/demo/plan';
 import { SITE_NAME, type MqttConfigure } from '../../shared/contract';
 import { Hub } from '../hub';
 import { splitBrokerUrl } from '../mqtt/client';
@@ -114,7 +114,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
       dataDir,
       keyProvider: new KeyFileProvider(dataDir, log),
       log,
-      demo: defaultDemoFleet(dataDir),
+      demo: defaultDemoFleet(dataDir, defaultDemoPlan, { queue: defaultDemoQueue }),
       ...(mqtt ? { mqtt: { configure: mqtt } } : {}),
     });
   } catch (err) {

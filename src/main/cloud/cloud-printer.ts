@@ -1,7 +1,7 @@
 import { Listeners } from '../../shared/async';
 import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
-import type { CameraFrame, PrinterDriver } from '../devices/driver';
+import type { CameraFrame, PastJob, PrinterDriver } from '../devices/driver';
 import { statusChanged } from './printer-status';
 
 const NOT_VIA_ARMORY = 'Armory only reports cloud printers; it cannot send files to them or control them.';
@@ -15,8 +15,16 @@ export class CloudPrinterDriver implements PrinterDriver {
   private current: DeviceStatus;
   private readonly listeners = new Listeners<[DeviceStatus]>();
 
-  constructor(initial: DeviceStatus) {
+  constructor(
+    initial: DeviceStatus,
+    /** The printer's finished tasks from the account's task list (the history import). */
+    private readonly readPastTasks: ((since: number | null) => Promise<PastJob[]>) | null = null,
+  ) {
     this.current = initial;
+  }
+
+  pastJobs(since: number | null): Promise<PastJob[]> {
+    return this.readPastTasks ? this.readPastTasks(since) : Promise.resolve([]);
   }
 
   get deviceId(): string {

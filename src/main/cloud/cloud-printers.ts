@@ -1,4 +1,5 @@
 import { backoffDelay, Listeners, Poller } from '../../shared/async';
+import type { PastJob } from '../devices/driver';
 import type { DeviceChange, DeviceProvider } from '../devices/fleet';
 import type { Device, PrintDeviceStatus, PrintTask } from '../gen/armory/v1/armory';
 import type { Logger } from '../log';
@@ -6,6 +7,7 @@ import type { ArmoryApi } from './armory/armory-api';
 import { ArmoryError } from './armory/errors';
 import type { CloudSession } from './cloud-session';
 import { CloudPrinterDriver } from './cloud-printer';
+import { pastJobOfTask } from './past-tasks';
 import { cloudPrinterStatus, isUsableDevId, type CloudDeviceFacts, type CloudJobFacts, type CloudOutcome, type CloudStaleness } from './printer-status';
 
 export interface PollIntervals {
@@ -49,6 +51,8 @@ const MAX_DEVICES = 5_000;
 const MAX_TASK_FACTS = 5_000;
 const OUTCOME_ATTEMPTS = 3;
 const PER_DEVICE_LOOKUPS = 5;
+const PAST_TASK_PAGE = 20;
+const PAST_TASK_PAGES = 10;
 
 /**
  * The account's printers: reads the device list and the print status on an adaptive schedule,
@@ -287,12 +291,35 @@ export class CloudPrinters {
         now,
       });
       if (!e.driver) {
-        e.driver = new CloudPrinterDriver(status);
+        const devId = e.facts.devId;
+        e.driver = new CloudPrinterDriver(status, (since) => this.pastTasks(devId, since));
         this.emit({ type: 'status', status });
       } else if (e.driver.update(status)) {
         this.emit({ type: 'status', status });
       }
     }
+  }
+
+  /** One printer's finished tasks that ended since `since` (ms), newest first, a few pages at most. */
+  private async pastTasks(devId: string, since: number | null): Promise<PastJob[]> {
+    const { session, api } = this.deps;
+    const out: PastJob[] = [];
+    let after = '';
+    for (let page = 0; page < PAST_TASK_PAGES; page++) {
+      const reply = await session.authed((t) => api.listMyTasks(t, { deviceId: devId, after, limit: PAST_TASK_PAGE }));
+      let older = false;
+      for (const task of reply.hits) {
+        if (task.deviceId && task.deviceId !== devId) continue;
+        const past = pastJobOfTask(task);
+        // Tasks come newest first; one that started before `since` ends the reading (the importer reads with an overlap).
+        if (since !== null && Date.parse(task.startTime) < since) older = true;
+        if (past && (since === null || past.endedAt >= since)) out.push(past);
+      }
+      const last = reply.hits.at(-1);
+      if (older || !last || reply.hits.length < PAST_TASK_PAGE) break;
+      after = last.id;
+    }
+    return out;
   }
 
   private removeAll(): void {

@@ -1,4 +1,4 @@
-import type { MaintenanceAction, TemperatureSample } from '../../shared/contract';
+import type { ImportSource, MaintenanceAction, TemperatureSample } from '../../shared/contract';
 import type { DeviceStatus } from '../../shared/domain/device';
 
 export type { MaintenanceAction };
@@ -20,6 +20,24 @@ export interface CameraFrame {
   mime: 'image/jpeg' | 'image/png';
   data: Uint8Array;
   at: number;
+}
+
+/**
+ * One finished print from a printer's own history (OctoPrint, the Armory cloud, Moonraker), in
+ * Printdeck's terms. `externalId` is stable across reads, so importing the same list twice adds
+ * nothing; times are ms since the epoch on the printer's clock.
+ */
+export interface PastJob {
+  source: ImportSource;
+  externalId: string;
+  fileName: string | null;
+  /** Null where the printer keeps only when a print ended (OctoPrint's file statistics). */
+  startedAt: number | null;
+  endedAt: number;
+  durationSec: number | null;
+  outcome: 'success' | 'failed' | 'cancelled';
+  reason: string | null;
+  filamentMm: number | null;
 }
 
 /**
@@ -47,4 +65,9 @@ export interface PrinterDriver {
    * the printers module charts what it has recorded since the host started.
    */
   temperatureHistory?(): TemperatureSample[];
+  /**
+   * Finished prints from the printer's own history that ended at or after `since` (ms; null: as far
+   * back as the family reads), for the history import. Families that keep no history leave it out.
+   */
+  pastJobs?(since: number | null): Promise<PastJob[]>;
 }

@@ -25,7 +25,9 @@ export class PrintSessions {
   observe(status: DeviceStatus): PrintTransition | null {
     if (isUnreachable(status.link) || status.link !== 'online') return null;
     const wasActive = this.activeName.has(status.deviceId);
-    const active = isJobActive(status.state);
+    // "checking" with no job is a printer (or its host) getting ready — Klipper starting, OctoPrint
+    // opening its serial port — not a print; with a job it is a file check before one.
+    const active = isJobActive(status.state) && !(status.state === 'checking' && !status.job && !wasActive);
     const before = this.lastActive.get(status.deviceId);
     if (active) this.lastActive.set(status.deviceId, status);
     else this.lastActive.delete(status.deviceId);
@@ -70,7 +72,13 @@ function outcomeOf(
   // A printer polled slowly can go from printing to idle between two polls: if the time it had left
   // has passed since it was last seen printing, it finished.
   const left = before?.job?.remainingSec;
-  if (before && left !== null && left !== undefined && (now.updatedAt - before.updatedAt) / 1000 >= left - FINISH_SLACK_SEC) return { outcome: 'success', reason: null };
+  if (
+    before &&
+    left !== null &&
+    left !== undefined &&
+    (now.updatedAt - before.updatedAt) / 1000 >= left - FINISH_SLACK_SEC
+  )
+    return { outcome: 'success', reason: null };
   return {
     outcome: 'cancelled',
     reason: before ? `Stopped at ${Math.round((before.job?.progress ?? 0) * 100)}%.` : null,

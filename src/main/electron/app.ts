@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
-import { defaultDemoFleet } from '../../../sim/demo/plan';
+import { defaultDemoFleet, defaultDemoPlan, defaultDemoQueue } from '../../../sim/demo/plan';
 import { Hub } from '../hub';
 import { createLogger } from '../log';
 import { StoreOpenError } from '../store/database';
@@ -48,7 +48,7 @@ export function runDesktopApp(): void {
     serveAppProtocol(path.join(__dirname, '../renderer'));
     const dataDir = app.getPath('userData');
     try {
-      hub = await Hub.create({ dataDir, keyProvider: new SafeStorageKeyProvider(dataDir, log), log, demo: defaultDemoFleet(dataDir) });
+      hub = await Hub.create({ dataDir, keyProvider: new SafeStorageKeyProvider(dataDir, log), log, demo: defaultDemoFleet(dataDir, defaultDemoPlan, { queue: defaultDemoQueue }) });
     } catch (err) {
       const message = err instanceof StoreOpenError ? err.message : `Printdeck could not start: ${(err as Error).message}`;
       dialog.showErrorBox('Printdeck', message);

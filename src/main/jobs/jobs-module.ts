@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { historyCalls, queueCalls, type HistoryScope } from '../../shared/contract';
+import { historyCalls, queueCalls, type HistoryScope, type QueueTarget } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import { PrintSessions } from '../devices/print-sessions';
 import type { DomainContext, DomainModule } from '../domain';
@@ -8,6 +9,7 @@ import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
 import { toCsv } from './history/csv';
 import { HistoryStore, type HistoryFilter } from './history/history-store';
+import { HistoryImporter } from './history/importer';
 import { HistoryRecorder } from './history/recorder';
 import { historyStats } from './history/stats';
 import { JOBS_MIGRATIONS } from './migrations';
@@ -20,9 +22,20 @@ const ACK = { done: true as const };
 const DAY = 86_400_000;
 const PRUNE_EVERY_MS = 6 * 3_600_000;
 
+/** A job the demo queues: its G-code, where it goes, copies, held. */
+export interface SeedJob {
+  fileName: string;
+  gcode: string;
+  target: QueueTarget;
+  copies: number;
+  held: boolean;
+}
+
 export interface JobsModuleOptions {
   /** Replaces the fleet-facing parts of the dispatcher (tests: a fake clock, no settle delay). */
   port?: Partial<DispatchPort>;
+  /** How often the printers' own histories are read again (default 10 minutes). */
+  importIntervalMs?: number;
 }
 
 /**
@@ -33,7 +46,11 @@ export interface JobsModuleOptions {
 export function createJobsModule(
   ctx: DomainContext,
   options: JobsModuleOptions = {},
-): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & { dispatcher: Dispatcher } {
+): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & {
+  dispatcher: Dispatcher;
+  importer: HistoryImporter;
+  seedQueue: (jobs: readonly SeedJob[]) => Promise<number>;
+} {
   applyDomainMigrations(ctx.db, 'jobs', JOBS_MIGRATIONS);
   const log = ctx.log;
   const store = new QueueStore(ctx.db);
@@ -58,6 +75,24 @@ export function createJobsModule(
   const dispatcher = new Dispatcher(store, port, log.child('queue'), (revision) =>
     ctx.events.emit('queue.changed', { revision }),
   );
+  const importer = new HistoryImporter({
+    store: history,
+    devices: () => ctx.fleet.list(),
+    driverOf: (deviceId) => {
+      try {
+        return ctx.fleet.driver(deviceId);
+      } catch {
+        return null;
+      }
+    },
+    cutoff: () => {
+      const days = history.retentionDays();
+      return days > 0 ? Date.now() - days * DAY : null;
+    },
+    changed: () => ctx.events.emit('history.changed', { revision: ++historyRevision }),
+    log: log.child('history-import'),
+    ...(options.importIntervalMs === undefined ? {} : { intervalMs: options.importIntervalMs }),
+  });
   for (const open of history.allRunning()) sessions.assumeActive(open.deviceId, open.fileName);
 
   const unsubscribeSending = ctx.transfers.onSending((s) => {
@@ -66,12 +101,14 @@ export function createJobsModule(
   const unsubscribeFleet = ctx.fleet.onChange((change) => {
     if (change.type === 'removed') {
       sessions.forget(change.deviceId);
+      importer.forget(change.deviceId);
       void dispatcher.poke();
       return;
     }
     const transition = sessions.observe(change.status);
     if (transition) recorder.record(transition, port.now());
     dispatcher.observe(change.status, transition);
+    importer.observe(change.status);
   });
 
   async function addFile(
@@ -146,8 +183,37 @@ export function createJobsModule(
   let pruneTimer: NodeJS.Timeout | null = null;
   const sendToPrinters = new SendToPrinters({ ctx, files, store, now: () => port.now(), changed });
 
+  /** Queues the demo's jobs when the queue is empty (a first start, or after it was cleared); returns how many. */
+  async function seedQueue(jobs: readonly SeedJob[]): Promise<number> {
+    if (jobs.length === 0 || store.list().length > 0) return 0;
+    const dir = path.join(ctx.dataDir, 'demo-queue');
+    await mkdir(dir, { recursive: true });
+    let added = 0;
+    for (const job of jobs) {
+      const file = path.join(dir, path.basename(job.fileName));
+      await writeFile(file, job.gcode);
+      try {
+        added += (
+          await addFile(file, job.fileName, {
+            target: job.target,
+            copies: job.copies,
+            priority: 0,
+            held: job.held,
+            requeueOnFailure: false,
+          })
+        ).length;
+      } finally {
+        await rm(file, { force: true });
+      }
+    }
+    changed();
+    return added;
+  }
+
   return {
     dispatcher,
+    importer,
+    seedQueue,
     handlers: {
       'queue.list': () => dispatcher.snapshot(),
       'queue.add': async (req, call) => {
@@ -241,10 +307,12 @@ export function createJobsModule(
       prune();
       pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
       pruneTimer.unref();
+      importer.start();
       void dispatcher.poke();
     },
     stop: () => {
       if (pruneTimer) clearInterval(pruneTimer);
+      importer.stop();
       dispatcher.stop();
       unsubscribeFleet();
       unsubscribeSending();

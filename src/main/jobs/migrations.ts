@@ -41,4 +41,15 @@ export const JOBS_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE history_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: "prints imported from the printers' own histories",
+    sql: `
+      ALTER TABLE print_history ADD COLUMN external_source TEXT;
+      ALTER TABLE print_history ADD COLUMN external_id TEXT;
+      ALTER TABLE print_history ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+      CREATE UNIQUE INDEX print_history_external ON print_history (device_id, external_source, external_id)
+        WHERE external_id IS NOT NULL;
+    `,
+  },
 ];

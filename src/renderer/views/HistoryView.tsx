@@ -14,6 +14,13 @@ const RANGES = [
   { days: 90, label: 'Last 90 days' },
   { days: 365, label: 'Last year' },
 ];
+/** Where an imported print came from: the printer's own history, which Printdeck did not watch. */
+const IMPORTED_TEXT: Record<NonNullable<PrintRecord['importedFrom']>, string> = {
+  octoprint: 'from OctoPrint',
+  armory: 'from Armory',
+  moonraker: 'from Klipper',
+};
+
 const OUTCOME_TEXT: Record<PrintRecord['outcome'], string> = {
   running: 'Running',
   success: 'Succeeded',
@@ -119,6 +126,8 @@ export function HistoryView() {
           <dl className="facts stats-facts">
             <dt>Prints</dt>
             <dd>{stats.total.prints}</dd>
+            <dt>Failed</dt>
+            <dd>{stats.total.failed}</dd>
             <dt>Success rate</dt>
             <dd>{stats.total.successPct === null ? '—' : `${stats.total.successPct}%`}</dd>
             <dt>Print hours</dt>
@@ -159,7 +168,7 @@ export function HistoryView() {
                 </span>
               </td>
               <td>{formatDuration(r.durationSec)}</td>
-              <td>{r.origin}</td>
+              <td>{r.importedFrom ? IMPORTED_TEXT[r.importedFrom] : r.origin}</td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,10 @@ import { call, event } from './define';
 export const PrintOrigin = z.enum(['desktop', 'browser', 'queue', 'printer']);
 export type PrintOrigin = z.infer<typeof PrintOrigin>;
 
+/** Whose own history a print was imported from (OctoPrint, the Armory cloud, Klipper's Moonraker). */
+export const ImportSource = z.enum(['octoprint', 'armory', 'moonraker']);
+export type ImportSource = z.infer<typeof ImportSource>;
+
 export const PrintOutcome = z.enum(['running', 'success', 'failed', 'cancelled']);
 export type PrintOutcome = z.infer<typeof PrintOutcome>;
 
@@ -27,6 +31,8 @@ export const PrintRecord = z.object({
   reason: z.string().max(1000).nullable(),
   filamentMm: z.number().nonnegative().nullable(),
   queueJobId: z.string().max(64).nullable(),
+  /** Set when the row came from the printer's own history, not from watching the print here. */
+  importedFrom: ImportSource.nullable(),
 });
 export type PrintRecord = z.infer<typeof PrintRecord>;
 

@@ -130,8 +130,8 @@ describe('printdeck serve', () => {
     const r = run(['serve', '--port', '0', '--demo', '--data-dir', tempDir()]);
     running.push(r);
     const host = r.child.pid!;
-    // The demo's two USB printers are socat pty pairs, children of the host.
-    await until(() => childrenNamed(host, 'socat').length === 2, 60_000);
+    // The demo's four USB printers (two da Vinci nanos, a 1.0, a Marlin) are socat pty pairs, children of the host.
+    await until(() => childrenNamed(host, 'socat').length === 4, 60_000);
     const socats = childrenNamed(host, 'socat');
     r.child.kill('SIGKILL');
     await r.exit;

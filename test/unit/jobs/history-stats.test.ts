@@ -144,12 +144,13 @@ describe('CSV', () => {
       reason: null,
       filamentMm: 1234.4,
       queueJobId: null,
+      importedFrom: null,
     };
     const { csv, rows } = toCsv([record]);
     expect(rows).toBe(1);
     expect(csv.split('\r\n')).toEqual([
-      'id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job',
-      '7,"Nano, left",xyz:1,xyz,cube.gcode,queue,2026-11-02T00:00:00.000Z,2026-11-02T01:30:00.000Z,90,success,,1234,',
+      'id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job,imported_from',
+      '7,"Nano, left",xyz:1,xyz,cube.gcode,queue,2026-11-02T00:00:00.000Z,2026-11-02T01:30:00.000Z,90,success,,1234,,',
       '',
     ]);
   });

@@ -35,6 +35,16 @@ const job = (progress: number, remainingSec: number | null = null) => ({
 });
 
 describe('print sessions (starts and ends from status snapshots)', () => {
+  it('does not take a printer getting ready (checking, no job) for a print, but does a file check with a job', () => {
+    const s = new PrintSessions();
+    expect(s.observe(status({ state: 'checking', stateText: 'Klipper is starting' }))).toBeNull();
+    expect(s.observe(status({}))).toBeNull();
+    expect(s.observe(status({ state: 'checking', job: job(0) }))).toMatchObject({
+      type: 'started',
+      fileName: 'cube.gcode',
+    });
+  });
+
   it('sees a start, and an end as success, failure or cancellation', () => {
     const s = new PrintSessions();
     expect(s.observe(status({}))).toBeNull();

@@ -39,6 +39,14 @@ describe('compatibility', () => {
     );
     expect(incompatibility({ ...GCODE, slicerPrinter: 'daVinciF10' }, NANO, 'Nano')).toMatch(/made for daVinciF10/);
   });
+  it('refuses a file made for a da Vinci on a family that prints no .3w, but not on a da Vinci of unknown model', () => {
+    const octo: PrinterProfile = { formats: ['gcode'], machineIds: null, buildVolumeMm: null, nozzleMm: null };
+    expect(incompatibility({ ...GCODE, slicerPrinter: 'dv1NX0A000' }, octo, 'Octo')).toMatch(
+      /made for a da Vinci \(dv1NX0A000\); Octo is not one/,
+    );
+    expect(incompatibility({ ...GCODE, slicerPrinter: 'dv1NX0A000' }, { ...NANO, machineIds: null }, 'XYZ')).toBeNull();
+    expect(incompatibility({ ...GCODE, slicerPrinter: 'Original Prusa MK4' }, octo, 'Octo')).toBeNull();
+  });
   it('does not read a non-da Vinci slicer printer as a machine id', () => {
     expect(incompatibility({ ...GCODE, slicerPrinter: 'Original Prusa MK4' }, NANO, 'Nano')).toBeNull();
   });

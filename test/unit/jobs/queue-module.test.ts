@@ -156,7 +156,7 @@ describe('print queue (hub with scripted printers)', () => {
     const { csv } = await call<{ csv: string }>('history.exportCsv', range);
     const [header, row] = csv.split('\r\n');
     expect(header).toBe(
-      'id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job',
+      'id,printer,device_id,family,file,origin,started_utc,ended_utc,duration_min,outcome,reason,filament_mm,queue_job,imported_from',
     );
     expect(row).toContain(',direct.gcode,desktop,');
     expect(row).toContain(',failed,Nozzle clogged,');

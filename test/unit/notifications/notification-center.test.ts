@@ -98,7 +98,7 @@ describe('notification centre', () => {
       { simulatorId: 'lab-1', level: 'error', title: 'MK4 #1: print failed', body: 'Thermal runaway', at: yesterday, read: false },
       { simulatorId: 'not-in-this-run', level: 'success', title: 'gone finished', body: '', at: yesterday, read: false },
     ];
-    t = await createTestHub({ dataDir, demo: defaultDemoFleet(dataDir, plan, history) });
+    t = await createTestHub({ dataDir, demo: defaultDemoFleet(dataDir, plan, { history }) });
     await t.hub.startDemo({ printers: 1 });
     const [device] = t.hub.fleet.list();
     expect((await list({ before: Date.now() - 3_600_000 })).map((n) => [n.title, n.route, n.deviceId])).toEqual([['MK4 #1: print failed', `devices/${device!.deviceId}`, device!.deviceId]]);

@@ -108,9 +108,26 @@ describe('queue and history screens', () => {
             reason: 'Clogged',
             filamentMm: null,
             queueJobId: null,
+            importedFrom: null,
+          },
+          {
+            id: 2,
+            deviceId: 'm',
+            printerName: 'Voron',
+            family: 'moonraker',
+            fileName: 'voron-cube.gcode',
+            origin: 'printer',
+            startedAt: 0,
+            endedAt: 1000,
+            durationSec: 1,
+            outcome: 'success',
+            reason: null,
+            filamentMm: 900,
+            queueJobId: null,
+            importedFrom: 'moonraker',
           },
         ],
-        total: 1,
+        total: 2,
       }),
     });
     setClient(fake.client);
@@ -119,6 +136,8 @@ describe('queue and history screens', () => {
     expect(await screen.findByRole('heading', { name: 'Print history', level: 1 })).toBeTruthy();
     expect((await screen.findByRole('img')).getAttribute('aria-label')).toMatch(/Prints per day: .* 3/);
     expect(screen.getByText('cube.gcode')).toBeTruthy();
+    // A print imported from Klipper's own history says where it came from.
+    expect(screen.getByRole('row', { name: /voron-cube\.gcode/ }).textContent).toContain('from Klipper');
     expect(screen.getByText('66.67%')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Download CSV' })).toBeTruthy();
   });

@@ -14,6 +14,7 @@ export const CSV_COLUMNS = [
   'reason',
   'filament_mm',
   'queue_job',
+  'imported_from',
 ] as const;
 
 /**
@@ -43,6 +44,7 @@ export function csvRow(r: PrintRecord): string {
     r.reason,
     r.filamentMm === null ? null : Math.round(r.filamentMm),
     r.queueJobId,
+    r.importedFrom,
   ]
     .map(csvField)
     .join(',');

@@ -20,6 +20,10 @@ export function incompatibility(facts: QueueFileFacts, profile: PrinterProfile, 
       : facts.slicerPrinter && XYZ_MACHINE_ID.test(facts.slicerPrinter)
         ? facts.slicerPrinter
         : null;
+  // A da Vinci machine id names a da Vinci: a family without .3w files (OctoPrint, Klipper …) is not one.
+  if (machine && profile.machineIds === null && !profile.formats.includes('3w')) {
+    return `The file was made for a da Vinci (${machine}); ${printerName} is not one.`;
+  }
   if (machine && profile.machineIds && !profile.machineIds.some((id) => id.toLowerCase() === machine.toLowerCase())) {
     return `The file was made for ${machine}; ${printerName} takes ${profile.machineIds.join(' or ')}.`;
   }

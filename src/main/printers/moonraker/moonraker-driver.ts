@@ -4,11 +4,11 @@ import { Listeners, Throttle } from '../../../shared/async';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
 import type { Logger } from '../../log';
-import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../devices/driver';
+import type { CameraFrame, MaintenanceAction, PastJob, PrinterDriver, PrintRequest, TransferProgress } from '../../devices/driver';
 import type { DriverContext } from '../../devices/fleet';
 import { KlippySession } from './klippy-session';
 import { MoonrakerHttp } from './moonraker-http';
-import { baseUrlOf, FileList, HistoryList, maintenanceScript, OkReply, resolveWebcamUrl, temperatureScript, WebcamList, type HeaterName } from './protocol';
+import { baseUrlOf, FileList, HistoryList, maintenanceScript, OkReply, pastJobOf, resolveWebcamUrl, temperatureScript, WebcamList, type HeaterName } from './protocol';
 import { RpcCallError, SocketError } from './rpc-socket';
 import { initialStatus, statusFromView, statusOffline } from './status-builder';
 import { normalizeAddress } from '../../../shared/contract';
@@ -34,6 +34,9 @@ export interface HistoryQuery {
   before?: number;
   order?: 'asc' | 'desc';
 }
+
+const PAST_JOBS_PAGE = 100;
+const PAST_JOBS_MAX = 1000;
 
 /** Job control macros (PAUSE parks the head, CANCEL_PRINT may too) can take a while. */
 const JOB_CONTROL_TIMEOUT_MS = 120_000;
@@ -206,6 +209,21 @@ export class MoonrakerDriver implements PrinterDriver {
     if (query.since !== undefined) params.since = query.since;
     if (query.before !== undefined) params.before = query.before;
     return this.rpc('server.history.list', params, HistoryList);
+  }
+
+  /** Finished jobs of Moonraker's history that ended since `since` (ms), newest first, a few pages at most. */
+  async pastJobs(since: number | null): Promise<PastJob[]> {
+    const out: PastJob[] = [];
+    for (let start = 0; start < PAST_JOBS_MAX; start += PAST_JOBS_PAGE) {
+      // Moonraker's `since` compares start times; a job that started earlier and ended later is read by the overlap the importer leaves.
+      const page = await this.history({ limit: PAST_JOBS_PAGE, start, order: 'desc', ...(since === null ? {} : { since: since / 1000 }) });
+      for (const job of page.jobs) {
+        const past = pastJobOf(job);
+        if (past && (since === null || past.endedAt >= since)) out.push(past);
+      }
+      if (page.count < PAST_JOBS_PAGE) break;
+    }
+    return out;
   }
 
   // ---- internals ----

@@ -4,11 +4,11 @@ import type { TemperatureSample } from '../../../shared/contract';
 import type { DeviceStatus } from '../../../shared/domain/device';
 import { AppError } from '../../../shared/rpc/result';
 import type { Logger } from '../../log';
-import type { CameraFrame, MaintenanceAction, PrinterDriver, PrintRequest, TransferProgress } from '../../devices/driver';
+import type { CameraFrame, MaintenanceAction, PastJob, PrinterDriver, PrintRequest, TransferProgress } from '../../devices/driver';
 import type { DriverContext } from '../../devices/fleet';
 import { KEY_CHECK_INTERVAL_MS, KeyWatch } from './key-watch';
 import { isKeyInvalid, OctoPrintApi, transportAppError } from './octoprint-api';
-import { readEvent, samplesFromPoints, TemperatureRing, webcamUrls, type CurrentPayload, type EventEnvelope, type PushMessage } from './protocol';
+import { pastJobsOf, readEvent, samplesFromPoints, TemperatureRing, webcamUrls, type CurrentPayload, type EventEnvelope, type PushMessage } from './protocol';
 import { PushSession } from './push-session';
 import { sockjsConnector, type PushConnector } from './push-socket';
 import { initialStatus, KEY_INVALID_PROBLEM, NOT_PAIRED_PROBLEM, statusFromPayload, statusOffline } from './status-builder';
@@ -266,6 +266,11 @@ export class OctoPrintDriver implements PrinterDriver {
   async listFiles() {
     const list = await this.guard(() => this.api.files());
     return { list, busy: new Set(this.busyFiles) };
+  }
+
+  /** The last print of each file, from OctoPrint's file statistics (it keeps no job history). */
+  async pastJobs(since: number | null): Promise<PastJob[]> {
+    return pastJobsOf(await this.guard(() => this.api.files()), since);
   }
 
   selectFile(path: string, print: boolean): Promise<void> {

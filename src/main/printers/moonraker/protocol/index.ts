@@ -5,3 +5,4 @@ export * from './jsonrpc';
 export * from './printer-objects';
 export * from './schemas';
 export * from './state-mapping';
+export * from './past-jobs';

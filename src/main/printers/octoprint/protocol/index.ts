@@ -24,3 +24,4 @@ export * from './identify';
 export * from './multipart';
 export * from './webcam-urls';
 export * from './paths';
+export * from './past-jobs';
