@@ -5,6 +5,7 @@ import { deviceKey, deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUse
 import { decodeAppPayload, encodeAppPayload, type AppPayload } from '../protocol/app-payload';
 import type { MessageRow } from '../store/chat-store';
 import { rpcBody, type EngineCore } from './engine-core';
+import { onMembersAdded, onWelcome } from './group-members';
 import { decryptGroup, onGroupBundle, saveGroupInfo } from './groups';
 import { decryptOne2one, deliver, onAccept, onInvite } from './sessions';
 
@@ -115,10 +116,12 @@ export function applyProtoMsg(core: EngineCore, msg: ProtoMsg, out: InboundResul
       if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
       out.groupsChanged = true;
       return;
-    case 'addGroupMembersMsg':
-      if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, null, true);
+    case 'addGroupMembersMsg': {
+      const next = onMembersAdded(core, payload.value);
+      if (next) out.replaySessions.push(next);
       out.groupsChanged = true;
       return;
+    }
     case 'removeGroupMembersMsg':
       if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
       out.groupsChanged = true;
@@ -234,6 +237,14 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
       const app = decodeAppPayload(payload.value);
       if (app.header.kind === 'receipt' || app.header.conv.type !== 'user') return;
       storeMessage(core, app, { convType: 'user', convId: app.header.conv.id, from, out, own: true });
+      return;
+    }
+    case 'groupUpdateKeyBundle': {
+      const sessionId = onWelcome(core, payload.value, from);
+      if (sessionId) {
+        out.replaySessions.push(sessionId);
+        out.groupsChanged = true;
+      }
       return;
     }
     case 'groupPreKeyBundle': {
