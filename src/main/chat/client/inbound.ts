@@ -83,9 +83,16 @@ export function applyProtoMsg(core: EngineCore, msg: ProtoMsg, out: InboundResul
   const payload = msg.payload;
   if (!payload) return;
   switch (payload.$case) {
-    case 'inviteMsg':
-      if (from) onInvite(core, payload.value, from);
+    case 'inviteMsg': {
+      if (!from) return;
+      // A first invite from someone whose devices we never fetched: ask for all of them, so what we send
+      // reaches every device of theirs (e.g. a second device added before we ever talked), not just this one.
+      const firstContact = !sameUser(from, core.me) && !core.store.devicesOf(from).some((d) => d.signPk);
+      if (onInvite(core, payload.value, from) && firstContact) {
+        core.store.enqueue('ensureSessions', { type: 'ensureSessions', userId: from.userId, domain: from.domain, deviceId: '' });
+      }
       return;
+    }
     case 'acceptMsg':
       if (from) onAccept(core, payload.value, from);
       return;
