@@ -57,7 +57,8 @@ function deriveSuccessor(core: EngineCore, groupId: string, baseSessionId: strin
   if (!base || base.groupId !== groupId) return null;
   const seed = groupSeedAfterAdd(core.suite, base.seed);
   const sessionId = groupSessionIdOf(core.suite, seed);
-  if (!core.store.groupSession(sessionId)) core.store.saveGroupSession(sessionId, groupId, seed, chainToJson(createGroupChain(core.suite, seed, core.keys.identitySign.publicKey)));
+  // It may exist already, for receiving only (a message on it came before the notice): now we send on it too.
+  if (!core.store.groupSession(sessionId)?.ownChain) core.store.saveGroupSession(sessionId, groupId, seed, chainToJson(createGroupChain(core.suite, seed, core.keys.identitySign.publicKey)));
   return { sessionId, welcome: groupWelcomeKey(core.suite, base.seed) };
 }
 

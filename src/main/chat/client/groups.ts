@@ -150,7 +150,8 @@ function sameMembers(group: GroupRow, info: GroupInfo): boolean {
 
 /**
  * A group message names a session we do not hold: if it is what follows one of ours after an add (a notice we
- * have not seen yet, or a member who added from a session other than our newest), derive it. Returns whether it now exists.
+ * have not seen yet, or a member who added from a session other than our newest), derive it, for receiving.
+ * Returns whether it now exists.
  */
 export function findSuccessorSession(core: EngineCore, groupId: string, sessionId: string): boolean {
   for (const id of core.store.groupSessionIds(groupId)) {
@@ -158,7 +159,9 @@ export function findSuccessorSession(core: EngineCore, groupId: string, sessionI
     if (!base) continue;
     const seed = groupSeedAfterAdd(core.suite, base.seed);
     if (groupSessionIdOf(core.suite, seed) !== sessionId) continue;
-    core.store.saveGroupSession(sessionId, groupId, seed, chainToJson(createGroupChain(core.suite, seed, core.keys.identitySign.publicKey)));
+    // For receiving only: we move our own sending to it when the add notice comes (onMembersAdded), so a
+    // notice that follows does not step past it.
+    core.store.saveGroupSession(sessionId, groupId, seed, null);
     return true;
   }
   return false;
