@@ -25,7 +25,8 @@ import {
   type UpdateGroupManagersRequest,
   type UpdateGroupNameRequest,
 } from '../../src/main/gen/skiserver/skiserver';
-import { deviceAddressOf, type Caller, type SandboxContext, type UnaryHandler } from './sandbox-context';
+import { status } from '@grpc/grpc-js';
+import { deviceAddressOf, SandboxRpcError, type Caller, type SandboxContext, type UnaryHandler } from './sandbox-context';
 import type { GroupRecord } from './sandbox-state';
 
 const MAX_MEMBERS = 200;
@@ -59,6 +60,15 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
       ctx.delivery.enqueueToUser(userId, () => ({ from: caller.address, payload }), userId === caller.user.userId ? caller.device.deviceId : undefined);
     }
     state.scheduleSave();
+  };
+  /** The delivery fault `lostGroupAnswers`: the change stands, the caller hears UNAVAILABLE. */
+  const answer = <T>(response: T): T => {
+    const faults = ctx.delivery.faults;
+    if ((faults.lostGroupAnswers ?? 0) > 0) {
+      faults.lostGroupAnswers = (faults.lostGroupAnswers ?? 0) - 1;
+      throw new SandboxRpcError(status.UNAVAILABLE, 'sandbox: the answer was lost');
+    }
+    return response;
   };
   const managerMsg = (g: GroupRecord, caller: Caller, op: GroupOp, arg: GroupManagerMsg['arg']): ProtoMsg['payload'] => ({
     $case: 'groupManagerMsg',
@@ -108,7 +118,7 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
       });
       state.log(`group ${g.groupId}: ${caller.user.userId} added ${added.length}`);
     }
-    return AddGroupMembersResponse.fromPartial({ ...ok, addedGroupMemberList: added, groupMemberList: g.members, addingMemberInfoList: addingInfos });
+    return answer(AddGroupMembersResponse.fromPartial({ ...ok, addedGroupMemberList: added, groupMemberList: g.members, addingMemberInfoList: addingInfos }));
   };
 
   const addGroupMemberDevice = (req: AddGroupMemberDeviceRequest, caller: Caller | null) => {
@@ -140,7 +150,7 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
     const removing = (req.msg?.removingMemberList ?? []).filter((r) => g.members.some((m) => m.userId === r.userId));
     if (removing.length === 0) return RemoveGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: 'none of them is a member' });
     const removed = removeMembers(g, caller, removing, req.msg?.e2eePackId ?? 0);
-    return RemoveGroupMembersResponse.fromPartial({ ...ok, removedGroupMemberList: removed, groupMemberList: g.members, memberInfoList: memberInfos(g.members) });
+    return answer(RemoveGroupMembersResponse.fromPartial({ ...ok, removedGroupMemberList: removed, groupMemberList: g.members, memberInfoList: memberInfos(g.members) }));
   };
 
   const leaveGroup = (req: LeaveGroupRequest, caller: Caller | null) => {

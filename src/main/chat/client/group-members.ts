@@ -62,6 +62,24 @@ function deriveSuccessor(core: EngineCore, groupId: string, baseSessionId: strin
   return { sessionId, welcome: groupWelcomeKey(core.suite, base.seed) };
 }
 
+/**
+ * After a failed add or remove: what the server holds now. The call may have been carried out with only its
+ * answer lost (or another manager made the same change); then the caller goes on as if it had been told.
+ */
+async function membersNow(core: EngineCore, groupId: string): Promise<GroupMember[] | null> {
+  try {
+    const got = await core.port.call('getGroup', { groupAddress: groupAddress(core.me.domain, groupId), senderAddress: deviceAddress(core.me) });
+    return isOk(got.code) ? got.groupMemberList : null;
+  } catch {
+    return null;
+  }
+}
+
+function refusal(what: string, response: { code: number; msg: string } | null, err: unknown): Error {
+  if (response) return new Error(`the server refused to ${what}: ${response.msg || response.code}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 export async function addGroupMembers(core: EngineCore, groupId: string, members: readonly UserRef[]): Promise<void> {
   const group = core.store.group(groupId);
   if (!group?.active) throw new Error('you are not a member of this group');
@@ -69,7 +87,7 @@ export async function addGroupMembers(core: EngineCore, groupId: string, members
   if (asked.length === 0) throw new Error('name at least one person to add');
   await settleOutbox(core);
   const before = core.store.group(groupId) ?? group;
-  const response = await core.port.call('addGroupMembers', {
+  const asking = core.port.call('addGroupMembers', {
     msg: {
       e2eePackId: core.suite.packId,
       senderAddress: deviceAddress(core.me, core.userName),
@@ -79,7 +97,12 @@ export async function addGroupMembers(core: EngineCore, groupId: string, members
       addingMemberInfoList: [],
     },
   });
-  if (!isOk(response.code)) throw new Error(`the server refused to add: ${response.msg || response.code}`);
+  let response = await asking.catch((err: unknown) => ({ failed: err }) as const);
+  if ('failed' in response || !isOk(response.code)) {
+    const now = await membersNow(core, groupId);
+    if (!now || !asked.every((a) => now.some((m) => sameUser(m, a)))) throw refusal('add', 'failed' in response ? null : response, 'failed' in response ? response.failed : null);
+    response = { code: 200, msg: '', addedGroupMemberList: [], groupMemberList: now, addingMemberInfoList: [] };
+  }
   // Newcomers: asked for, members now, and new to the group (by the server's word, or ours when an earlier
   // attempt's answer was lost and the server already has them).
   const newcomers = response.groupMemberList.filter(
@@ -92,9 +115,10 @@ export async function addGroupMembers(core: EngineCore, groupId: string, members
     const current = core.store.group(groupId) ?? before;
     const row: GroupRow = { ...current, members: memberList(response.groupMemberList), memberDevices: mergeDevices(current.memberDevices, response.addingMemberInfoList), updatedAt: Date.now() };
     core.store.saveGroup(row);
+    // Nobody new (a repeat whose first answer we did get): nothing moves.
+    if (newcomers.length === 0) return false;
     const next = !current.stale && baseSessionId ? deriveSuccessor(core, groupId, baseSessionId) : null;
     if (!next) return true;
-    if (newcomers.length === 0) return false;
     const bundle: GroupUpdateKeyBundle = {
       version: VERSION,
       e2eePackId: core.suite.packId,
@@ -127,7 +151,7 @@ export async function removeGroupMembers(core: EngineCore, groupId: string, memb
   if (!group?.active) throw new Error('you are not a member of this group');
   const removing = members.filter((m) => group.members.some((g) => sameUser(g, m)));
   if (removing.length === 0) throw new Error('none of them is a member of this group');
-  const response = await core.port.call('removeGroupMembers', {
+  const asking = core.port.call('removeGroupMembers', {
     msg: {
       e2eePackId: core.suite.packId,
       senderAddress: deviceAddress(core.me, core.userName),
@@ -136,10 +160,17 @@ export async function removeGroupMembers(core: EngineCore, groupId: string, memb
       memberInfoList: [],
     },
   });
-  if (!isOk(response.code)) throw new Error(`the server refused to remove: ${response.msg || response.code}`);
+  const answered = await asking.catch((err: unknown) => ({ failed: err }) as const);
+  let remaining: GroupMember[];
+  let infos: GroupMemberInfo[] | null;
+  if ('failed' in answered || !isOk(answered.code)) {
+    const now = await membersNow(core, groupId);
+    if (!now || removing.some((r) => now.some((m) => sameUser(m, r)))) throw refusal('remove', 'failed' in answered ? null : answered, 'failed' in answered ? answered.failed : null);
+    [remaining, infos] = [now, null];
+  } else [remaining, infos] = [answered.groupMemberList, answered.memberInfoList];
   const oldSessionId = core.store.latestGroupSessionId(groupId) ?? '';
   core.store.transaction(() => {
-    saveGroupInfo(core, { groupName: group.name, groupAddress: groupAddress(core.me.domain, groupId, group.name), groupMemberList: response.groupMemberList }, response.memberInfoList, true);
+    saveGroupInfo(core, { groupName: group.name, groupAddress: groupAddress(core.me.domain, groupId, group.name), groupMemberList: remaining }, infos, true);
   });
   // A fresh seed right away, to the remaining members only, so the removed ones cannot read what follows.
   if (core.store.group(groupId)?.active) await reseedGroup(core, groupId, oldSessionId);
