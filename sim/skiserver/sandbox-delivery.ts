@@ -11,6 +11,11 @@ export interface DeliveryFaults {
   duplicate: boolean;
   /** Messages are held briefly and written newest first. */
   reorder: boolean;
+  /**
+   * The next N AddGroupMembers/RemoveGroupMembers calls are carried out but answered UNAVAILABLE, as when
+   * the answer is lost on the way back: the client must cope with a change it was not told succeeded.
+   */
+  lostGroupAnswers?: number;
 }
 
 type Stream = ServerDuplexStream<ProtoMsg, ProtoMsg>;

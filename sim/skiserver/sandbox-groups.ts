@@ -25,14 +25,16 @@ import {
   type UpdateGroupManagersRequest,
   type UpdateGroupNameRequest,
 } from '../../src/main/gen/skiserver/skiserver';
-import { deviceAddressOf, type Caller, type SandboxContext, type UnaryHandler } from './sandbox-context';
+import { status } from '@grpc/grpc-js';
+import { deviceAddressOf, SandboxRpcError, type Caller, type SandboxContext, type UnaryHandler } from './sandbox-context';
 import type { GroupRecord } from './sandbox-state';
 
 const MAX_MEMBERS = 200;
 
 /**
  * Groups: membership and roles on the server, messages fanned out to every member device as opaque signed
- * ciphertext. Create/remove notices carry every member device with its sign public key.
+ * ciphertext (a removed member gets nothing sent after its removal). Create/remove notices carry every member
+ * device with its sign public key; add notices the newcomers' devices.
  */
 export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler> {
   const { state } = ctx;
@@ -59,6 +61,15 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
     }
     state.scheduleSave();
   };
+  /** The delivery fault `lostGroupAnswers`: the change stands, the caller hears UNAVAILABLE. */
+  const answer = <T>(response: T): T => {
+    const faults = ctx.delivery.faults;
+    if ((faults.lostGroupAnswers ?? 0) > 0) {
+      faults.lostGroupAnswers = (faults.lostGroupAnswers ?? 0) - 1;
+      throw new SandboxRpcError(status.UNAVAILABLE, 'sandbox: the answer was lost');
+    }
+    return response;
+  };
   const managerMsg = (g: GroupRecord, caller: Caller, op: GroupOp, arg: GroupManagerMsg['arg']): ProtoMsg['payload'] => ({
     $case: 'groupManagerMsg',
     value: { modifiedDate: String(Date.now()), msgId: randomBytes(8).toString('hex'), groupAddress: groupAddress(g), groupName: g.name, op, arg },
@@ -82,17 +93,32 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
     return CreateGroupResponse.fromPartial({ ...ok, groupAddress: groupAddress(group), memberInfoList: infos });
   };
 
+  /**
+   * Like the real server: only managers add; unknown users are refused by name; people already in the group
+   * are skipped, so repeating an add whose answer was lost is harmless (OK, nothing added, no notice). The
+   * notice goes to every member, newcomers included, with the newcomers' device sign keys.
+   */
   const addGroupMembers = (req: AddGroupMembersRequest, caller: Caller | null) => {
     const g = find(req.msg?.groupInfo?.groupAddress);
-    if (!caller || !g || !isManager(g, caller)) return AddGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_FORBIDDEN, msg: 'only managers add members' });
-    const added = validMembers(req.msg?.addingMemberList ?? []).filter((m) => !g.members.some((x) => x.userId === m.userId)).map((m) => ({ ...m, role: GroupRole.GROUP_ROLE_MEMBER }));
+    if (!caller || !g || !isMember(g, caller)) return AddGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: 'no such group' });
+    if (!isManager(g, caller)) return AddGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_FORBIDDEN, msg: 'only managers add members' });
+    const asked = req.msg?.addingMemberList ?? [];
+    const unknown = asked.filter((m) => !state.users.has(m.userId) || m.domain !== state.domain);
+    if (unknown.length > 0) return AddGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: `no such user: ${unknown.map((m) => `${m.userId}@${m.domain}`).join(', ')}` });
+    const added = asked
+      .filter((m, i) => !g.members.some((x) => x.userId === m.userId) && asked.findIndex((x) => x.userId === m.userId) === i)
+      .map((m) => ({ userId: m.userId, domain: state.domain, role: GroupRole.GROUP_ROLE_MEMBER }));
+    if (g.members.length + added.length > MAX_MEMBERS) return AddGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_BAD_REQUEST, msg: 'too many members' });
     g.members.push(...added);
     const addingInfos = memberInfos(added);
-    broadcast(g.members.map((m) => m.userId), caller, {
-      $case: 'addGroupMembersMsg',
-      value: { e2eePackId: req.msg?.e2eePackId ?? 0, senderAddress: caller.address, sequence: 0, groupInfo: info(g), addingMemberList: added, addingMemberInfoList: addingInfos },
-    });
-    return AddGroupMembersResponse.fromPartial({ ...ok, addedGroupMemberList: added, groupMemberList: g.members, addingMemberInfoList: addingInfos });
+    if (added.length > 0) {
+      broadcast(g.members.map((m) => m.userId), caller, {
+        $case: 'addGroupMembersMsg',
+        value: { e2eePackId: req.msg?.e2eePackId ?? 0, senderAddress: caller.address, sequence: req.msg?.sequence ?? 0, groupInfo: info(g), addingMemberList: added, addingMemberInfoList: addingInfos },
+      });
+      state.log(`group ${g.groupId}: ${caller.user.userId} added ${added.length}`);
+    }
+    return answer(AddGroupMembersResponse.fromPartial({ ...ok, addedGroupMemberList: added, groupMemberList: g.members, addingMemberInfoList: addingInfos }));
   };
 
   const addGroupMemberDevice = (req: AddGroupMemberDeviceRequest, caller: Caller | null) => {
@@ -101,30 +127,36 @@ export function groupHandlers(ctx: SandboxContext): Record<string, UnaryHandler>
     return AddGroupMemberDeviceResponse.fromPartial({ ...ok, groupMemberList: g.members, addingMemberDeviceInfo: req.msg?.addingMemberDevice });
   };
 
-  const removeMembers = (g: GroupRecord, caller: Caller, removing: readonly GroupMember[]) => {
+  const removeMembers = (g: GroupRecord, caller: Caller, removing: readonly GroupMember[], packId: number) => {
     const before = g.members.map((m) => m.userId);
     const removed = g.members.filter((m) => removing.some((r) => r.userId === m.userId));
     g.members = g.members.filter((m) => !removed.includes(m));
     if (g.members.length > 0 && !g.members.some((m) => m.role === GroupRole.GROUP_ROLE_MANAGER) && g.members[0]) g.members[0].role = GroupRole.GROUP_ROLE_MANAGER;
+    // Everyone who was a member hears of it, the removed included (they drop their group sessions).
     broadcast(before, caller, {
       $case: 'removeGroupMembersMsg',
-      value: { e2eePackId: 0, senderAddress: caller.address, groupInfo: info(g), removingMemberList: removed, memberInfoList: memberInfos(g.members) },
+      value: { e2eePackId: packId, senderAddress: caller.address, groupInfo: info(g), removingMemberList: removed, memberInfoList: memberInfos(g.members) },
     });
     if (g.members.length === 0) state.groups.delete(g.groupId);
+    state.log(`group ${g.groupId}: ${caller.user.userId} removed ${removed.length}`);
     return removed;
   };
 
+  /** Only managers remove; naming nobody who is a member is NOT_FOUND (a repeat after a lost answer says so). */
   const removeGroupMembers = (req: RemoveGroupMembersRequest, caller: Caller | null) => {
     const g = find(req.msg?.groupInfo?.groupAddress);
-    if (!caller || !g || !isManager(g, caller)) return RemoveGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_FORBIDDEN, msg: 'only managers remove members' });
-    const removed = removeMembers(g, caller, req.msg?.removingMemberList ?? []);
-    return RemoveGroupMembersResponse.fromPartial({ ...ok, removedGroupMemberList: removed, groupMemberList: g.members, memberInfoList: memberInfos(g.members) });
+    if (!caller || !g || !isMember(g, caller)) return RemoveGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: 'no such group' });
+    if (!isManager(g, caller)) return RemoveGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_FORBIDDEN, msg: 'only managers remove members' });
+    const removing = (req.msg?.removingMemberList ?? []).filter((r) => g.members.some((m) => m.userId === r.userId));
+    if (removing.length === 0) return RemoveGroupMembersResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: 'none of them is a member' });
+    const removed = removeMembers(g, caller, removing, req.msg?.e2eePackId ?? 0);
+    return answer(RemoveGroupMembersResponse.fromPartial({ ...ok, removedGroupMemberList: removed, groupMemberList: g.members, memberInfoList: memberInfos(g.members) }));
   };
 
   const leaveGroup = (req: LeaveGroupRequest, caller: Caller | null) => {
     const g = find(req.msg?.groupAddress);
     if (!caller || !g || !isMember(g, caller)) return LeaveGroupResponse.fromPartial({ code: ResponseCode.RESPONSE_CODE_NOT_FOUND, msg: 'not a member' });
-    removeMembers(g, caller, [{ userId: caller.user.userId, domain: state.domain, role: GroupRole.GROUP_ROLE_MEMBER }]);
+    removeMembers(g, caller, [{ userId: caller.user.userId, domain: state.domain, role: GroupRole.GROUP_ROLE_MEMBER }], 0);
     return LeaveGroupResponse.fromPartial({ ...ok, leaveGroupMemberAddress: caller.address, groupAddress: groupAddress(g) });
   };
 

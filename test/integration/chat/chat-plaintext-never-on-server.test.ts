@@ -6,7 +6,8 @@ import { tempDir } from '../../support/test-hub';
 import { allMessages, device, until, type TestDevice } from './chat-harness';
 
 /**
- * The sandbox runs as its own process; two clients exchange 1:1, group and image messages through it; then
+ * The sandbox runs as its own process; clients exchange 1:1, group and image messages through it, a member is
+ * added to the group and another removed (welcome and seed bundles cross the server too); then
  * its heap snapshot, every byte reachable from its stored structures, its state file, log and outbox are
  * searched for the plaintexts (as UTF-8 and UTF-16, since V8 may keep strings in either).
  */
@@ -42,7 +43,8 @@ describe('the Skiserver sandbox never holds a plaintext message', () => {
     };
     const alice = await join('alice');
     const bob = await join('bob');
-    const secrets = ['CANARY-one-to-one-7f3a9c', 'CANARY-reply-b81d22', 'CANARY-group-e55c01', 'CANARY-caption-90aa1f'];
+    const carol = await join('carol');
+    const secrets = ['CANARY-one-to-one-7f3a9c', 'CANARY-reply-b81d22', 'CANARY-group-e55c01', 'CANARY-caption-90aa1f', 'CANARY-after-add-3c7e10', 'CANARY-after-remove-d402bb'];
     await alice.conn.engine!.sendText({ type: 'user', id: `bob@${fake.domain}` }, secrets[0]!);
     await until('bob reads', () => allMessages(bob, 'user', `alice@${fake.domain}`).some((m) => m.text === secrets[0]));
     await bob.conn.engine!.sendText({ type: 'user', id: `alice@${fake.domain}` }, secrets[1]!);
@@ -52,6 +54,12 @@ describe('the Skiserver sandbox never holds a plaintext message', () => {
     await alice.conn.engine!.sendImage({ type: 'user', id: `bob@${fake.domain}` }, { bytes: image, mime: 'image/jpeg', name: 'snap.jpg', caption: secrets[3]! });
     await until('bob reads all', () => allMessages(bob, 'group', groupId).length === 1 && allMessages(bob, 'user', `alice@${fake.domain}`).length === 3);
     await until('alice reads the reply', () => allMessages(alice, 'user', `bob@${fake.domain}`).some((m) => m.text === secrets[1]));
+    await alice.conn.engine!.addMembers(groupId, [{ userId: 'carol', domain: fake.domain }]);
+    await alice.conn.engine!.sendText({ type: 'group', id: groupId }, secrets[4]!);
+    await until('carol reads after joining', () => allMessages(carol, 'group', groupId).some((m) => m.text === secrets[4]));
+    await alice.conn.engine!.removeMembers(groupId, [{ userId: 'bob', domain: fake.domain }]);
+    await alice.conn.engine!.sendText({ type: 'group', id: groupId }, secrets[5]!);
+    await until('carol reads after the removal', () => allMessages(carol, 'group', groupId).some((m) => m.text === secrets[5]));
 
     child.stdin!.write('dump\n');
     await until('dump written', () => out.includes('DUMPED'), 30_000);

@@ -5,7 +5,11 @@ import {
   deriveGroupChainKey,
   groupAssociatedData,
   groupDecrypt,
+  groupAddKey,
   groupEncrypt,
+  groupSeedAfterAdd,
+  groupSessionIdOf,
+  groupWelcomeKey,
   MAX_GROUP_CHAIN_GAP,
   SUITE_MLDSA87_MLKEM1024_AES256GCM_SHA256 as suite,
   type GroupChainState,
@@ -101,5 +105,34 @@ describe('group messages', () => {
       random,
     ).message;
     expect(errorCode(() => groupDecrypt(suite, inbound, far))).toBe('too_many_skipped_keys');
+  });
+});
+
+describe('group membership additions (welcome → add)', () => {
+  const enc = new TextEncoder();
+  it('welcome = HKDF(key, salt "welcome", info 0x02, 32) and add = HKDF(welcome, salt "add", info 0x02, 32)', () => {
+    const welcome = groupWelcomeKey(suite, seed);
+    expect(welcome).toEqual(suite.hash.hkdf(seed, enc.encode('welcome'), new Uint8Array([2]), 32));
+    expect(groupAddKey(suite, welcome)).toEqual(suite.hash.hkdf(welcome, enc.encode('add'), new Uint8Array([2]), 32));
+    expect(groupSeedAfterAdd(suite, seed)).toEqual(groupAddKey(suite, welcome));
+  });
+
+  it('a newcomer given welcome(seed) reads what is sent on the next session, not what was sent before it', () => {
+    const before = sendAll(createGroupChain(suite, seed, alice.publicKey), 2).messages;
+    const nextSeed = groupSeedAfterAdd(suite, seed);
+    const newcomerSeed = groupAddKey(suite, groupWelcomeKey(suite, seed));
+    const after = sendAll(createGroupChain(suite, nextSeed, alice.publicKey), 1).messages;
+    const newcomer = createGroupChain(suite, newcomerSeed, alice.publicKey);
+    expect(readText(groupDecrypt(suite, newcomer, after[0]!).plaintext)).toBe('group 0');
+    // Nothing the newcomer holds is the old seed, and the old messages do not open with its chain.
+    expect(newcomerSeed).not.toEqual(seed);
+    expect(errorCode(() => groupDecrypt(suite, newcomer, before[1]!))).not.toBe('no error');
+  });
+
+  it('the session id after an add is the same for every holder of the seed and differs per seed', () => {
+    const id = groupSessionIdOf(suite, groupSeedAfterAdd(suite, seed));
+    expect(id).toBe(groupSessionIdOf(suite, groupSeedAfterAdd(suite, seed.slice())));
+    expect(Buffer.from(id, 'base64')).toHaveLength(16);
+    expect(groupSessionIdOf(suite, seed)).not.toBe(id);
   });
 });

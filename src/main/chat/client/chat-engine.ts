@@ -13,6 +13,7 @@ import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
 import type { ChatStore, MessageRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
 import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
+import { addGroupMembers, removeGroupMembers } from './group-members';
 import { createGroup, reseedGroup, sendGroupPayload } from './groups';
 import { applyProtoMsg, emptyResult, mergeResult, saveFriendship, sendReceipts, type InboundResult } from './inbound';
 import { deliver, ensureSessions, REINVITE_AFTER_MS, reinviteUnanswered } from './sessions';
@@ -701,42 +702,14 @@ export class ChatEngine implements EngineCore {
     return createGroup(this, name, members);
   }
 
-  async addMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
-    const group = this.store.group(groupId);
-    if (!group) throw new Error('no such group');
-    const response = await this.port.call('addGroupMembers', {
-      msg: {
-        e2eePackId: this.suite.packId,
-        senderAddress: deviceAddress(this.me),
-        sequence: 0,
-        groupInfo: { groupName: group.name, groupAddress: groupAddress(this.me.domain, groupId), groupMemberList: group.members },
-        addingMemberList: members.map((m) => ({ ...m, role: 0 })),
-        addingMemberInfoList: [],
-      },
-    });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
-    this.store.saveGroup({ ...group, members: response.groupMemberList.map((m) => ({ userId: m.userId, domain: m.domain, role: m.role })), stale: true, updatedAt: Date.now() });
-    await reseedGroup(this, groupId);
-    this.changed('groups');
+  /** SKISSM's add: the members move to the next session by welcome → add; the newcomers get only the welcome. */
+  addMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
+    return addGroupMembers(this, groupId, members);
   }
 
-  async removeMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
-    const group = this.store.group(groupId);
-    if (!group) throw new Error('no such group');
-    const response = await this.port.call('removeGroupMembers', {
-      msg: {
-        e2eePackId: this.suite.packId,
-        senderAddress: deviceAddress(this.me),
-        groupInfo: { groupName: group.name, groupAddress: groupAddress(this.me.domain, groupId), groupMemberList: group.members },
-        removingMemberList: members.map((m) => ({ ...m, role: 0 })),
-        memberInfoList: [],
-      },
-    });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
-    this.store.saveGroup({ ...group, members: response.groupMemberList.map((m) => ({ userId: m.userId, domain: m.domain, role: m.role })), stale: true, updatedAt: Date.now() });
-    // Fresh seed right away, so the removed members cannot read what follows.
-    await reseedGroup(this, groupId);
-    this.changed('groups');
+  /** A fresh seed for the remaining members right away, so the removed ones cannot read what follows. */
+  removeMembers(groupId: string, members: readonly UserRef[]): Promise<void> {
+    return removeGroupMembers(this, groupId, members);
   }
 
   async leaveGroup(groupId: string): Promise<void> {

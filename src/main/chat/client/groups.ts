@@ -1,7 +1,7 @@
 import { GroupRole, ResponseCode, type GroupInfo, type GroupMemberInfo } from '../../gen/skissm/common';
 import type { E2eeMsg } from '../../gen/skissm/proto_msg';
 import { Plaintext, type GroupPreKeyBundle } from '../../gen/skissm/plaintext';
-import { createGroupChain, fromBase64, generateSessionId, GROUP_SEED_LENGTH, groupDecrypt, groupEncrypt, toBase64, type GroupChainState } from '../crypto';
+import { createGroupChain, fromBase64, generateSessionId, GROUP_SEED_LENGTH, groupDecrypt, groupEncrypt, groupSeedAfterAdd, groupSessionIdOf, toBase64, type GroupChainState } from '../crypto';
 import { deviceAddress, deviceKey, deviceOf, groupAddress, groupIdOf, sameDevice, sameUser, type DeviceRef } from '../protocol/address';
 import type { GroupRow } from '../store/chat-store';
 import { isOk, newId, rpcBody, type EngineCore } from './engine-core';
@@ -10,17 +10,18 @@ import { deliver, ensureSessions } from './sessions';
 /**
  * Group sessions: a 32-byte seed per session, distributed in GroupPreKeyBundles over 1:1
  * sessions; one chain per member device derived from seed ‖ that device's sign key; every message signed.
- * Membership changes mark the group stale and the next sender re-seeds (new session id), so removed
- * members never receive a seed again. (SKISSM's in-place "add" chain derivation is not used.)
+ * A removal re-seeds (new session id, `old_session_id` naming the one it replaces), so removed members never
+ * receive a seed again; an addition moves every member to the next seed by SKISSM's welcome → add steps
+ * (group-members.ts). Other changes (a member's new device) mark the group stale and the next sender re-seeds.
  */
 
 const VERSION = '\x01';
 
-function chainToJson(c: GroupChainState): unknown {
+export function chainToJson(c: GroupChainState): unknown {
   return { packId: c.packId, pk: toBase64(c.senderSignPublicKey), seq: c.sequence, ck: toBase64(c.chainKey) };
 }
 
-function chainFromJson(v: unknown): GroupChainState {
+export function chainFromJson(v: unknown): GroupChainState {
   const o = v as { packId: number; pk: string; seq: number; ck: string };
   return { packId: o.packId, senderSignPublicKey: fromBase64(o.pk), sequence: o.seq, chainKey: fromBase64(o.ck) };
 }
@@ -57,7 +58,7 @@ export function saveGroupInfo(core: EngineCore, info: GroupInfo, infos: readonly
  * Draws a new seed, keeps our own chain, and sends the seed to every other member device over 1:1 sessions.
  * Member devices are the ones we know (bundles, device notices); a member we know no device of is looked up.
  */
-export async function reseedGroup(core: EngineCore, groupId: string): Promise<string> {
+export async function reseedGroup(core: EngineCore, groupId: string, oldSessionId = ''): Promise<string> {
   const group = core.store.group(groupId);
   if (!group?.active) throw new Error('not a member of this group');
   const got = await core.port.call('getGroup', { groupAddress: groupAddress(core.me.domain, groupId), senderAddress: deviceAddress(core.me) });
@@ -80,7 +81,7 @@ export async function reseedGroup(core: EngineCore, groupId: string): Promise<st
       e2eePackId: core.suite.packId,
       sender: deviceAddress(core.me, core.userName),
       sessionId,
-      oldSessionId: '',
+      oldSessionId,
       groupInfo: { groupName: name, groupAddress: groupAddress(core.me.domain, groupId, name), groupMemberList: got.groupMemberList },
       sequence: 0,
       groupSeed: Buffer.from(seed),
@@ -147,6 +148,25 @@ function sameMembers(group: GroupRow, info: GroupInfo): boolean {
   return a === b;
 }
 
+/**
+ * A group message names a session we do not hold: if it is what follows one of ours after an add (a notice we
+ * have not seen yet, or a member who added from a session other than our newest), derive it, for receiving.
+ * Returns whether it now exists.
+ */
+export function findSuccessorSession(core: EngineCore, groupId: string, sessionId: string): boolean {
+  for (const id of core.store.groupSessionIds(groupId)) {
+    const base = core.store.groupSession(id);
+    if (!base) continue;
+    const seed = groupSeedAfterAdd(core.suite, base.seed);
+    if (groupSessionIdOf(core.suite, seed) !== sessionId) continue;
+    // For receiving only: we move our own sending to it when the add notice comes (onMembersAdded), so a
+    // notice that follows does not step past it.
+    core.store.saveGroupSession(sessionId, groupId, seed, null);
+    return true;
+  }
+  return false;
+}
+
 export type GroupDecryptResult =
   | { kind: 'plaintext'; groupId: string; plaintext: Uint8Array }
   | { kind: 'defer'; sessionId: string; needKeysOf: DeviceRef | null }
@@ -157,6 +177,8 @@ export function decryptGroup(core: EngineCore, msg: E2eeMsg, from: DeviceRef): G
   if (msg.payload?.$case !== 'groupMsg') return { kind: 'drop', reason: 'not a group message' };
   const groupId = groupIdOf(msg.to);
   if (!groupId) return { kind: 'drop', reason: 'no group address' };
+  // A session we lack may be the one after an add that we can derive ourselves (its notice not seen yet).
+  if (!core.store.groupSession(msg.sessionId) && core.store.group(groupId)?.active) findSuccessorSession(core, groupId, msg.sessionId);
   const session = core.store.groupSession(msg.sessionId);
   if (!session) return { kind: 'defer', sessionId: msg.sessionId, needKeysOf: null };
   if (session.groupId !== groupId) return { kind: 'drop', reason: 'session belongs to another group' };

@@ -5,6 +5,7 @@ import { deviceKey, deviceOf, groupIdOf, parseSimpleAddress, sameDevice, sameUse
 import { decodeAppPayload, encodeAppPayload, type AppPayload } from '../protocol/app-payload';
 import type { MessageRow } from '../store/chat-store';
 import { rpcBody, type EngineCore } from './engine-core';
+import { onMembersAdded, onWelcome } from './group-members';
 import { decryptGroup, onGroupBundle, saveGroupInfo } from './groups';
 import { decryptOne2one, deliver, onAccept, onInvite } from './sessions';
 
@@ -82,9 +83,16 @@ export function applyProtoMsg(core: EngineCore, msg: ProtoMsg, out: InboundResul
   const payload = msg.payload;
   if (!payload) return;
   switch (payload.$case) {
-    case 'inviteMsg':
-      if (from) onInvite(core, payload.value, from);
+    case 'inviteMsg': {
+      if (!from) return;
+      // A first invite from someone whose devices we never fetched: ask for all of them, so what we send
+      // reaches every device of theirs (e.g. a second device added before we ever talked), not just this one.
+      const firstContact = !sameUser(from, core.me) && !core.store.devicesOf(from).some((d) => d.signPk);
+      if (onInvite(core, payload.value, from) && firstContact) {
+        core.store.enqueue('ensureSessions', { type: 'ensureSessions', userId: from.userId, domain: from.domain, deviceId: '' });
+      }
       return;
+    }
     case 'acceptMsg':
       if (from) onAccept(core, payload.value, from);
       return;
@@ -115,10 +123,12 @@ export function applyProtoMsg(core: EngineCore, msg: ProtoMsg, out: InboundResul
       if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
       out.groupsChanged = true;
       return;
-    case 'addGroupMembersMsg':
-      if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, null, true);
+    case 'addGroupMembersMsg': {
+      const next = onMembersAdded(core, payload.value);
+      if (next) out.replaySessions.push(next);
       out.groupsChanged = true;
       return;
+    }
     case 'removeGroupMembersMsg':
       if (payload.value.groupInfo) saveGroupInfo(core, payload.value.groupInfo, payload.value.memberInfoList, true);
       out.groupsChanged = true;
@@ -234,6 +244,14 @@ function onE2ee(core: EngineCore, msg: E2eeMsg, from: DeviceRef, out: InboundRes
       const app = decodeAppPayload(payload.value);
       if (app.header.kind === 'receipt' || app.header.conv.type !== 'user') return;
       storeMessage(core, app, { convType: 'user', convId: app.header.conv.id, from, out, own: true });
+      return;
+    }
+    case 'groupUpdateKeyBundle': {
+      const sessionId = onWelcome(core, payload.value, from);
+      if (sessionId) {
+        out.replaySessions.push(sessionId);
+        out.groupsChanged = true;
+      }
       return;
     }
     case 'groupPreKeyBundle': {

@@ -45,7 +45,7 @@ export {
   type GroupChainState,
   type GroupMessage,
 } from './group-message';
-export { deriveGroupChainKey, groupAssociatedData, GROUP_SEED_LENGTH } from './group-keys';
+export { deriveGroupChainKey, groupAddKey, groupAssociatedData, groupSeedAfterAdd, groupSessionIdOf, groupWelcomeKey, GROUP_SEED_LENGTH } from './group-keys';
 export { computeMsgFingerprint, verifyServerSignatures, VerifiedBatches, type ServerSignedSignature } from './server-signature';
 export { BATCH_SIGNATURE_VERSION, buildBatch, encodeBatchSignature, type BatchProof } from './batch-signature';
 export { safetyFingerprint, safetyFingerprintGroups, type IdentityPublicKeys } from './safety-fingerprint';

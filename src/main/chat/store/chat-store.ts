@@ -408,6 +408,11 @@ export class ChatStore {
     return row ? String(row.session_id) : null;
   }
 
+  /** Every session of a group, newest first (an add's successor may follow any of them). */
+  groupSessionIds(groupId: string): string[] {
+    return this.all('SELECT session_id FROM chat_group_sessions WHERE account = ? AND group_id = ? ORDER BY created_at DESC, rowid DESC', groupId).map((r) => String(r.session_id));
+  }
+
   deleteGroupSessions(groupId: string): void {
     const ids = this.all('SELECT session_id FROM chat_group_sessions WHERE account = ? AND group_id = ?', groupId).map((r) => String(r.session_id));
     for (const id of ids) this.run('DELETE FROM chat_group_chains WHERE account = ? AND session_id = ?', id);

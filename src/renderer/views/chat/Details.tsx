@@ -3,6 +3,7 @@ import type { ChatConversationRef, ChatOverview } from '../../../shared/contract
 import { api } from '../../api';
 import { chatDisplayName } from '../../../shared/domain/chat-names';
 import { useChatStore } from './chat-store';
+import { GroupMembers } from './GroupMembers';
 import { SafetyQr } from './SafetyQr';
 
 /** Contact details with the safety numbers, or group management. */
@@ -90,10 +91,8 @@ function GroupDetails({ overview, groupId }: { overview: ChatOverview; groupId: 
   const select = useChatStore((s) => s.select);
   const group = overview.groups.find((g) => g.groupId === groupId);
   const [name, setName] = useState(group?.name ?? '');
-  const [add, setAdd] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (!group) return null;
-  const domain = overview.account.me?.domain ?? '';
   const done = (r: { ok: boolean; error?: { message: string } }) => {
     if (!r.ok) setError(r.error?.message ?? 'failed');
     void refresh();
@@ -102,29 +101,9 @@ function GroupDetails({ overview, groupId }: { overview: ChatOverview; groupId: 
     <aside className="chat-details-panel" aria-labelledby="chat-group-title">
       <h3 id="chat-group-title">{group.name}</h3>
       {!group.active && <p className="small muted">You are no longer a member of this group.</p>}
-      <h4>Members</h4>
-      <ul className="chat-list">
-        {group.members.map((m) => (
-          <li key={m.address} className="chat-row small">
-            <span title={m.address}>{chatDisplayName(m.address, overview.contacts.find((c) => c.address === m.address))}{m.manager ? ' (manager)' : ''}</span>
-            {group.amManager && m.address !== `${overview.account.me?.userId}@${domain}` && (
-              <>
-                <button type="button" className="small-button" onClick={() => void api().call('chat.groupMembers', { connectionId, groupId, add: [], remove: [m.address] }).then(done)}>Remove</button>
-                <button type="button" className="small-button" onClick={() => void api().call('chat.setManagers', { connectionId, groupId, managers: [...group.members.filter((x) => x.manager).map((x) => x.address), m.address] }).then(done)}>Make manager</button>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
+      <GroupMembers overview={overview} group={group} onChanged={() => void refresh()} />
       {group.active && (
         <>
-          {group.amManager && (
-            <form className="chat-row" onSubmit={(e) => { e.preventDefault(); void api().call('chat.groupMembers', { connectionId, groupId, add: add.split(/[\s,]+/).filter(Boolean).map((a) => (a.includes('@') ? a : `${a}@${domain}`)), remove: [] }).then(done); setAdd(''); }}>
-              <label htmlFor="chat-add-member" className="small">Add</label>
-              <input id="chat-add-member" value={add} onChange={(e) => setAdd(e.target.value)} required />
-              <button type="submit" className="small-button">Add</button>
-            </form>
-          )}
           <form className="chat-row" onSubmit={(e) => { e.preventDefault(); void api().call('chat.renameGroup', { connectionId, groupId, name }).then(done); }}>
             <label htmlFor="chat-group-rename" className="small">Name</label>
             <input id="chat-group-rename" value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
