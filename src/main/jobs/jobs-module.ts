@@ -3,6 +3,7 @@ import path from 'node:path';
 import { historyCalls, queueCalls, type HistoryScope } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import { PrintSessions } from '../devices/print-sessions';
+import type { QueuedJobStarter } from '../devices/queued-jobs';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
@@ -32,7 +33,11 @@ export interface JobsModuleOptions {
 export function createJobsModule(
   ctx: DomainContext,
   options: JobsModuleOptions = {},
-): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & { dispatcher: Dispatcher } {
+): DomainModule<HandlersOf<typeof queueCalls> & HandlersOf<typeof historyCalls>> & {
+  dispatcher: Dispatcher;
+  /** Starts a queued job on a named printer (MQTT's print-job command, composed by the hub). */
+  starter: QueuedJobStarter;
+} {
   applyDomainMigrations(ctx.db, 'jobs', JOBS_MIGRATIONS);
   const log = ctx.log;
   const store = new QueueStore(ctx.db);
@@ -146,6 +151,7 @@ export function createJobsModule(
 
   return {
     dispatcher,
+    starter: { startQueued: (jobId, deviceId) => dispatcher.startQueued(jobId, deviceId) },
     handlers: {
       'queue.list': () => dispatcher.snapshot(),
       'queue.add': async (req, call) => {

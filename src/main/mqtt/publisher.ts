@@ -2,12 +2,15 @@ import type { MqttClient } from 'mqtt';
 import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
 import type { Fleet } from '../devices/fleet';
+import type { PrinterProfile } from '../devices/print-profiles';
+import type { QueuedJobStarter } from '../devices/queued-jobs';
 import type { Logger } from '../log';
 import { openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
 import { Coalescer } from './coalescer';
 import { hostDiscovery, printerDiscovery, printerDiscoveryTopic, type DiscoveryIdentity } from './ha-discovery';
-import { CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type StatePayload } from './payloads';
-import { hostTopics, isCommandAction, parseTopic, slugify, type CommandAction, type HostTopics } from './topics';
+import { ChunkProperties, CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, PrintBody, PrintJobBody, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type StatePayload } from './payloads';
+import type { PrintReceiver } from './print-receiver';
+import { hostTopics, isButtonAction, isCommandAction, parseTopic, slugify, type CommandAction, type HostTopics } from './topics';
 
 export interface PublishSettings extends BrokerAddress {
   site: string;
@@ -30,6 +33,12 @@ export interface PublisherOptions {
   settings: PublishSettings;
   version: string;
   onLink?: (link: PublisherLink) => void;
+  /** What each printer can print, published with its state so another site's queue can route to it. */
+  profileOf?: (status: DeviceStatus) => PrinterProfile;
+  /** Starts jobs of this host's queue (the `print-job` command); without one that command is UNSUPPORTED. */
+  queue?: QueuedJobStarter | null;
+  /** Takes files from other sites' queues (the `print` command). */
+  receiver?: PrintReceiver | null;
   /** Tuning, for tests and the bench; the defaults follow the recommended rates. */
   stateIntervalMs?: number;
   maxPerSecond?: number;
@@ -108,7 +117,7 @@ export class MqttPublisher {
     });
     this.client = client;
     client.on('connect', () => this.connectedNow());
-    client.on('message', (topic, payload, packet) => void this.message(topic, payload, packet.retain));
+    client.on('message', (topic, payload, packet) => void this.message(topic, payload, packet.retain, packet.properties?.userProperties));
     client.on('error', (err) => {
       const message = describeBrokerError(err);
       this.options.log.warn(`MQTT broker ${s.url}: ${message}`);
@@ -206,12 +215,17 @@ export class MqttPublisher {
       k.online = online;
       this.publish(t.status, online ? 'online' : 'offline', true, 1);
     }
-    const payload = toStatePayload(k.last, Date.now());
+    const payload = this.stateOf(k);
     if (worthPublishing(k.offered ?? undefined, payload)) {
       k.offered = payload;
       this.coalescer.offer(k.last.deviceId, payload);
     }
     if (this.options.settings.discovery && this.discoveryKeyOf(k) !== k.discoveryKey) this.publishPrinterDiscovery(k);
+  }
+
+  private stateOf(k: Known): StatePayload {
+    const profile = this.options.profileOf?.(k.last) ?? null;
+    return toStatePayload(k.last, Date.now(), profile ? { ...profile, formats: [...profile.formats], machineIds: profile.machineIds ? [...profile.machineIds] : null } : null);
   }
 
   private sendState(deviceId: string, payload: StatePayload): void {
@@ -297,7 +311,7 @@ export class MqttPublisher {
     }
   }
 
-  private async message(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+  private async message(topic: string, payload: Buffer, retained: boolean, props: Record<string, string | string[]> | undefined): Promise<void> {
     const s = this.options.settings;
     if (topic === `${s.discoveryPrefix}/status`) {
       // Home Assistant's birth message (not retained): it has forgotten what it was told, so tell it again.
@@ -309,31 +323,36 @@ export class MqttPublisher {
         this.publishDiscovery();
         for (const k of this.known.values()) {
           k.offered = null;
-          this.publish(this.topics.printer(k.printer).state, JSON.stringify(toStatePayload(k.last, Date.now())), true, 0);
+          this.publish(this.topics.printer(k.printer).state, JSON.stringify(this.stateOf(k)), true, 0);
         }
       }, min + Math.random() * (max - min));
       return;
     }
     const parsed = parseTopic(s.base, s.site, topic);
     if (parsed?.kind !== 'printer-cmd' || parsed.host !== s.hostUid) return;
-    await this.command(parsed.printer, parsed.action, payload, retained);
+    await this.command(parsed.printer, parsed.action, payload, retained, props);
   }
 
-  private async command(printer: string, action: string, payload: Buffer, retained: boolean): Promise<void> {
+  private async command(printer: string, action: string, payload: Buffer, retained: boolean, props: Record<string, string | string[]> | undefined): Promise<void> {
     // A retained command would run again for every subscriber that comes along: never execute one.
     if (retained) {
       this.options.log.warn(`ignored a retained ${action} command for ${printer}`);
       return;
     }
-    let id: string | null = null;
-    try {
-      const body = CommandBody.safeParse(JSON.parse(payload.toString('utf8')));
-      if (body.success) id = body.data.id;
-    } catch {
-      // Home Assistant's button sends PRESS, not JSON.
+    // A file's bytes come as binary messages whose id and offset are user properties.
+    const chunk = action === 'print' && props?.op === 'chunk' ? ChunkProperties.safeParse(props) : null;
+    let json: unknown = null;
+    if (!chunk) {
+      try {
+        json = JSON.parse(payload.toString('utf8'));
+      } catch {
+        // Home Assistant's button sends PRESS, not JSON.
+      }
     }
-    const reply = (error: CommandReply['error']) => {
-      const message: CommandReply = { v: 1, id, action, ok: error === null, error, ts: Date.now() };
+    const withId = chunk ? (chunk.success ? chunk.data : null) : CommandBody.safeParse(json).data;
+    const id = withId?.id ?? null;
+    const reply = (error: CommandReply['error'], received?: number) => {
+      const message: CommandReply = { v: 1, id, action, ok: error === null, error, ...(received === undefined ? {} : { received }), ts: Date.now() };
       this.publish(this.topics.printer(printer).ack, JSON.stringify(message), false, 1);
     };
     const s = this.options.settings;
@@ -346,6 +365,10 @@ export class MqttPublisher {
       reply({ code: 'NOT_FOUND', message: `No printer ${printer} on this host.` });
       return;
     }
+    if (action === 'print') {
+      await this.receive(deviceId, payload, json, chunk, reply);
+      return;
+    }
     const now = Date.now();
     if (now - (this.lastCommandAt.get(printer) ?? -Infinity) < 1000) {
       reply({ code: 'CONFLICT', message: 'One command a second per printer: try again in a moment.' });
@@ -354,7 +377,8 @@ export class MqttPublisher {
     this.lastCommandAt.set(printer, now);
     this.options.log.info(`MQTT command ${action} for ${this.known.get(deviceId)?.last.name ?? printer}`);
     try {
-      await this.options.fleet.driver(deviceId)[action]();
+      if (isButtonAction(action)) await this.options.fleet.driver(deviceId)[action]();
+      else await this.printJob(deviceId, json);
       reply(null);
     } catch (err) {
       if (err instanceof AppError) reply({ code: err.code, message: err.message.slice(0, 1000) });
@@ -363,5 +387,44 @@ export class MqttPublisher {
         reply({ code: 'INTERNAL', message: 'The command failed; see the host log.' });
       }
     }
+  }
+
+  /** `print-job`: a job of this host's own queue, started on the printer of the topic. */
+  private async printJob(deviceId: string, json: unknown): Promise<void> {
+    const body = PrintJobBody.safeParse(json);
+    if (!body.success) throw new AppError('BAD_REQUEST', 'A print-job command is {"id": …, "job": "<queue job id>"}.');
+    if (!this.options.queue) throw new AppError('UNSUPPORTED', 'This host has no print queue.');
+    await this.options.queue.startQueued(body.data.job, deviceId);
+  }
+
+  /** `print`: one message of a file another site's queue sends (begin, a chunk, commit, abort). */
+  private async receive(
+    deviceId: string,
+    payload: Buffer,
+    json: unknown,
+    chunk: ReturnType<typeof ChunkProperties.safeParse> | null,
+    reply: (error: CommandReply['error'], received?: number) => void,
+  ): Promise<void> {
+    const receiver = this.options.receiver;
+    if (!receiver) {
+      reply({ code: 'UNSUPPORTED', message: 'This host does not take files from other sites.' });
+      return;
+    }
+    let answer;
+    if (chunk) {
+      if (!chunk.success) {
+        reply({ code: 'BAD_REQUEST', message: 'A chunk carries the user properties op=chunk, id, upload and offset.' });
+        return;
+      }
+      answer = await receiver.chunk(deviceId, chunk.data, payload);
+    } else {
+      const body = PrintBody.safeParse(json);
+      if (!body.success) {
+        reply({ code: 'BAD_REQUEST', message: 'A print message is begin, commit or abort (docs/mqtt.md).' });
+        return;
+      }
+      answer = await receiver.handle(deviceId, body.data);
+    }
+    reply(answer.error, answer.received);
   }
 }

@@ -15,8 +15,15 @@
 
 export const SLUG = /^[a-z0-9][a-z0-9_-]{0,47}$/;
 export const DEFAULT_BASE = 'printdeck';
-export const COMMAND_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export const COMMAND_ACTIONS = ['pause', 'resume', 'cancel', 'print-job', 'print'] as const;
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
+/** The actions a person presses (Home Assistant buttons); the others carry a job or a file. */
+export const BUTTON_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+export function isButtonAction(value: string): value is ButtonAction {
+  return (BUTTON_ACTIONS as readonly string[]).includes(value);
+}
 
 export function isCommandAction(value: string): value is CommandAction {
   return (COMMAND_ACTIONS as readonly string[]).includes(value);
