@@ -9,6 +9,7 @@ import { PrintReceiver, type ReceiverOptions } from './print-receiver';
 import { MqttPublisher, type PublisherOptions } from './publisher';
 import { MqttSettingsStore, PASSWORD_SECRET } from './settings-store';
 import { SiteProvider } from './site-provider';
+import type { UploadTuning } from './site-upload';
 import { DEFAULT_BASE } from './topics';
 
 export type PublisherTuning = Pick<PublisherOptions, 'stateIntervalMs' | 'maxPerSecond' | 'keepaliveS' | 'reconnectPeriodMs' | 'cameraIntervalMs' | 'birthDelayMs'>;
@@ -19,8 +20,8 @@ export interface MqttModuleOptions {
   tuning?: PublisherTuning;
   /** For sites: how often a lost broker is retried. */
   siteReconnectMs?: number;
-  /** For sites: how long an upload to another site waits for a lost broker before it fails. */
-  siteUploadGraceMs?: number;
+  /** For sites: chunk size and waits of uploads to another site's printers (tests, the bench). */
+  siteUpload?: UploadTuning;
   /** This host's print queue (the `print-job` command); the hub hands it in. */
   queue?: QueuedJobStarter;
   /** Limits for files other sites send (`print`). */
@@ -43,7 +44,7 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
   ctx.fleet.registerProvider('site', (driverCtx) => {
     const provider = new SiteProvider(driverCtx, {
       ...(options.siteReconnectMs ? { reconnectPeriodMs: options.siteReconnectMs } : {}),
-      ...(options.siteUploadGraceMs ? { uploadGraceMs: options.siteUploadGraceMs } : {}),
+      ...(options.siteUpload ? { upload: options.siteUpload } : {}),
     });
     sites.set(driverCtx.connection.id, provider);
     return provider;

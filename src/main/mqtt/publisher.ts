@@ -369,6 +369,12 @@ export class MqttPublisher {
       await this.receive(deviceId, payload, json, chunk, reply);
       return;
     }
+    // A malformed request is answered before it counts against the printer's one command a second.
+    const job = action === 'print-job' ? PrintJobBody.safeParse(json) : null;
+    if (job && !job.success) {
+      reply({ code: 'BAD_REQUEST', message: 'A print-job command is {"id": …, "job": "<queue job id>"}.' });
+      return;
+    }
     const now = Date.now();
     if (now - (this.lastCommandAt.get(printer) ?? -Infinity) < 1000) {
       reply({ code: 'CONFLICT', message: 'One command a second per printer: try again in a moment.' });
@@ -378,7 +384,7 @@ export class MqttPublisher {
     this.options.log.info(`MQTT command ${action} for ${this.known.get(deviceId)?.last.name ?? printer}`);
     try {
       if (isButtonAction(action)) await this.options.fleet.driver(deviceId)[action]();
-      else await this.printJob(deviceId, json);
+      else if (job?.success) await this.printJob(deviceId, job.data.job);
       reply(null);
     } catch (err) {
       if (err instanceof AppError) reply({ code: err.code, message: err.message.slice(0, 1000) });
@@ -390,11 +396,9 @@ export class MqttPublisher {
   }
 
   /** `print-job`: a job of this host's own queue, started on the printer of the topic. */
-  private async printJob(deviceId: string, json: unknown): Promise<void> {
-    const body = PrintJobBody.safeParse(json);
-    if (!body.success) throw new AppError('BAD_REQUEST', 'A print-job command is {"id": …, "job": "<queue job id>"}.');
+  private async printJob(deviceId: string, jobId: string): Promise<void> {
     if (!this.options.queue) throw new AppError('UNSUPPORTED', 'This host has no print queue.');
-    await this.options.queue.startQueued(body.data.job, deviceId);
+    await this.options.queue.startQueued(jobId, deviceId);
   }
 
   /** `print`: one message of a file another site's queue sends (begin, a chunk, commit, abort). */

@@ -151,7 +151,7 @@ export class SiteProvider implements DeviceProvider {
 
   constructor(
     ctx: DriverContext,
-    private readonly options: { base?: string; reconnectPeriodMs?: number; uploadGraceMs?: number; upload?: UploadTuning } = {},
+    private readonly options: { base?: string; reconnectPeriodMs?: number; upload?: UploadTuning } = {},
   ) {
     this.address = parseSiteAddress(ctx.connection.address, ctx.secret);
     this.connectionId = ctx.connection.id;
@@ -236,7 +236,7 @@ export class SiteProvider implements DeviceProvider {
       request,
       onProgress,
       signal,
-      { ...this.options.upload, ...(this.options.uploadGraceMs ? { graceMs: this.options.uploadGraceMs } : {}) },
+      this.options.upload,
     );
   }
 

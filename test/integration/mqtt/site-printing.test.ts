@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { xyzSimulator } from '../../../sim/xyz/simulator';
+import type { PrintRecord, QueueJob, QueueSnapshot } from '../../../src/shared/contract';
+import { hasMosquitto, warnNoMosquitto } from '../../support/mosquitto';
+import { createTestHub, tempDir, type TestHub } from '../../support/test-hub';
+import { writeGcode } from '../xyz/xyz-helpers';
+import { eventually, TUNING, useBroker } from './mqtt-support';
+
+warnNoMosquitto('mqtt site printing');
+
+const ctx = { transport: 'memory' as const, clientId: 't' };
+
+async function call<T>(t: TestHub, method: string, payload: unknown): Promise<T> {
+  const r = await t.hub.registrar.dispatch(method, payload, ctx);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+const queueJob = async (t: TestHub, id: string) => (await call<QueueSnapshot>(t, 'queue.list', {})).jobs.find((j) => j.id === id);
+
+describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of site A, through a real Mosquitto', () => {
+  const env = useBroker();
+
+  it('routes by the profile A publishes, uploads the file in acknowledged chunks, and the print runs to completion on A’s da Vinci simulator', async () => {
+    // Host A: a simulated da Vinci 1.1 Plus over TCP, taking files from other sites.
+    const a = env.track(
+      await createTestHub({
+        demoPlan: () => [
+          {
+            id: 'plus',
+            factory: xyzSimulator({ transport: 'tcp', model: 'dvF110B000', timeScale: 120, fileCheckSec: 1, doneHoldSec: 1_200, connectionName: 'Plus A' }),
+          },
+        ],
+        mqtt: { configure: { enabled: true, url: env.broker.url, site: 'north', commands: ['print'] }, tuning: TUNING, siteReconnectMs: 200 },
+      }),
+    );
+    await a.hub.startDemo();
+    // Host B: no printers of its own; small chunks, so the file takes many acknowledged messages.
+    const b = env.track(await createTestHub({ mqtt: { tuning: TUNING, siteReconnectMs: 200, siteUpload: { chunkBytes: 4096 } } }));
+    b.hub.connections.add({ kind: 'site', name: 'North', address: `${env.broker.url}/north`, options: {} });
+    const remote = () => b.hub.fleet.list().find((d) => d.site === 'north');
+    await eventually(() => expect(remote()).toMatchObject({ name: 'Plus A', link: 'online', state: 'idle', capabilities: { print: true } }), 30_000);
+    const deviceId = remote()!.deviceId;
+
+    // The build volume came with A's state: a part wider than the 1.1 Plus's bed waits, with the reason.
+    const dir = tempDir();
+    const wide = path.join(dir, 'wide.gcode');
+    writeFileSync(wide, ';FLAVOR:Marlin\nG21\nG90\nG1 Z0.2\nG1 X10 Y10 E1\nG1 X400 Y10 E2\n');
+    const [tooBig] = (await call<{ jobs: QueueJob[] }>(b, 'queue.add', { file: { kind: 'path', path: wide } })).jobs;
+    await eventually(async () => expect((await queueJob(b, tooBig!.id))?.waitReason).toMatch(/Too big for Plus A/));
+
+    const file = writeGcode(dir, 'bracket.gcode', 1_500, 600);
+    const [job] = (await call<{ jobs: QueueJob[] }>(b, 'queue.add', { file: { kind: 'path', path: file }, target: { kind: 'printer', deviceId } })).jobs;
+    await eventually(async () => expect(await queueJob(b, job!.id)).toMatchObject({ state: 'printing', deviceId }), 60_000);
+    // A's printer prints it, and B follows the print through the state A publishes.
+    await eventually(() => expect(remote()).toMatchObject({ state: 'printing', job: { name: 'bracket.gcode' } }), 30_000);
+    await eventually(async () => expect(await queueJob(b, job!.id)).toMatchObject({ state: 'done' }), 90_000);
+
+    // Each host's history tells its side: B's queue sent it, A printed it for another site.
+    const range = { from: 0, to: Date.now() + 60_000 };
+    const onA = await call<{ records: PrintRecord[] }>(a, 'history.list', range);
+    expect(onA.records).toEqual([expect.objectContaining({ fileName: 'bracket.gcode', origin: 'site', outcome: 'success' })]);
+    const onB = await call<{ records: PrintRecord[] }>(b, 'history.list', range);
+    expect(onB.records).toEqual([expect.objectContaining({ fileName: 'bracket.gcode', origin: 'queue', deviceId, outcome: 'success' })]);
+    expect((await queueJob(b, tooBig!.id))?.state).toBe('queued');
+  }, 180_000);
+});
