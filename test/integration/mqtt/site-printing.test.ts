@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { xyzSimulator } from '../../../sim/xyz/simulator';
@@ -6,7 +6,7 @@ import type { PrintRecord, QueueJob, QueueSnapshot } from '../../../src/shared/c
 import { hasMosquitto, warnNoMosquitto } from '../../support/mosquitto';
 import { createTestHub, tempDir, type TestHub } from '../../support/test-hub';
 import { writeGcode } from '../xyz/xyz-helpers';
-import { eventually, TUNING, useBroker } from './mqtt-support';
+import { eventually, startHost, TUNING, useBroker, Watcher } from './mqtt-support';
 
 warnNoMosquitto('mqtt site printing');
 
@@ -44,7 +44,14 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
     await eventually(() => expect(remote()).toMatchObject({ name: 'Plus A', link: 'online', state: 'idle', capabilities: { print: true } }), 30_000);
     const deviceId = remote()!.deviceId;
 
-    // The build volume came with A's state: a part wider than the 1.1 Plus's bed waits, with the reason.
+    // A publishes what the printer can print with its state; B's queue routes by it.
+    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/north/+/printer/+/state']));
+    await eventually(() =>
+      expect(w.messages.map((m) => JSON.parse(m.payload.toString('utf8')) as unknown).at(-1)).toMatchObject({
+        profile: { formats: ['gcode', '3w'], machineIds: [expect.any(String)], buildVolumeMm: { x: expect.any(Number) } },
+      }),
+    );
+    // A part wider than the 1.1 Plus's bed waits, with the reason.
     const dir = tempDir();
     const wide = path.join(dir, 'wide.gcode');
     writeFileSync(wide, ';FLAVOR:Marlin\nG21\nG90\nG1 Z0.2\nG1 X10 Y10 E1\nG1 X400 Y10 E2\n');
@@ -66,4 +73,30 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
     expect(onB.records).toEqual([expect.objectContaining({ fileName: 'bracket.gcode', origin: 'queue', deviceId, outcome: 'success' })]);
     expect((await queueJob(b, tooBig!.id))?.state).toBe('queued');
   }, 180_000);
+
+  it('a broker restart in the middle of an upload: the upload goes on where it stopped and the job starts once', async () => {
+    const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'east', commands: ['print'] }));
+    const printer = a.addPrinter('mk4');
+    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 8 * 1024, replyMs: 2_000 } }));
+    b.th.hub.connections.add({ kind: 'site', name: 'East', address: `${env.broker.url}/east`, options: {} });
+    const remote = () => b.th.hub.fleet.list().find((d) => d.site === 'east');
+    await eventually(() => expect(remote()).toMatchObject({ link: 'online', capabilities: { print: true } }));
+
+    const file = writeGcode(tempDir(), 'big.gcode', 50_000, 600);
+    const size = statSync(file).size;
+    const [job] = (await call<{ jobs: QueueJob[] }>(b.th, 'queue.add', { file: { kind: 'path', path: file }, target: { kind: 'printer', deviceId: remote()!.deviceId } })).jobs;
+    // Once part of the file is on A, the broker goes away and comes back.
+    const partial = path.join(a.th.dataDir, 'mqtt-prints');
+    await eventually(() => expect(readdirSync(partial).some((f) => statSync(path.join(partial, f)).size > 0)).toBe(true));
+    await env.broker.restart();
+    // The cut came in the middle: the file is not all there yet, nothing printed.
+    expect(readdirSync(partial).filter((f) => f.endsWith('.part'))).toHaveLength(1);
+    expect(printer.printed).toHaveLength(0);
+
+    await eventually(async () => expect(await queueJob(b.th, job!.id)).toMatchObject({ state: 'printing', waitReason: null }), 60_000);
+    expect(printer.printed).toEqual([expect.objectContaining({ bytes: size, request: expect.objectContaining({ name: 'big.gcode' }) })]);
+    expect(a.th.logLines.filter((l) => l.includes('receiving big.gcode'))).toHaveLength(1);
+    await eventually(() => expect(remote()).toMatchObject({ state: 'printing', job: { name: 'big.gcode' } }));
+    expect(printer.printed).toHaveLength(1);
+  }, 120_000);
 });
