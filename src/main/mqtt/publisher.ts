@@ -5,7 +5,7 @@ import type { Fleet } from '../devices/fleet';
 import type { PrinterProfile } from '../devices/print-profiles';
 import type { QueuedJobStarter } from '../devices/queued-jobs';
 import type { Logger } from '../log';
-import { openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
+import { closeClient, openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
 import { Coalescer } from './coalescer';
 import { hostDiscovery, printerDiscovery, printerDiscoveryTopic, type DiscoveryIdentity } from './ha-discovery';
 import { ChunkProperties, CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, PrintBody, PrintJobBody, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type StatePayload } from './payloads';
@@ -146,7 +146,7 @@ export class MqttPublisher {
       sent.push(publishWithin(client, this.topics.status, 'offline', { qos: 1, retain: true }, STOP_TIMEOUT_MS));
       await Promise.all(sent);
     }
-    await client.endAsync().catch(() => undefined);
+    await closeClient(client);
     this.link({ state: 'offline', message: null });
   }
 

@@ -9,7 +9,7 @@ import type { CameraFrame, PrinterDriver, PrintRequest, TransferProgress } from 
 import type { PrinterProfile } from '../devices/print-profiles';
 import type { DeviceChange, DeviceProvider, DriverContext } from '../devices/fleet';
 import type { Logger } from '../log';
-import { openClient, describeBrokerError, splitBrokerUrl, type BrokerAddress } from './client';
+import { closeClient, openClient, describeBrokerError, splitBrokerUrl, type BrokerAddress } from './client';
 import { CommandReply, HostInfo, parseJson, StatePayload } from './payloads';
 import { uploadPrint, type UploadTuning } from './site-upload';
 import { DEFAULT_BASE, hostTopics, parseTopic, siteFilters, type CommandAction } from './topics';
@@ -201,7 +201,7 @@ export class SiteProvider implements DeviceProvider {
     this.client = null;
     for (const w of [...this.waiting.values()]) w.resolve({ v: 1, id: null, action: '', ok: false, error: { code: 'CANCELLED', message: 'The site connection closed.' }, ts: Date.now() });
     this.waiting.clear();
-    await client?.endAsync().catch(() => undefined);
+    if (client) await closeClient(client);
   }
 
   drivers(): PrinterDriver[] {

@@ -99,4 +99,22 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
     await eventually(() => expect(remote()).toMatchObject({ state: 'printing', job: { name: 'big.gcode' } }));
     expect(printer.printed).toHaveLength(1);
   }, 120_000);
+
+  it('a broker gone for longer than the upload waits: the upload fails cleanly and the job waits in the queue again, printed nowhere', async () => {
+    const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'west', commands: ['print'] }));
+    const printer = a.addPrinter('prusa');
+    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 8 * 1024, replyMs: 2_000, graceMs: 500 } }));
+    b.th.hub.connections.add({ kind: 'site', name: 'West', address: `${env.broker.url}/west`, options: {} });
+    const remote = () => b.th.hub.fleet.list().find((d) => d.site === 'west');
+    await eventually(() => expect(remote()).toMatchObject({ link: 'online', capabilities: { print: true } }));
+
+    const file = writeGcode(tempDir(), 'gear.gcode', 50_000, 600);
+    const [job] = (await call<{ jobs: QueueJob[] }>(b.th, 'queue.add', { file: { kind: 'path', path: file }, target: { kind: 'printer', deviceId: remote()!.deviceId } })).jobs;
+    const partial = path.join(a.th.dataDir, 'mqtt-prints');
+    await eventually(() => expect(readdirSync(partial).some((f) => statSync(path.join(partial, f)).size > 0)).toBe(true));
+    await env.broker.restart(3_000);
+
+    await eventually(async () => expect(await queueJob(b.th, job!.id)).toMatchObject({ state: 'queued', lastError: expect.stringMatching(/broker was gone/) }), 30_000);
+    expect(printer.printed).toHaveLength(0);
+  }, 60_000);
 });
