@@ -36,7 +36,10 @@ export function openClient(spec: ClientSpec): MqttClient {
     ...(spec.password !== null ? { password: spec.password } : {}),
     ...(spec.will ? { will: { topic: spec.will.topic, payload: Buffer.from(spec.will.payload), qos: 1, retain: true } } : {}),
   };
-  return connect(spec.url, options);
+  const client = connect(spec.url, options);
+  // Small messages answered one at a time (commands, upload chunks) must not wait for Nagle's algorithm.
+  client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
+  return client;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface UploadLink {
 export interface UploadTuning {
   /** Bytes per message; the broker's message limit must allow this. */
   chunkBytes?: number;
+  /** Chunks in flight at once (a broker's receive maximum, 20 on Mosquitto, bounds it). */
+  window?: number;
   /** How long a lost broker is waited for, each time, before the upload fails cleanly. */
   graceMs?: number;
   /** How long one reply is waited for. */
@@ -30,9 +32,9 @@ const MAX_TRIES = 8;
 
 /**
  * Sends a print file to a printer of another site over MQTT and resolves once that host's printer
- * accepted the job (docs/mqtt.md, "Printing from another site"). Stop-and-wait: each message is
- * acknowledged on the printer's reply topic with the bytes the other host holds, so after a broker
- * cut the upload goes on from there. The commit names the upload, and the other host prints an
+ * accepted the job (docs/mqtt.md, "Printing from another site"). Each message is acknowledged on the
+ * printer's reply topic with the bytes the other host holds, a few chunks in flight at once, so after
+ * a broker cut the upload goes on from there. The commit names the upload, and the other host prints an
  * upload once however often its commit arrives, so repeating it is safe: a job never starts twice.
  */
 export async function uploadPrint(
@@ -45,6 +47,7 @@ export async function uploadPrint(
   const chunkBytes = tuning.chunkBytes ?? 128 * 1024;
   const graceMs = tuning.graceMs ?? 60_000;
   const replyMs = tuning.replyMs ?? 15_000;
+  const window = Math.max(1, tuning.window ?? 8);
   const size = (await stat(request.path)).size;
   if (size === 0) throw new AppError('BAD_REQUEST', `${request.name} is empty.`);
   const sha256 = await sha256Of(request.path);
@@ -66,20 +69,46 @@ export async function uploadPrint(
     throw new AppError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? 'The printer’s host refused the file.');
   };
 
-  const begun = await ask((id) => JSON.stringify({ op: 'begin', id, upload, name: request.name, size, sha256 }), null, replyMs);
-  if (!begun.ok) fail(begun);
-  let sent = begun.received ?? 0;
-  onProgress({ phase: 'uploading', sentBytes: sent, totalBytes: size });
+  // Begin, and begin again after any trouble: the answer is how much of the file the other host holds.
+  const where = async (): Promise<number> => {
+    const reply = await ask((id) => JSON.stringify({ op: 'begin', id, upload, name: request.name, size, sha256 }), null, replyMs);
+    if (!reply.ok) fail(reply);
+    return reply.received ?? 0;
+  };
+  let held = await where();
+  onProgress({ phase: 'uploading', sentBytes: held, totalBytes: size });
   const file = await open(request.path, 'r');
   try {
-    while (sent < size) {
-      const buffer = Buffer.alloc(Math.min(chunkBytes, size - sent));
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, sent);
-      const reply = await ask(() => buffer.subarray(0, bytesRead), { op: 'chunk', upload, offset: String(sent) }, replyMs);
-      // CONFLICT with a count: the other host holds a different amount than we thought; go on from there.
-      if (!reply.ok && !(reply.error?.code === 'CONFLICT' && reply.received !== undefined)) fail(reply);
-      sent = reply.received ?? sent + bytesRead;
-      onProgress({ phase: 'uploading', sentBytes: sent, totalBytes: size });
+    let resyncs = 0;
+    while (held < size) {
+      // Up to `window` chunks in flight, so the upload does not pay a broker round trip per chunk; the
+      // receiver takes them strictly in order and answers each with the bytes it holds.
+      let next = held;
+      const flight: { end: number; reply: Promise<CommandReply | 'lost' | 'timeout'> }[] = [];
+      let trouble = false;
+      while (held < size && !trouble) {
+        if (signal.aborted) throw new AppError('CANCELLED', 'Cancelled.');
+        while (next < size && flight.length < window) {
+          const buffer = Buffer.alloc(Math.min(chunkBytes, size - next));
+          const { bytesRead } = await file.read(buffer, 0, buffer.length, next);
+          const id = randomUUID();
+          flight.push({ end: next + bytesRead, reply: link.ask(id, buffer.subarray(0, bytesRead), { op: 'chunk', id, upload, offset: String(next) }, replyMs) });
+          next += bytesRead;
+        }
+        const head = flight.shift()!;
+        const reply = await head.reply;
+        if (typeof reply === 'object' && reply.ok) {
+          held = Math.max(held, reply.received ?? head.end);
+          onProgress({ phase: 'uploading', sentBytes: held, totalBytes: size });
+        } else if (typeof reply === 'object' && !(reply.error?.code === 'CONFLICT' && reply.received !== undefined)) {
+          fail(reply);
+        } else trouble = true;
+      }
+      if (!trouble) break;
+      // Lost, unanswered or out of order: let the rest of the window settle, ask where the other host stands, go on from there.
+      await Promise.all(flight.map((f) => f.reply));
+      if (++resyncs > MAX_TRIES * 4) throw new AppError('TIMEOUT', `The upload of ${request.name} kept being interrupted; it stopped.`);
+      held = await where();
     }
   } catch (err) {
     if (signal.aborted) {

@@ -77,7 +77,7 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
   it('a broker restart in the middle of an upload: the upload goes on where it stopped and the job starts once', async () => {
     const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'east', commands: ['print'] }));
     const printer = a.addPrinter('mk4');
-    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 8 * 1024, replyMs: 2_000 } }));
+    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 2048, replyMs: 2_000 } }));
     b.th.hub.connections.add({ kind: 'site', name: 'East', address: `${env.broker.url}/east`, options: {} });
     const remote = () => b.th.hub.fleet.list().find((d) => d.site === 'east');
     await eventually(() => expect(remote()).toMatchObject({ link: 'online', capabilities: { print: true } }));
@@ -103,7 +103,7 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
   it('a broker gone for longer than the upload waits: the upload fails cleanly and the job waits in the queue again, printed nowhere', async () => {
     const a = env.track(await startHost({ enabled: true, url: env.broker.url, site: 'west', commands: ['print'] }));
     const printer = a.addPrinter('prusa');
-    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 8 * 1024, replyMs: 2_000, graceMs: 500 } }));
+    const b = env.track(await startHost(null, { siteUpload: { chunkBytes: 2048, replyMs: 2_000, graceMs: 500 } }));
     b.th.hub.connections.add({ kind: 'site', name: 'West', address: `${env.broker.url}/west`, options: {} });
     const remote = () => b.th.hub.fleet.list().find((d) => d.site === 'west');
     await eventually(() => expect(remote()).toMatchObject({ link: 'online', capabilities: { print: true } }));
