@@ -10,8 +10,9 @@ import { isCommandAction } from './topics';
  * missing key is not the same as an unknown value.
  */
 
-/** What a printer can print, as its host's family table knows it (the receiving queue routes by it). */
+/** What a printer can print, as its host's family table knows it (another site's queue routes by it). */
 export const ProfilePayload = z.object({
+  v: z.literal(1),
   formats: z.array(z.enum(['gcode', '3w'])).max(4),
   machineIds: z.array(z.string().max(64)).max(32).nullable(),
   buildVolumeMm: z.object({ x: z.number().positive(), y: z.number().positive(), z: z.number().positive() }).nullable(),
@@ -39,8 +40,6 @@ export const StatePayload = z.object({
   job: z.object({ name: z.string().max(512).nullable(), elapsedS: z.number().nonnegative().nullable(), remainingS: z.number().nonnegative().nullable() }).nullable(),
   error: z.string().max(1000).nullable(),
   capabilities: DeviceCapabilities,
-  /** Absent from hosts older than site printing; then the receiver uses its own family table. */
-  profile: ProfilePayload.nullable().optional(),
 });
 export type StatePayload = z.infer<typeof StatePayload>;
 
@@ -132,7 +131,7 @@ function reading(t: Temperature | undefined): z.infer<typeof Reading> {
   return { actual: t?.actual ?? null, target: t?.target ?? null };
 }
 
-export function toStatePayload(status: DeviceStatus, now: number, profile: ProfilePayload | null = null): StatePayload {
+export function toStatePayload(status: DeviceStatus, now: number): StatePayload {
   const temps = status.temperatures;
   const bed = temps.find((t) => t.sensor === 'bed' || t.sensor === 'heater_bed' || t.sensor === 'heatbed');
   const chamber = temps.find((t) => t.sensor === 'chamber');
@@ -155,7 +154,6 @@ export function toStatePayload(status: DeviceStatus, now: number, profile: Profi
     job: status.job ? { name: status.job.name, elapsedS: status.job.elapsedSec, remainingS: status.job.remainingSec } : null,
     error: status.problem?.message ?? null,
     capabilities: status.capabilities,
-    profile,
   };
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { closeClient, openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
 import { Coalescer } from './coalescer';
 import { hostDiscovery, printerDiscovery, printerDiscoveryTopic, type DiscoveryIdentity } from './ha-discovery';
-import { ChunkProperties, CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, PrintBody, PrintJobBody, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type StatePayload } from './payloads';
+import { ChunkProperties, CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, PrintBody, PrintJobBody, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type ProfilePayload, type StatePayload } from './payloads';
 import type { PrintReceiver } from './print-receiver';
 import { hostTopics, isButtonAction, isCommandAction, parseTopic, slugify, type CommandAction, type HostTopics } from './topics';
 
@@ -55,6 +55,8 @@ interface Known {
   offered: StatePayload | null;
   discoveryKey: string;
   online: boolean | null;
+  /** The profile last published (JSON), '' when none yet on this connection. */
+  profile: string;
 }
 
 const STOP_TIMEOUT_MS = 2000;
@@ -186,6 +188,7 @@ export class MqttPublisher {
     for (const k of this.known.values()) {
       k.online = null;
       k.offered = null;
+      k.profile = '';
       this.publishPrinter(k);
     }
     this.publishDiscovery();
@@ -196,7 +199,7 @@ export class MqttPublisher {
     let k = this.known.get(status.deviceId);
     const fresh = !k;
     if (!k) {
-      k = { printer: slugify(status.deviceId), last: status, offered: null, discoveryKey: '', online: null };
+      k = { printer: slugify(status.deviceId), last: status, offered: null, discoveryKey: '', online: null, profile: '' };
       this.known.set(status.deviceId, k);
       this.byPrinter.set(k.printer, status.deviceId);
     }
@@ -215,17 +218,21 @@ export class MqttPublisher {
       k.online = online;
       this.publish(t.status, online ? 'online' : 'offline', true, 1);
     }
-    const payload = this.stateOf(k);
+    const profile = this.options.profileOf?.(k.last);
+    const body: ProfilePayload | null = profile
+      ? { v: 1, formats: [...profile.formats], machineIds: profile.machineIds ? [...profile.machineIds] : null, buildVolumeMm: profile.buildVolumeMm, nozzleMm: profile.nozzleMm }
+      : null;
+    const profileJson = body ? JSON.stringify(body) : '';
+    if (profileJson && profileJson !== k.profile) {
+      k.profile = profileJson;
+      this.publish(t.profile, profileJson, true, 1);
+    }
+    const payload = toStatePayload(k.last, Date.now());
     if (worthPublishing(k.offered ?? undefined, payload)) {
       k.offered = payload;
       this.coalescer.offer(k.last.deviceId, payload);
     }
     if (this.options.settings.discovery && this.discoveryKeyOf(k) !== k.discoveryKey) this.publishPrinterDiscovery(k);
-  }
-
-  private stateOf(k: Known): StatePayload {
-    const profile = this.options.profileOf?.(k.last) ?? null;
-    return toStatePayload(k.last, Date.now(), profile ? { ...profile, formats: [...profile.formats], machineIds: profile.machineIds ? [...profile.machineIds] : null } : null);
   }
 
   private sendState(deviceId: string, payload: StatePayload): void {
@@ -245,6 +252,7 @@ export class MqttPublisher {
     if (s.discovery) this.publish(printerDiscoveryTopic(s.discoveryPrefix, s.hostUid, k.printer), '', true, 1);
     this.publish(t.status, '', true, 1);
     this.publish(t.state, '', true, 1);
+    this.publish(t.profile, '', true, 1);
     this.publishInfo();
   }
 
@@ -323,7 +331,7 @@ export class MqttPublisher {
         this.publishDiscovery();
         for (const k of this.known.values()) {
           k.offered = null;
-          this.publish(this.topics.printer(k.printer).state, JSON.stringify(this.stateOf(k)), true, 0);
+          this.publish(this.topics.printer(k.printer).state, JSON.stringify(toStatePayload(k.last, Date.now())), true, 0);
         }
       }, min + Math.random() * (max - min));
       return;

@@ -10,7 +10,7 @@ import type { PrinterProfile } from '../devices/print-profiles';
 import type { DeviceChange, DeviceProvider, DriverContext } from '../devices/fleet';
 import type { Logger } from '../log';
 import { closeClient, openClient, describeBrokerError, splitBrokerUrl, type BrokerAddress } from './client';
-import { CommandReply, HostInfo, parseJson, StatePayload } from './payloads';
+import { CommandReply, HostInfo, parseJson, ProfilePayload, StatePayload } from './payloads';
 import { uploadPrint, type UploadTuning } from './site-upload';
 import { DEFAULT_BASE, hostTopics, parseTopic, siteFilters, type CommandAction } from './topics';
 
@@ -40,6 +40,8 @@ interface Remote {
   host: string;
   printer: string;
   state: StatePayload | null;
+  /** What it can print, as its host publishes it; null from hosts older than site printing. */
+  profile: PrinterProfile | null;
   printerOnline: boolean;
   frame: CameraFrame | null;
   driver: RemoteDriver;
@@ -172,7 +174,7 @@ export class SiteProvider implements DeviceProvider {
 
   /** What a printer of this site can print, as its host publishes it (null: an older host; the family table decides). */
   profileOf(deviceId: string): PrinterProfile | null {
-    for (const r of this.remotes.values()) if (r.driver.deviceId === deviceId) return r.state?.profile ?? null;
+    for (const r of this.remotes.values()) if (r.driver.deviceId === deviceId) return r.profile;
     return null;
   }
 
@@ -317,8 +319,9 @@ export class SiteProvider implements DeviceProvider {
     }
     let remote = this.remotes.get(key);
     if (!remote) {
-      if (parsed.kind === 'printer-camera') return;
-      const created: Remote = { host: parsed.host, printer: parsed.printer, state: null, printerOnline: false, frame: null, driver: null as unknown as RemoteDriver };
+      // A frame or a cleared profile does not make a printer (the profile is cleared after the state on removal).
+      if (parsed.kind === 'printer-camera' || (parsed.kind === 'printer-profile' && payload.length === 0)) return;
+      const created: Remote = { host: parsed.host, printer: parsed.printer, state: null, profile: null, printerOnline: false, frame: null, driver: null as unknown as RemoteDriver };
       created.driver = new RemoteDriver(`site:${this.connectionId}:${key}`, this, () => created);
       this.remotes.set(key, created);
       remote = created;
@@ -330,6 +333,10 @@ export class SiteProvider implements DeviceProvider {
         return;
       }
       remote.state = state;
+    } else if (parsed.kind === 'printer-profile') {
+      // An empty message clears it; the queue then uses this host's own table for the family.
+      const profile = payload.length === 0 ? null : parseJson(ProfilePayload, payload);
+      remote.profile = profile ? { formats: profile.formats, machineIds: profile.machineIds, buildVolumeMm: profile.buildVolumeMm, nozzleMm: profile.nozzleMm } : null;
     } else if (parsed.kind === 'printer-status') {
       remote.printerOnline = payload.toString('utf8') === 'online';
     } else {

@@ -44,11 +44,15 @@ describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of sit
     await eventually(() => expect(remote()).toMatchObject({ name: 'Plus A', link: 'online', state: 'idle', capabilities: { print: true } }), 30_000);
     const deviceId = remote()!.deviceId;
 
-    // A publishes what the printer can print with its state; B's queue routes by it.
-    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/north/+/printer/+/state']));
+    // A publishes what the printer can print (retained, its own topic); B's queue routes by it.
+    const w = env.track(await Watcher.open(env.broker.url, ['printdeck/north/+/printer/+/profile']));
     await eventually(() =>
-      expect(w.messages.map((m) => JSON.parse(m.payload.toString('utf8')) as unknown).at(-1)).toMatchObject({
-        profile: { formats: ['gcode', '3w'], machineIds: [expect.any(String)], buildVolumeMm: { x: expect.any(Number) } },
+      expect(w.messages.map((m) => ({ retain: m.retain, ...(JSON.parse(m.payload.toString('utf8')) as object) })).at(-1)).toMatchObject({
+        retain: true,
+        v: 1,
+        formats: ['gcode', '3w'],
+        machineIds: [expect.any(String)],
+        buildVolumeMm: { x: expect.any(Number) },
       }),
     );
     // A part wider than the 1.1 Plus's bed waits, with the reason.
