@@ -59,6 +59,8 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
     ctx.log.child('receive'),
     options.receiver,
   );
+  const sweepTimer = setInterval(() => void receiver.sweep().catch((err: unknown) => ctx.log.warn('cleaning up received prints failed', err)), 60_000);
+  sweepTimer.unref();
 
   const view = (): MqttView => {
     const { settings, hostUid } = store.read();
@@ -149,6 +151,7 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
     stop: async () => {
       await restarting;
       await stopPublisher();
+      clearInterval(sweepTimer);
       await receiver.dispose();
     },
   };

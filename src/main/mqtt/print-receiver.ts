@@ -188,7 +188,8 @@ export class PrintReceiver {
     await rm(upload.file, { force: true });
   }
 
-  private async sweep(): Promise<void> {
+  /** Drops idle partial uploads and forgets long-finished ones (on each begin, and from the module's timer). */
+  async sweep(): Promise<void> {
     const now = Date.now();
     for (const u of [...this.uploads.values()]) {
       if (u.state === 'receiving' && now - u.lastAt > this.idleMs) {

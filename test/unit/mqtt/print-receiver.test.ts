@@ -12,7 +12,7 @@ const FILE = Buffer.from('G28\nG1 X10 Y10\nG1 X20 Y20\n'.repeat(40));
 const SHA = createHash('sha256').update(FILE).digest('hex');
 const UPLOAD = 'a1b2c3d4-0000-4000-8000-000000000001';
 
-function setup(status: Partial<DeviceStatus> = {}) {
+function setup(status: Partial<DeviceStatus> = {}, idleMs?: number) {
   const dir = tempDir();
   const printed: { name: string; bytes: Buffer }[] = [];
   let current = deviceStatus('p1', { state: 'idle', stateText: 'Idle', job: null, capabilities: { ...NO_CAPABILITIES, print: true }, ...status });
@@ -26,7 +26,7 @@ function setup(status: Partial<DeviceStatus> = {}) {
       },
     },
     silentLogger(),
-    { maxBytes: 64 * 1024 },
+    { maxBytes: 64 * 1024, ...(idleMs === undefined ? {} : { idleMs }) },
   );
   return { dir, receiver, printed, setStatus: (s: Partial<DeviceStatus>) => (current = { ...current, ...s }) };
 }
@@ -93,5 +93,16 @@ describe('receiving a print from another site', () => {
     expect(t.printed).toHaveLength(0);
     expect(readdirSync(t.dir).filter((f) => f.endsWith('.part'))).toEqual([]);
     expect(path.isAbsolute(t.dir)).toBe(true);
+  });
+
+  it('drops an upload nobody adds to, with its partial file; the sender then has to begin again', async () => {
+    const t = setup({}, -1);
+    open.push(t.receiver);
+    await t.receiver.handle('p1', begin());
+    await t.receiver.chunk('p1', chunk(0), FILE.subarray(0, 100));
+    expect(readdirSync(t.dir)).toHaveLength(1);
+    await t.receiver.sweep();
+    expect(readdirSync(t.dir)).toEqual([]);
+    expect(await t.receiver.chunk('p1', chunk(100), FILE.subarray(100))).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });
