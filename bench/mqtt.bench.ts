@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { connect } from 'mqtt';
 import { Fleet, type DeviceProvider } from '../src/main/devices/fleet';
 import type { StoredConnection } from '../src/main/connections/connection-repo';
@@ -7,7 +9,8 @@ import { MqttPublisher, type PublishSettings } from '../src/main/mqtt/publisher'
 import { SiteProvider } from '../src/main/mqtt/site-provider';
 import type { DeviceStatus } from '../src/shared/domain/device';
 import { hasMosquitto, TestBroker } from '../test/support/mosquitto';
-import { ScriptedDriver } from '../test/support/scripted-driver';
+import { ScriptedDriver, scriptedProvider } from '../test/support/scripted-driver';
+import { createTestHub, tempDir } from '../test/support/test-hub';
 import type { BenchResult, BenchSuite } from './lib/types';
 
 const log = createLogger('bench', () => {});
@@ -154,12 +157,45 @@ const suite: BenchSuite = {
       await b.stopAll();
       await publisher.stop();
       await a.fleet.stopAll();
+
+      results.push({ name: 'mqtt.site_upload_mib_per_s', value: await siteUploadRate(broker.url), unit: 'MiB/s', target: null, better: 'higher' });
     } finally {
       await broker.close();
     }
     return results;
   },
 };
+
+/**
+ * Host B prints a 16 MiB file on a printer of host A through the broker (chunks of 128 KiB, 8 in
+ * flight, SHA-256 on both sides): file size over the time from printers.print to A's printer
+ * taking the job.
+ */
+async function siteUploadRate(url: string): Promise<number> {
+  const drivers = new Map<string, ScriptedDriver>();
+  const a = await createTestHub({ providers: { xyz: scriptedProvider(drivers) }, mqtt: { configure: { enabled: true, url, site: 'upload', commands: ['print'] } } });
+  const b = await createTestHub({});
+  try {
+    a.hub.connections.add({ kind: 'xyz', name: 'target', address: 'tcp://127.0.0.1:9100', options: {} });
+    const printer = drivers.get('target')!;
+    printer.setStatus({ model: null });
+    b.hub.connections.add({ kind: 'site', name: 'Upload', address: `${url}/upload`, options: {} });
+    await until(() => b.hub.fleet.list().some((d) => d.site === 'upload' && d.capabilities.print));
+    const remote = b.hub.fleet.list().find((d) => d.site === 'upload')!;
+    const MIB = 16;
+    const file = path.join(tempDir(), 'bench.gcode');
+    const line = 'G1 X10.5 Y20.25 E0.0123 ; bench\n';
+    writeFileSync(file, line.repeat(Math.ceil((MIB * 1024 * 1024) / line.length)));
+    const t0 = Date.now();
+    const r = await b.hub.registrar.dispatch('printers.print', { deviceId: remote.deviceId, file: { kind: 'path', path: file } }, { transport: 'memory', clientId: 'bench' });
+    if (!r.ok) throw new Error(r.error.message);
+    await until(() => printer.printed.length > 0, 120_000);
+    return MIB / ((Date.now() - t0) / 1000);
+  } finally {
+    await b.close();
+    await a.close();
+  }
+}
 
 function markerOf(status: DeviceStatus): string {
   return status.job?.name ?? '';

@@ -115,10 +115,11 @@ export class Hub {
     const cloud = createCloudModule({ ...ctx, log: log.child('cloud') });
     const chat = createChatModule({ ...ctx, log: log.child('chat') });
     const uploads = createUploadsModule({ ...ctx, log: log.child('uploads') });
-    this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, options.mqtt);
     const jobs = createJobsModule({ ...ctx, log: log.child('jobs') });
     this.importHistory = () => jobs.importer.importNow();
     this.seedQueue = (seed) => jobs.seedQueue(seed);
+    // MQTT's print-job command starts queue jobs: the hub composes the two domains.
+    this.mqtt = createMqttModule({ ...ctx, log: log.child('mqtt') }, { ...options.mqtt, queue: jobs.starter });
     this.modules = [printers, octoprint, cloud, chat, uploads, this.mqtt, jobs];
     this.offersPort = printers.offersPort;
     const handlers: Handlers = {

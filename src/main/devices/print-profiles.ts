@@ -40,9 +40,18 @@ const HEAD_BYTES = 8 * 1024;
 export class PrintProfiles {
   private readonly profiles = new Map<PrinterFamily, ProfileReader>();
   private readonly readers = new Map<PrintFormat, FileFactsReader>();
+  private readonly deviceReaders: ProfileReader[] = [];
 
   registerFamily(family: PrinterFamily, reader: ProfileReader): void {
     this.profiles.set(family, reader);
+  }
+
+  /**
+   * Profiles known per device rather than per family (another site's printer, whose host publishes
+   * its profile): asked first, a null falls back to the family's table.
+   */
+  registerDeviceProfiles(reader: ProfileReader): void {
+    this.deviceReaders.push(reader);
   }
 
   registerFileReader(format: PrintFormat, reader: FileFactsReader): void {
@@ -51,6 +60,10 @@ export class PrintProfiles {
 
   /** The family's profile, or a G-code-only profile with nothing known for families that registered none. */
   profileOf(status: DeviceStatus): PrinterProfile {
+    for (const byDevice of this.deviceReaders) {
+      const known = byDevice(status);
+      if (known) return known;
+    }
     const reader = this.profiles.get(status.family);
     return reader?.(status) ?? { formats: ['gcode'], machineIds: null, buildVolumeMm: null, nozzleMm: null };
   }

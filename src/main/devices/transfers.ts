@@ -12,7 +12,7 @@ import type { AdmittedSource } from '../files/picked-files';
 import { Listeners } from '../../shared/async';
 
 /** Who asked for a print, for the history of prints. */
-export type PrintOrigin = 'desktop' | 'browser' | 'queue';
+export type PrintOrigin = 'desktop' | 'browser' | 'queue' | 'site';
 
 /** Told when a file starts on its way to a printer (the history attributes the print that follows). */
 export interface TransferSending {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { historyCalls, queueCalls, type HistoryScope, type QueueTarget } from '../../shared/contract';
 import { AppError } from '../../shared/rpc/result';
 import { PrintSessions } from '../devices/print-sessions';
+import type { QueuedJobStarter } from '../devices/queued-jobs';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
@@ -50,6 +51,8 @@ export function createJobsModule(
   dispatcher: Dispatcher;
   importer: HistoryImporter;
   seedQueue: (jobs: readonly SeedJob[]) => Promise<number>;
+  /** Starts a queued job on a named printer (MQTT's print-job command, composed by the hub). */
+  starter: QueuedJobStarter;
 } {
   applyDomainMigrations(ctx.db, 'jobs', JOBS_MIGRATIONS);
   const log = ctx.log;
@@ -214,6 +217,7 @@ export function createJobsModule(
     dispatcher,
     importer,
     seedQueue,
+    starter: { startQueued: (jobId, deviceId) => dispatcher.startQueued(jobId, deviceId) },
     handlers: {
       'queue.list': () => dispatcher.snapshot(),
       'queue.add': async (req, call) => {

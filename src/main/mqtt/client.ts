@@ -36,7 +36,10 @@ export function openClient(spec: ClientSpec): MqttClient {
     ...(spec.password !== null ? { password: spec.password } : {}),
     ...(spec.will ? { will: { topic: spec.will.topic, payload: Buffer.from(spec.will.payload), qos: 1, retain: true } } : {}),
   };
-  return connect(spec.url, options);
+  const client = connect(spec.url, options);
+  // Small messages answered one at a time (commands, upload chunks) must not wait for Nagle's algorithm.
+  client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
+  return client;
 }
 
 /**
@@ -75,4 +78,18 @@ export function splitBrokerUrl(raw: string): { url: string; username: string | n
   const password = url.password ? decodeURIComponent(url.password) : null;
   const port = url.port || (url.protocol === 'mqtts:' ? '8883' : '1883');
   return { url: `${url.protocol}//${url.hostname}:${port}`, username, password };
+}
+
+/**
+ * Ends a client: gracefully (in-flight QoS 1 messages finish) for at most `timeoutMs`, then by
+ * force. mqtt.js's graceful end can wait forever for a client that is between reconnects.
+ */
+export async function closeClient(client: MqttClient, timeoutMs = 2000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const ended = await Promise.race([client.endAsync().then(() => 'ended' as const, () => 'ended' as const), gaveUp]);
+  clearTimeout(timer);
+  if (ended === 'timeout') await client.endAsync(true).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { PrinterState } from '../../shared/domain/device';
-import type { CommandAction, HostTopics } from './topics';
+import { isButtonAction, type CommandAction, type HostTopics } from './topics';
 
 /**
  * Home Assistant MQTT discovery, device-based (one retained config per device at
@@ -106,7 +106,7 @@ export function printerDiscovery(id: DiscoveryIdentity, p: PrinterDiscoveryInput
     },
   };
   if (p.camera) components[uid('camera')] = { platform: 'camera', unique_id: uid('camera'), name: 'Camera', topic: t.camera };
-  for (const action of p.commands) {
+  for (const action of p.commands.filter(isButtonAction)) {
     components[uid(action)] = {
       platform: 'button',
       unique_id: uid(action),

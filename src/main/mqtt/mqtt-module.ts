@@ -3,9 +3,13 @@ import { AppError } from '../../shared/rpc/result';
 import type { DomainContext, DomainModule } from '../domain';
 import type { HandlersOf } from '../rpc/registrar';
 import { APP_VERSION } from '../version';
+import path from 'node:path';
+import type { QueuedJobStarter } from '../devices/queued-jobs';
+import { PrintReceiver, type ReceiverOptions } from './print-receiver';
 import { MqttPublisher, type PublisherOptions } from './publisher';
 import { MqttSettingsStore, PASSWORD_SECRET } from './settings-store';
 import { SiteProvider } from './site-provider';
+import type { UploadTuning } from './site-upload';
 import { DEFAULT_BASE } from './topics';
 
 export type PublisherTuning = Pick<PublisherOptions, 'stateIntervalMs' | 'maxPerSecond' | 'keepaliveS' | 'reconnectPeriodMs' | 'cameraIntervalMs' | 'birthDelayMs'>;
@@ -16,6 +20,12 @@ export interface MqttModuleOptions {
   tuning?: PublisherTuning;
   /** For sites: how often a lost broker is retried. */
   siteReconnectMs?: number;
+  /** For sites: chunk size and waits of uploads to another site's printers (tests, the bench). */
+  siteUpload?: UploadTuning;
+  /** This host's print queue (the `print-job` command); the hub hands it in. */
+  queue?: QueuedJobStarter;
+  /** Limits for files other sites send (`print`). */
+  receiver?: ReceiverOptions;
 }
 
 /**
@@ -29,7 +39,28 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
   let link: MqttLink = { state: 'off', message: null };
   let restarting: Promise<void> = Promise.resolve();
 
-  ctx.fleet.registerProvider('site', (driverCtx) => new SiteProvider(driverCtx, { ...(options.siteReconnectMs ? { reconnectPeriodMs: options.siteReconnectMs } : {}) }));
+  // Another site's printers: their profiles come with their state, so this host's queue can route to them.
+  const sites = new Map<string, SiteProvider>();
+  ctx.fleet.registerProvider('site', (driverCtx) => {
+    const provider = new SiteProvider(driverCtx, {
+      ...(options.siteReconnectMs ? { reconnectPeriodMs: options.siteReconnectMs } : {}),
+      ...(options.siteUpload ? { upload: options.siteUpload } : {}),
+    });
+    sites.set(driverCtx.connection.id, provider);
+    return provider;
+  });
+  ctx.profiles.registerDeviceProfiles((status) => (status.site ? (sites.get(status.connectionId)?.profileOf(status.deviceId) ?? null) : null));
+  const receiver = new PrintReceiver(
+    path.join(ctx.dataDir, 'mqtt-prints'),
+    {
+      status: (deviceId) => ctx.fleet.list().find((d) => d.deviceId === deviceId) ?? null,
+      print: (deviceId, file) => ctx.transfers.send(deviceId, file, 'site'),
+    },
+    ctx.log.child('receive'),
+    options.receiver,
+  );
+  const sweepTimer = setInterval(() => void receiver.sweep().catch((err: unknown) => ctx.log.warn('cleaning up received prints failed', err)), 60_000);
+  sweepTimer.unref();
 
   const view = (): MqttView => {
     const { settings, hostUid } = store.read();
@@ -69,6 +100,9 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
         commands: settings.commands,
         camera: settings.camera,
       },
+      profileOf: (status) => ctx.profiles.profileOf(status),
+      queue: options.queue ?? null,
+      receiver,
       onLink: (l) => {
         if (publisher === p) setLink(l);
       },
@@ -117,6 +151,8 @@ export function createMqttModule(ctx: DomainContext, options: MqttModuleOptions 
     stop: async () => {
       await restarting;
       await stopPublisher();
+      clearInterval(sweepTimer);
+      await receiver.dispose();
     },
   };
 }

@@ -2,13 +2,23 @@ import { z } from 'zod';
 import { DeviceCapabilities, PrinterFamily, PrinterState, LinkState, type DeviceStatus, type Temperature } from '../../shared/domain/device';
 import { isCancelling, isJobActive } from '../../shared/domain/device-state';
 import { ErrorCode } from '../../shared/rpc/result';
-import { COMMAND_ACTIONS } from './topics';
+import { isCommandAction } from './topics';
 
 /**
  * The JSON Printdeck publishes, versioned (`v`), in fixed units (°C, seconds, percent). Every key is
  * always present, `null` when unknown, because Home Assistant templates read `value_json.x` and a
  * missing key is not the same as an unknown value.
  */
+
+/** What a printer can print, as its host's family table knows it (another site's queue routes by it). */
+export const ProfilePayload = z.object({
+  v: z.literal(1),
+  formats: z.array(z.enum(['gcode', '3w'])).max(4),
+  machineIds: z.array(z.string().max(64)).max(32).nullable(),
+  buildVolumeMm: z.object({ x: z.number().positive(), y: z.number().positive(), z: z.number().positive() }).nullable(),
+  nozzleMm: z.number().positive().nullable(),
+});
+export type ProfilePayload = z.infer<typeof ProfilePayload>;
 
 const Reading = z.object({ actual: z.number().finite().nullable(), target: z.number().finite().nullable() });
 
@@ -40,8 +50,11 @@ export const HostInfo = z.object({
   version: z.string().max(64),
   startedAt: z.number().int().nonnegative(),
   printers: z.array(z.string().max(48)).max(4096),
-  /** The commands this host accepts over MQTT (empty: none). */
-  commands: z.array(z.enum(COMMAND_ACTIONS)),
+  /** The commands this host accepts over MQTT (empty: none); names a reader does not know are dropped. */
+  commands: z
+    .array(z.string().max(32))
+    .max(16)
+    .transform((list) => list.filter(isCommandAction)),
   ts: z.number().int().nonnegative(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
@@ -62,6 +75,40 @@ export type EventPayload = z.infer<typeof EventPayload>;
 /** A command's body. Home Assistant's button sends a bare `PRESS`; a Printdeck site sends `{"id": …}` to match the reply. */
 export const CommandBody = z.object({ id: z.string().min(1).max(64) });
 
+/** `print-job`: which job of the host's queue to print (on the printer of the topic). */
+export const PrintJobBody = z.object({ id: z.string().min(1).max(64).optional(), job: z.string().min(1).max(64) });
+
+/** An upload's id names its file on the receiving host: letters, digits and dashes only. */
+const UploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
+
+/**
+ * `print` (a file from another site's queue), as JSON: `begin` (or resume: the reply's `received`
+ * says where to go on), `commit` (checksum, then print; repeating it never prints twice), `abort`.
+ * The file's bytes travel in between as binary messages on the same topic, with user properties
+ * `op=chunk`, `id`, `upload` and `offset`.
+ */
+export const PrintBody = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('begin'),
+    id: z.string().min(1).max(64),
+    upload: UploadId,
+    name: z.string().min(1).max(200),
+    size: z.number().int().positive(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  z.object({ op: z.literal('commit'), id: z.string().min(1).max(64), upload: UploadId }),
+  z.object({ op: z.literal('abort'), id: z.string().min(1).max(64), upload: UploadId }),
+]);
+export type PrintBody = z.infer<typeof PrintBody>;
+
+export const ChunkProperties = z.object({
+  op: z.literal('chunk'),
+  id: z.string().min(1).max(64),
+  upload: UploadId,
+  offset: z.coerce.number().int().nonnegative(),
+});
+export type ChunkProperties = z.infer<typeof ChunkProperties>;
+
 export const CommandReply = z.object({
   v: z.literal(1),
   id: z.string().max(64).nullable(),
@@ -69,6 +116,8 @@ export const CommandReply = z.object({
   ok: z.boolean(),
   /** The same codes the API answers with (src/shared/rpc/result.ts). */
   error: z.object({ code: ErrorCode, message: z.string().max(1000) }).nullable(),
+  /** `print` only: how many bytes of the upload the host holds (where the sender goes on). */
+  received: z.number().int().nonnegative().optional(),
   ts: z.number().int().nonnegative(),
 });
 export type CommandReply = z.infer<typeof CommandReply>;

@@ -2,12 +2,15 @@ import type { MqttClient } from 'mqtt';
 import type { DeviceStatus } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
 import type { Fleet } from '../devices/fleet';
+import type { PrinterProfile } from '../devices/print-profiles';
+import type { QueuedJobStarter } from '../devices/queued-jobs';
 import type { Logger } from '../log';
-import { openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
+import { closeClient, openClient, publishWithin, describeBrokerError, type BrokerAddress } from './client';
 import { Coalescer } from './coalescer';
 import { hostDiscovery, printerDiscovery, printerDiscoveryTopic, type DiscoveryIdentity } from './ha-discovery';
-import { CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type StatePayload } from './payloads';
-import { hostTopics, isCommandAction, parseTopic, slugify, type CommandAction, type HostTopics } from './topics';
+import { ChunkProperties, CommandBody, jobEventOf, MAX_PAYLOAD_BYTES, PrintBody, PrintJobBody, toStatePayload, worthPublishing, type CommandReply, type HostInfo, type ProfilePayload, type StatePayload } from './payloads';
+import type { PrintReceiver } from './print-receiver';
+import { hostTopics, isButtonAction, isCommandAction, parseTopic, slugify, type CommandAction, type HostTopics } from './topics';
 
 export interface PublishSettings extends BrokerAddress {
   site: string;
@@ -30,6 +33,12 @@ export interface PublisherOptions {
   settings: PublishSettings;
   version: string;
   onLink?: (link: PublisherLink) => void;
+  /** What each printer can print, published with its state so another site's queue can route to it. */
+  profileOf?: (status: DeviceStatus) => PrinterProfile;
+  /** Starts jobs of this host's queue (the `print-job` command); without one that command is UNSUPPORTED. */
+  queue?: QueuedJobStarter | null;
+  /** Takes files from other sites' queues (the `print` command). */
+  receiver?: PrintReceiver | null;
   /** Tuning, for tests and the bench; the defaults follow the recommended rates. */
   stateIntervalMs?: number;
   maxPerSecond?: number;
@@ -46,6 +55,8 @@ interface Known {
   offered: StatePayload | null;
   discoveryKey: string;
   online: boolean | null;
+  /** The profile last published (JSON), '' when none yet on this connection. */
+  profile: string;
 }
 
 const STOP_TIMEOUT_MS = 2000;
@@ -108,7 +119,7 @@ export class MqttPublisher {
     });
     this.client = client;
     client.on('connect', () => this.connectedNow());
-    client.on('message', (topic, payload, packet) => void this.message(topic, payload, packet.retain));
+    client.on('message', (topic, payload, packet) => void this.message(topic, payload, packet.retain, packet.properties?.userProperties));
     client.on('error', (err) => {
       const message = describeBrokerError(err);
       this.options.log.warn(`MQTT broker ${s.url}: ${message}`);
@@ -137,7 +148,7 @@ export class MqttPublisher {
       sent.push(publishWithin(client, this.topics.status, 'offline', { qos: 1, retain: true }, STOP_TIMEOUT_MS));
       await Promise.all(sent);
     }
-    await client.endAsync().catch(() => undefined);
+    await closeClient(client);
     this.link({ state: 'offline', message: null });
   }
 
@@ -177,6 +188,7 @@ export class MqttPublisher {
     for (const k of this.known.values()) {
       k.online = null;
       k.offered = null;
+      k.profile = '';
       this.publishPrinter(k);
     }
     this.publishDiscovery();
@@ -187,7 +199,7 @@ export class MqttPublisher {
     let k = this.known.get(status.deviceId);
     const fresh = !k;
     if (!k) {
-      k = { printer: slugify(status.deviceId), last: status, offered: null, discoveryKey: '', online: null };
+      k = { printer: slugify(status.deviceId), last: status, offered: null, discoveryKey: '', online: null, profile: '' };
       this.known.set(status.deviceId, k);
       this.byPrinter.set(k.printer, status.deviceId);
     }
@@ -205,6 +217,15 @@ export class MqttPublisher {
     if (online !== k.online) {
       k.online = online;
       this.publish(t.status, online ? 'online' : 'offline', true, 1);
+    }
+    const profile = this.options.profileOf?.(k.last);
+    const body: ProfilePayload | null = profile
+      ? { v: 1, formats: [...profile.formats], machineIds: profile.machineIds ? [...profile.machineIds] : null, buildVolumeMm: profile.buildVolumeMm, nozzleMm: profile.nozzleMm }
+      : null;
+    const profileJson = body ? JSON.stringify(body) : '';
+    if (profileJson && profileJson !== k.profile) {
+      k.profile = profileJson;
+      this.publish(t.profile, profileJson, true, 1);
     }
     const payload = toStatePayload(k.last, Date.now());
     if (worthPublishing(k.offered ?? undefined, payload)) {
@@ -231,6 +252,7 @@ export class MqttPublisher {
     if (s.discovery) this.publish(printerDiscoveryTopic(s.discoveryPrefix, s.hostUid, k.printer), '', true, 1);
     this.publish(t.status, '', true, 1);
     this.publish(t.state, '', true, 1);
+    this.publish(t.profile, '', true, 1);
     this.publishInfo();
   }
 
@@ -297,7 +319,7 @@ export class MqttPublisher {
     }
   }
 
-  private async message(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+  private async message(topic: string, payload: Buffer, retained: boolean, props: Record<string, string | string[]> | undefined): Promise<void> {
     const s = this.options.settings;
     if (topic === `${s.discoveryPrefix}/status`) {
       // Home Assistant's birth message (not retained): it has forgotten what it was told, so tell it again.
@@ -316,24 +338,29 @@ export class MqttPublisher {
     }
     const parsed = parseTopic(s.base, s.site, topic);
     if (parsed?.kind !== 'printer-cmd' || parsed.host !== s.hostUid) return;
-    await this.command(parsed.printer, parsed.action, payload, retained);
+    await this.command(parsed.printer, parsed.action, payload, retained, props);
   }
 
-  private async command(printer: string, action: string, payload: Buffer, retained: boolean): Promise<void> {
+  private async command(printer: string, action: string, payload: Buffer, retained: boolean, props: Record<string, string | string[]> | undefined): Promise<void> {
     // A retained command would run again for every subscriber that comes along: never execute one.
     if (retained) {
       this.options.log.warn(`ignored a retained ${action} command for ${printer}`);
       return;
     }
-    let id: string | null = null;
-    try {
-      const body = CommandBody.safeParse(JSON.parse(payload.toString('utf8')));
-      if (body.success) id = body.data.id;
-    } catch {
-      // Home Assistant's button sends PRESS, not JSON.
+    // A file's bytes come as binary messages whose id and offset are user properties.
+    const chunk = action === 'print' && props?.op === 'chunk' ? ChunkProperties.safeParse(props) : null;
+    let json: unknown = null;
+    if (!chunk) {
+      try {
+        json = JSON.parse(payload.toString('utf8'));
+      } catch {
+        // Home Assistant's button sends PRESS, not JSON.
+      }
     }
-    const reply = (error: CommandReply['error']) => {
-      const message: CommandReply = { v: 1, id, action, ok: error === null, error, ts: Date.now() };
+    const withId = chunk ? (chunk.success ? chunk.data : null) : CommandBody.safeParse(json).data;
+    const id = withId?.id ?? null;
+    const reply = (error: CommandReply['error'], received?: number) => {
+      const message: CommandReply = { v: 1, id, action, ok: error === null, error, ...(received === undefined ? {} : { received }), ts: Date.now() };
       this.publish(this.topics.printer(printer).ack, JSON.stringify(message), false, 1);
     };
     const s = this.options.settings;
@@ -346,6 +373,16 @@ export class MqttPublisher {
       reply({ code: 'NOT_FOUND', message: `No printer ${printer} on this host.` });
       return;
     }
+    if (action === 'print') {
+      await this.receive(deviceId, payload, json, chunk, reply);
+      return;
+    }
+    // A malformed request is answered before it counts against the printer's one command a second.
+    const job = action === 'print-job' ? PrintJobBody.safeParse(json) : null;
+    if (job && !job.success) {
+      reply({ code: 'BAD_REQUEST', message: 'A print-job command is {"id": …, "job": "<queue job id>"}.' });
+      return;
+    }
     const now = Date.now();
     if (now - (this.lastCommandAt.get(printer) ?? -Infinity) < 1000) {
       reply({ code: 'CONFLICT', message: 'One command a second per printer: try again in a moment.' });
@@ -354,7 +391,8 @@ export class MqttPublisher {
     this.lastCommandAt.set(printer, now);
     this.options.log.info(`MQTT command ${action} for ${this.known.get(deviceId)?.last.name ?? printer}`);
     try {
-      await this.options.fleet.driver(deviceId)[action]();
+      if (isButtonAction(action)) await this.options.fleet.driver(deviceId)[action]();
+      else if (job?.success) await this.printJob(deviceId, job.data.job);
       reply(null);
     } catch (err) {
       if (err instanceof AppError) reply({ code: err.code, message: err.message.slice(0, 1000) });
@@ -363,5 +401,42 @@ export class MqttPublisher {
         reply({ code: 'INTERNAL', message: 'The command failed; see the host log.' });
       }
     }
+  }
+
+  /** `print-job`: a job of this host's own queue, started on the printer of the topic. */
+  private async printJob(deviceId: string, jobId: string): Promise<void> {
+    if (!this.options.queue) throw new AppError('UNSUPPORTED', 'This host has no print queue.');
+    await this.options.queue.startQueued(jobId, deviceId);
+  }
+
+  /** `print`: one message of a file another site's queue sends (begin, a chunk, commit, abort). */
+  private async receive(
+    deviceId: string,
+    payload: Buffer,
+    json: unknown,
+    chunk: ReturnType<typeof ChunkProperties.safeParse> | null,
+    reply: (error: CommandReply['error'], received?: number) => void,
+  ): Promise<void> {
+    const receiver = this.options.receiver;
+    if (!receiver) {
+      reply({ code: 'UNSUPPORTED', message: 'This host does not take files from other sites.' });
+      return;
+    }
+    let answer;
+    if (chunk) {
+      if (!chunk.success) {
+        reply({ code: 'BAD_REQUEST', message: 'A chunk carries the user properties op=chunk, id, upload and offset.' });
+        return;
+      }
+      answer = await receiver.chunk(deviceId, chunk.data, payload);
+    } else {
+      const body = PrintBody.safeParse(json);
+      if (!body.success) {
+        reply({ code: 'BAD_REQUEST', message: 'A print message is begin, commit or abort (docs/mqtt.md).' });
+        return;
+      }
+      answer = await receiver.handle(deviceId, body.data);
+    }
+    reply(answer.error, answer.received);
   }
 }

@@ -4,11 +4,14 @@ import { Listeners } from '../../shared/async';
 import { SITE_NAME } from '../../shared/contract';
 import { NO_CAPABILITIES, type DeviceStatus, type Temperature } from '../../shared/domain/device';
 import { AppError } from '../../shared/rpc/result';
-import type { CameraFrame, PrinterDriver } from '../devices/driver';
+import { isJobActive } from '../../shared/domain/device-state';
+import type { CameraFrame, PrinterDriver, PrintRequest, TransferProgress } from '../devices/driver';
+import type { PrinterProfile } from '../devices/print-profiles';
 import type { DeviceChange, DeviceProvider, DriverContext } from '../devices/fleet';
 import type { Logger } from '../log';
-import { openClient, describeBrokerError, splitBrokerUrl, type BrokerAddress } from './client';
-import { CommandReply, HostInfo, parseJson, StatePayload } from './payloads';
+import { closeClient, openClient, describeBrokerError, splitBrokerUrl, type BrokerAddress } from './client';
+import { CommandReply, HostInfo, parseJson, ProfilePayload, StatePayload } from './payloads';
+import { uploadPrint, type UploadTuning } from './site-upload';
 import { DEFAULT_BASE, hostTopics, parseTopic, siteFilters, type CommandAction } from './topics';
 
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -37,6 +40,8 @@ interface Remote {
   host: string;
   printer: string;
   state: StatePayload | null;
+  /** What it can print, as its host publishes it; null from hosts older than site printing. */
+  profile: PrinterProfile | null;
   printerOnline: boolean;
   frame: CameraFrame | null;
   driver: RemoteDriver;
@@ -99,6 +104,8 @@ class RemoteDriver implements PrinterDriver {
       problem: s?.error ? { code: 'REMOTE', message: s.error } : null,
       capabilities: {
         ...NO_CAPABILITIES,
+        // Printing goes through its host, which must take files from other sites (`print` on its list).
+        print: (s?.capabilities.print ?? false) && allowed.includes('print'),
         pause: (s?.capabilities.pause ?? false) && allowed.includes('pause') && allowed.includes('resume'),
         cancel: (s?.capabilities.cancel ?? false) && allowed.includes('cancel'),
         camera: r.frame !== null,
@@ -108,8 +115,8 @@ class RemoteDriver implements PrinterDriver {
     };
   }
 
-  print(): Promise<void> {
-    return Promise.reject(new AppError('UNSUPPORTED', 'Printing to a printer of another site is not possible yet; print from its own host.'));
+  print(request: PrintRequest, onProgress: (p: TransferProgress) => void, signal: AbortSignal): Promise<void> {
+    return this.site.print(this.remote(), request, onProgress, signal);
   }
   pause(): Promise<void> {
     return this.site.command(this.remote(), 'pause');
@@ -139,14 +146,14 @@ export class SiteProvider implements DeviceProvider {
   private readonly hosts = new Map<string, { online: boolean; info: HostInfo | null }>();
   private readonly remotes = new Map<string, Remote>();
   private readonly changes = new Listeners<[DeviceChange]>();
-  private readonly waiting = new Map<string, { resolve: (reply: CommandReply) => void }>();
+  private readonly waiting = new Map<string, { resolve: (reply: CommandReply | 'lost') => void }>();
   private readonly address: SiteAddress;
   private readonly log: Logger;
   readonly connectionId: string;
 
   constructor(
     ctx: DriverContext,
-    private readonly options: { base?: string; reconnectPeriodMs?: number } = {},
+    private readonly options: { base?: string; reconnectPeriodMs?: number; upload?: UploadTuning } = {},
   ) {
     this.address = parseSiteAddress(ctx.connection.address, ctx.secret);
     this.connectionId = ctx.connection.id;
@@ -165,6 +172,12 @@ export class SiteProvider implements DeviceProvider {
     return this.hosts.get(host)?.info?.commands ?? [];
   }
 
+  /** What a printer of this site can print, as its host publishes it (null: an older host; the family table decides). */
+  profileOf(deviceId: string): PrinterProfile | null {
+    for (const r of this.remotes.values()) if (r.driver.deviceId === deviceId) return r.profile;
+    return null;
+  }
+
   start(): void {
     const client = openClient({
       url: this.address.url,
@@ -178,15 +191,19 @@ export class SiteProvider implements DeviceProvider {
       client.subscribe(siteFilters(this.base, this.address.site), { qos: 1 });
     });
     client.on('message', (topic, payload) => this.message(topic, payload));
+    // Whoever waits for a reply learns at once that the broker went, and asks again once it is back.
+    client.on('close', () => {
+      for (const w of [...this.waiting.values()]) w.resolve('lost');
+    });
     client.on('error', (err) => this.log.warn(`site ${this.address.site} at ${this.address.url}: ${describeBrokerError(err)}`));
   }
 
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
-    for (const w of this.waiting.values()) w.resolve({ v: 1, id: null, action: '', ok: false, error: { code: 'CANCELLED', message: 'The site connection closed.' }, ts: Date.now() });
+    for (const w of [...this.waiting.values()]) w.resolve({ v: 1, id: null, action: '', ok: false, error: { code: 'CANCELLED', message: 'The site connection closed.' }, ts: Date.now() });
     this.waiting.clear();
-    await client?.endAsync().catch(() => undefined);
+    if (client) await closeClient(client);
   }
 
   drivers(): PrinterDriver[] {
@@ -198,17 +215,49 @@ export class SiteProvider implements DeviceProvider {
   }
 
   async command(remote: Remote, action: CommandAction): Promise<void> {
-    const client = this.client;
-    if (!client?.connected) throw new AppError('UNAVAILABLE', `The broker of site ${this.address.site} cannot be reached.`);
+    this.mayAsk(remote, action);
+    const id = randomUUID();
+    const reply = await this.ask(remote, action, id, JSON.stringify({ id }), null, COMMAND_TIMEOUT_MS);
+    if (reply === 'lost') throw new AppError('UNAVAILABLE', `The broker of site ${this.address.site} went away before the printer’s host answered.`);
+    if (reply === 'timeout') throw new AppError('TIMEOUT', `The printer’s host did not answer the ${action} command.`);
+    if (!reply.ok) throw new AppError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? `${action} failed.`);
+  }
+
+  /** Sends a file to the printer's host, which prints it once its printer is free (its `print` command). */
+  async print(remote: Remote, request: PrintRequest, onProgress: (p: TransferProgress) => void, signal: AbortSignal): Promise<void> {
+    this.mayAsk(remote, 'print');
+    await uploadPrint(
+      {
+        ask: (id, payload, userProperties, timeoutMs) => this.ask(remote, 'print', id, payload, userProperties, timeoutMs),
+        whenConnected: (ms) => this.whenConnected(ms),
+        showsJob: (name) => {
+          const s = remote.driver.status();
+          return isJobActive(s.state) && s.job?.name === name;
+        },
+      },
+      request,
+      onProgress,
+      signal,
+      this.options.upload,
+    );
+  }
+
+  private mayAsk(remote: Remote, action: CommandAction): void {
+    if (!this.client?.connected) throw new AppError('UNAVAILABLE', `The broker of site ${this.address.site} cannot be reached.`);
     if (!this.hostOnline(remote.host)) throw new AppError('UNAVAILABLE', 'The printer’s host is offline.');
     if (!this.commandsOf(remote.host).includes(action)) throw new AppError('FORBIDDEN', `The printer’s host does not take ${action} commands from other sites.`);
-    const id = randomUUID();
+  }
+
+  /** Publishes one command and waits for the reply carrying its id (or the broker going, or the time running out). */
+  private ask(remote: Remote, action: CommandAction, id: string, payload: string | Buffer, userProperties: Record<string, string> | null, timeoutMs: number): Promise<CommandReply | 'lost' | 'timeout'> {
+    const client = this.client;
+    if (!client?.connected) return Promise.resolve('lost');
     const t = hostTopics(this.base, this.address.site, remote.host).printer(remote.printer);
-    const reply = await new Promise<CommandReply | null>((resolve) => {
+    return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        resolve(null);
-      }, COMMAND_TIMEOUT_MS);
+        resolve('timeout');
+      }, timeoutMs);
       this.waiting.set(id, {
         resolve: (r) => {
           clearTimeout(timer);
@@ -217,10 +266,28 @@ export class SiteProvider implements DeviceProvider {
         },
       });
       // Never retained: a retained command would run again for every new subscriber.
-      client.publish(t.cmd(action), JSON.stringify({ id }), { qos: 1, retain: false, properties: { messageExpiryInterval: 30 } });
+      client.publish(t.cmd(action), payload, {
+        qos: 1,
+        retain: false,
+        properties: { messageExpiryInterval: 30, ...(userProperties ? { userProperties } : {}) },
+      });
     });
-    if (!reply) throw new AppError('TIMEOUT', `The printer’s host did not answer the ${action} command.`);
-    if (!reply.ok) throw new AppError(reply.error?.code ?? 'INTERNAL', reply.error?.message ?? `${action} failed.`);
+  }
+
+  private whenConnected(ms: number): Promise<boolean> {
+    const client = this.client;
+    if (!client) return Promise.resolve(false);
+    if (client.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        resolve(ok);
+      };
+      const onConnect = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      client.on('connect', onConnect);
+    });
   }
 
   private get base(): string {
@@ -252,8 +319,9 @@ export class SiteProvider implements DeviceProvider {
     }
     let remote = this.remotes.get(key);
     if (!remote) {
-      if (parsed.kind === 'printer-camera') return;
-      const created: Remote = { host: parsed.host, printer: parsed.printer, state: null, printerOnline: false, frame: null, driver: null as unknown as RemoteDriver };
+      // A frame or a cleared profile does not make a printer (the profile is cleared after the state on removal).
+      if (parsed.kind === 'printer-camera' || (parsed.kind === 'printer-profile' && payload.length === 0)) return;
+      const created: Remote = { host: parsed.host, printer: parsed.printer, state: null, profile: null, printerOnline: false, frame: null, driver: null as unknown as RemoteDriver };
       created.driver = new RemoteDriver(`site:${this.connectionId}:${key}`, this, () => created);
       this.remotes.set(key, created);
       remote = created;
@@ -265,6 +333,10 @@ export class SiteProvider implements DeviceProvider {
         return;
       }
       remote.state = state;
+    } else if (parsed.kind === 'printer-profile') {
+      // An empty message clears it; the queue then uses this host's own table for the family.
+      const profile = payload.length === 0 ? null : parseJson(ProfilePayload, payload);
+      remote.profile = profile ? { formats: profile.formats, machineIds: profile.machineIds, buildVolumeMm: profile.buildVolumeMm, nozzleMm: profile.nozzleMm } : null;
     } else if (parsed.kind === 'printer-status') {
       remote.printerOnline = payload.toString('utf8') === 'online';
     } else {

@@ -5,6 +5,7 @@
  *   <base>/<site>/<host>/info                         host JSON (retained)
  *   <base>/<site>/<host>/printer/<printer>/status     online | offline (retained)
  *   <base>/<site>/<host>/printer/<printer>/state      state JSON (retained)
+ *   <base>/<site>/<host>/printer/<printer>/profile    what it can print, JSON (retained; another site's queue routes by it)
  *   <base>/<site>/<host>/printer/<printer>/event      job events (not retained)
  *   <base>/<site>/<host>/printer/<printer>/camera     JPEG (not retained, opt-in)
  *   <base>/<site>/<host>/printer/<printer>/cmd/<a>    commands in (never retained, opt-in)
@@ -15,8 +16,15 @@
 
 export const SLUG = /^[a-z0-9][a-z0-9_-]{0,47}$/;
 export const DEFAULT_BASE = 'printdeck';
-export const COMMAND_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export const COMMAND_ACTIONS = ['pause', 'resume', 'cancel', 'print-job', 'print'] as const;
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
+/** The actions a person presses (Home Assistant buttons); the others carry a job or a file. */
+export const BUTTON_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+export function isButtonAction(value: string): value is ButtonAction {
+  return (BUTTON_ACTIONS as readonly string[]).includes(value);
+}
 
 export function isCommandAction(value: string): value is CommandAction {
   return (COMMAND_ACTIONS as readonly string[]).includes(value);
@@ -49,6 +57,7 @@ export function slugify(raw: string): string {
 export interface PrinterTopics {
   status: string;
   state: string;
+  profile: string;
   event: string;
   camera: string;
   ack: string;
@@ -73,6 +82,7 @@ export function hostTopics(base: string, site: string, host: string): HostTopics
       return {
         status: `${p}/status`,
         state: `${p}/state`,
+        profile: `${p}/profile`,
         event: `${p}/event`,
         camera: `${p}/camera`,
         ack: `${p}/ack`,
@@ -86,18 +96,19 @@ export function hostTopics(base: string, site: string, host: string): HostTopics
 /** What a site subscriber listens to: every host of a site. */
 export function siteFilters(base: string, site: string): string[] {
   const s = `${base}/${site}`;
-  return [`${s}/+/status`, `${s}/+/info`, `${s}/+/printer/+/status`, `${s}/+/printer/+/state`, `${s}/+/printer/+/ack`, `${s}/+/printer/+/camera`];
+  return [`${s}/+/status`, `${s}/+/info`, `${s}/+/printer/+/status`, `${s}/+/printer/+/state`, `${s}/+/printer/+/profile`, `${s}/+/printer/+/ack`, `${s}/+/printer/+/camera`];
 }
 
 export type ParsedTopic =
   | { kind: 'host-status'; host: string }
   | { kind: 'host-info'; host: string }
-  | { kind: 'printer-status' | 'printer-state' | 'printer-event' | 'printer-camera' | 'printer-ack'; host: string; printer: string }
+  | { kind: 'printer-status' | 'printer-state' | 'printer-profile' | 'printer-event' | 'printer-camera' | 'printer-ack'; host: string; printer: string }
   | { kind: 'printer-cmd'; host: string; printer: string; action: string };
 
 const PRINTER_LEAVES = {
   status: 'printer-status',
   state: 'printer-state',
+  profile: 'printer-profile',
   event: 'printer-event',
   camera: 'printer-camera',
   ack: 'printer-ack',

@@ -7,7 +7,8 @@ import { call, event } from './define';
  * merged into the contract in ./index.ts.
  */
 
-export const PrintOrigin = z.enum(['desktop', 'browser', 'queue', 'printer']);
+/** `site`: another Printdeck site's queue sent the file over MQTT. */
+export const PrintOrigin = z.enum(['desktop', 'browser', 'queue', 'printer', 'site']);
 export type PrintOrigin = z.infer<typeof PrintOrigin>;
 
 /** Whose own history a print was imported from (OctoPrint, the Armory cloud, Klipper's Moonraker). */

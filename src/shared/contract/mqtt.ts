@@ -3,8 +3,12 @@ import { Empty } from './app';
 import { SITE_NAME } from './connections';
 import { call, event } from './define';
 
-/** Commands another site or Home Assistant may send this host over MQTT, when allowed. */
-export const MqttCommand = z.enum(['pause', 'resume', 'cancel']);
+/**
+ * Commands another site or Home Assistant may send this host over MQTT, when allowed: `print-job`
+ * starts a job of this host's own queue on one of its printers; `print` takes a file another site's
+ * queue uploads and prints it here.
+ */
+export const MqttCommand = z.enum(['pause', 'resume', 'cancel', 'print-job', 'print']);
 export type MqttCommand = z.infer<typeof MqttCommand>;
 
 const BrokerUrl = z
@@ -25,7 +29,7 @@ export const MqttSettings = z.object({
   discovery: z.boolean(),
   discoveryPrefix: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, - and _'),
   /** Commands accepted from the broker; empty by default (remote control is opt-in). */
-  commands: z.array(MqttCommand).max(3),
+  commands: z.array(MqttCommand).max(5),
   camera: z.boolean(),
 });
 export type MqttSettings = z.infer<typeof MqttSettings>;

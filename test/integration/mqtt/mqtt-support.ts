@@ -2,7 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { MqttConfigure, MqttView } from '../../../src/shared/contract';
 import type { Result } from '../../../src/shared/rpc/result';
-import type { PublisherTuning } from '../../../src/main/mqtt/mqtt-module';
+import type { MqttModuleOptions, PublisherTuning } from '../../../src/main/mqtt/mqtt-module';
 import { TestBroker } from '../../support/mosquitto';
 import { ScriptedDriver, scriptedProvider } from '../../support/scripted-driver';
 import { createTestHub, type TestHub } from '../../support/test-hub';
@@ -21,11 +21,11 @@ export interface HostUnderTest {
   close(): Promise<void>;
 }
 
-export async function startHost(configure: MqttConfigure | null): Promise<HostUnderTest> {
+export async function startHost(configure: MqttConfigure | null, more: Omit<MqttModuleOptions, 'configure' | 'tuning'> = {}): Promise<HostUnderTest> {
   const drivers = new Map<string, ScriptedDriver>();
   const th = await createTestHub({
     providers: { xyz: scriptedProvider(drivers) },
-    mqtt: { ...(configure ? { configure } : {}), tuning: TUNING, siteReconnectMs: 200 },
+    mqtt: { ...(configure ? { configure } : {}), tuning: TUNING, siteReconnectMs: 200, ...more },
   });
   return {
     th,

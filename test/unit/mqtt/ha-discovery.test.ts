@@ -138,7 +138,8 @@ describe('Home Assistant discovery payloads', () => {
   });
 
   it('buttons appear for exactly the enabled commands, and a camera where there is one', () => {
-    const msg = printerDiscovery(id, { ...printer, camera: true, commands: ['pause', 'resume'] });
+    // print-job and print carry a job or a file: they are no buttons.
+    const msg = printerDiscovery(id, { ...printer, camera: true, commands: ['pause', 'print-job', 'resume', 'print'] });
     const data = validate(msg.topic, msg.payload);
     const buttons = Object.values(data.components).filter((c) => c.platform === 'button');
     expect(buttons.map((b) => (b as z.infer<typeof Button>).command_topic)).toEqual([

@@ -5,7 +5,8 @@ import { AppError } from '../../../shared/rpc/result';
 import type { PrinterProfile } from '../../devices/print-profiles';
 import type { PrintTransition } from '../../devices/print-sessions';
 import type { Logger } from '../../log';
-import { planDispatch, type PlanPrinter } from './plan';
+import { incompatibility } from './compatibility';
+import { freedom, planDispatch, type PlanPrinter } from './plan';
 import type { QueueStore, StoredJob } from './queue-store';
 
 /** What the dispatcher needs from the fleet, so tests hand it fakes and a fake clock. */
@@ -146,13 +147,7 @@ export class Dispatcher {
   /** One dispatch pass: plan, then claim and send. Returns the jobs it started. */
   pass(): string[] {
     const now = this.port.now();
-    const printers: PlanPrinter[] = this.port.devices().map((status) => ({
-      status,
-      profile: this.port.profileOf(status),
-      settings: this.store.printer(status.deviceId),
-      hasJob: this.store.activeOn(status.deviceId) !== null,
-      restUntil: this.rest.get(status.deviceId) ?? 0,
-    }));
+    const printers: PlanPrinter[] = this.port.devices().map((status) => this.planPrinter(status));
     const plan = planDispatch(this.store.waiting(), printers, now);
     const reasonsChanged = !sameReasons(this.reasons, plan.reasons);
     this.reasons.clear();
@@ -162,15 +157,50 @@ export class Dispatcher {
       const printer = printers.find((p) => p.status.deviceId === deviceId)!;
       if (!this.store.claim(jobId, deviceId, printer.status.name, now)) continue;
       started.push(jobId);
-      this.start(this.store.get(jobId), deviceId, printer.status.name);
+      // The outcome is in the store and the log; nobody waits for a start the planner chose.
+      this.start(this.store.get(jobId), deviceId, printer.status.name).catch(() => undefined);
     }
     if (started.length > 0 || reasonsChanged) this.notify();
     return started;
   }
 
-  private start(job: StoredJob, deviceId: string, printerName: string): void {
+  /**
+   * Starts one waiting job on one printer now, as asked from outside the planner (an MQTT
+   * command): the same checks a pass makes (the printer free, its bed cleared, the file fits it),
+   * except the job's target, since the request names the printer. Resolves once the printer took it.
+   */
+  async startQueued(jobId: string, deviceId: string): Promise<void> {
+    const job = this.store.get(jobId);
+    if (job.state !== 'queued') throw new AppError('CONFLICT', `${job.fileName} is ${job.state}, not waiting in the queue.`);
+    if (job.held) throw new AppError('CONFLICT', `${job.fileName} is held; release it first.`);
+    const status = this.port.devices().find((d) => d.deviceId === deviceId);
+    if (!status) throw new AppError('NOT_FOUND', 'That printer is not connected to this host.');
+    const printer = this.planPrinter(status);
+    const free = freedom(printer, this.port.now());
+    if (!free.free) throw new AppError('CONFLICT', `Cannot start ${job.fileName} now: ${free.why}.`);
+    const why = incompatibility(job.facts, printer.profile, status.name);
+    if (why) throw new AppError('UNSUPPORTED', why);
+    if (!this.store.claim(job.id, deviceId, status.name, this.port.now())) {
+      throw new AppError('CONFLICT', `${job.fileName} or ${status.name} was taken by another start a moment ago.`);
+    }
+    this.notify();
+    await this.start(this.store.get(job.id), deviceId, status.name);
+  }
+
+  private planPrinter(status: DeviceStatus): PlanPrinter {
+    return {
+      status,
+      profile: this.port.profileOf(status),
+      settings: this.store.printer(status.deviceId),
+      hasJob: this.store.activeOn(status.deviceId) !== null,
+      restUntil: this.rest.get(status.deviceId) ?? 0,
+    };
+  }
+
+  /** Sends a claimed job; rejects (after putting the job back with the reason) when the printer did not take it. */
+  private start(job: StoredJob, deviceId: string, printerName: string): Promise<void> {
     this.sending.add(job.id);
-    this.port
+    return this.port
       .send(deviceId, { path: job.filePath, name: job.fileName }, job.id)
       .then(
         () => {
@@ -182,6 +212,7 @@ export class Dispatcher {
           this.store.unclaim(job.id, `Could not start on ${printerName}: ${message}`);
           this.rest.set(deviceId, this.port.now() + REST_AFTER_FAILED_START_MS);
           this.log.warn(`starting ${job.fileName} on ${printerName} failed`, message);
+          throw err;
         },
       )
       .finally(() => {

@@ -21,9 +21,10 @@ export interface Plan {
   reasons: Map<string, string>;
 }
 
-type Freedom = { free: true } | { free: false; why: string };
+export type Freedom = { free: true } | { free: false; why: string };
 
-function freedom(p: PlanPrinter, now: number): Freedom {
+/** Whether a printer may take a job now, and why not in words. */
+export function freedom(p: PlanPrinter, now: number): Freedom {
   const name = p.status.name;
   if (p.status.link !== 'online') return { free: false, why: `${name} is ${p.status.link}` };
   if (!p.status.capabilities.print) return { free: false, why: `${name} cannot be sent files` };

@@ -4,6 +4,15 @@ import { api } from '../../api';
 import { useAppStore } from '../../stores/app-store';
 import { subscribeStore } from '../../stores/subscribe-store';
 
+/** What each command lets others do, in words (the wire names are in docs/mqtt.md). */
+const COMMAND_LABELS: Record<MqttCommand, string> = {
+  pause: 'pause',
+  resume: 'resume',
+  cancel: 'cancel',
+  'print-job': 'print a job of this host’s queue',
+  print: 'print files other sites send',
+};
+
 const LINK_WORDS: Record<MqttView['link']['state'], string> = {
   off: 'Not publishing',
   connecting: 'Connecting to the broker…',
@@ -103,7 +112,7 @@ export function MqttPanel() {
                 checked={draft.commands.includes(c)}
                 onChange={(e) => patch({ commands: e.target.checked ? [...draft.commands, c] : draft.commands.filter((x) => x !== c) })}
               />{' '}
-              {c}
+              {COMMAND_LABELS[c]}
             </label>
           ))}
         </fieldset>
