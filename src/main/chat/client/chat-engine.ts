@@ -97,6 +97,8 @@ export class ChatEngine implements EngineCore {
   private readonly owed: InboundResult = emptyResult();
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
+  /** 1:1 messages whose requests are still in the outbox, as last given out (finish reports them from here). */
+  private readonly sending = new Map<string, MessageRow>();
 
   private constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -495,12 +497,14 @@ export class ChatEngine implements EngineCore {
         const peerDevices = this.peerDevices(peer);
         if (peerDevices.length === 0) throw new Error(`${header.conv.id} has no devices`);
         const ownDevices = this.peerDevices(this.me).filter((d) => !sameDevice(d, this.me));
+        row.pendingSends = peerDevices.length + ownDevices.length;
         this.store.transaction(() => {
           if (!existing) this.store.insertMessage(row, header.kind === 'image' ? body : null);
-          this.store.setMessageState(row.id, 'sending', peerDevices.length + ownDevices.length);
+          else this.store.setMessageState(row.id, 'sending', row.pendingSends);
           deliver(this, peerDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(payload) } }).finish(), row.id);
           deliver(this, ownDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonSyncMsg', value: Buffer.from(payload) } }).finish(), row.id);
         });
+        this.sending.set(row.id, row);
         this.messagesChanged([row]);
         this.kick();
       }
@@ -512,15 +516,13 @@ export class ChatEngine implements EngineCore {
       throw err;
     }
     this.changed('conversations');
-    return this.store.message(row.id) ?? row;
+    // A group send has finished its requests by now (its row may be 'sent'); a 1:1 row is as written above.
+    return header.conv.type === 'group' ? (this.store.message(row.id) ?? row) : row;
   }
 
   /** Devices we know of for a user (from bundles, sessions and device notices). */
   peerDevices(user: UserRef): DeviceRef[] {
-    const known = new Map<string, DeviceRef>();
-    for (const d of this.store.devicesOf(user)) known.set(d.ref.deviceId, d.ref);
-    for (const d of this.store.sessionPeers(user)) known.set(d.deviceId, d);
-    return [...known.values()];
+    return this.store.knownDevices(user);
   }
 
   // ── the outbox worker ────────────────────────────────────────────────────────────────────────────
@@ -607,18 +609,19 @@ export class ChatEngine implements EngineCore {
   }
 
   private finish(id: number, messageId: string | null, outcome: 'done' | 'failed'): void {
-    this.store.transaction(() => {
+    const updated = this.store.transaction((): MessageRow | null => {
       this.store.outboxDone(id);
-      if (!messageId) return;
-      const row = this.store.message(messageId);
-      if (!row) return;
-      if (outcome === 'failed') this.store.setMessageState(messageId, 'failed', 0);
-      else {
-        this.store.addPendingSends(messageId, -1);
-        if (row.pendingSends <= 1 && row.state === 'sending') this.store.setMessageState(messageId, 'sent', 0);
-      }
+      if (!messageId) return null;
+      const now = this.store.messageSendState(messageId);
+      if (!now) return null;
+      const pendingSends = outcome === 'failed' ? 0 : Math.max(0, now.pendingSends - 1);
+      const state = outcome === 'failed' ? 'failed' : pendingSends === 0 && now.state === 'sending' ? 'sent' : now.state;
+      this.store.setMessageState(messageId, state, pendingSends);
+      // The text never changes after sending: the row given out when it was queued saves opening it again.
+      const known = this.sending.get(messageId) ?? this.store.message(messageId);
+      if (pendingSends === 0) this.sending.delete(messageId);
+      return known ? { ...known, state, pendingSends } : null;
     });
-    const updated = messageId ? this.store.message(messageId) : null;
     if (updated) this.messagesChanged([updated]);
   }
 

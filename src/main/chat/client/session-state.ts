@@ -5,7 +5,20 @@ export type StoredSession =
   | { kind: 'pending'; pending: PendingInvite; invite: Uint8Array }
   | { kind: 'established'; session: EstablishedSession };
 
+/**
+ * The session each stored JSON value was made from or read as. The store hands back the very object it was
+ * given while the row is unchanged, so the next message on a session skips decoding its keys again. Both sides
+ * are immutable (the ratchet returns new states), which is what makes sharing them safe.
+ */
+const decoded = new WeakMap<object, StoredSession>();
+
 export function sessionToJson(s: StoredSession): unknown {
+  const json = encodeSession(s);
+  decoded.set(json, s);
+  return json;
+}
+
+function encodeSession(s: StoredSession): object {
   if (s.kind === 'pending') {
     const p = s.pending;
     return {
@@ -29,7 +42,15 @@ function b64(v: unknown): Uint8Array {
 }
 
 export function sessionFromJson(v: unknown): StoredSession {
-  const o = v as Record<string, unknown>;
+  if (typeof v !== 'object' || v === null) throw new Error('stored session is malformed');
+  const known = decoded.get(v);
+  if (known) return known;
+  const s = decodeSession(v as Record<string, unknown>);
+  decoded.set(v, s);
+  return s;
+}
+
+function decodeSession(o: Record<string, unknown>): StoredSession {
   if (o.kind === 'pending') {
     return {
       kind: 'pending',
