@@ -15,6 +15,10 @@ export interface DeliveryFaults {
 
 type Stream = ServerDuplexStream<ProtoMsg, ProtoMsg>;
 
+/** How long a batch gathers during a burst, and the most messages one signature covers. */
+const BURST_WINDOW_MS = 5;
+const MAX_BATCH = 256;
+
 /**
  * Routes signed ProtoMsgs to devices: each goes into the device's offline queue and, when the device has an
  * open Communicate stream, is written to it. A message leaves the queue only on ConsumeProtoMsg, so anything
@@ -31,6 +35,8 @@ export class SandboxDelivery {
    * is busy (e.g. a burst of SendOne2OneMsg calls) shares one signature; a lone message is signed alone.
    */
   batchSignatures = true;
+  /** When the last batch was signed: a message soon after it is part of a burst, which gathers a little longer. */
+  private lastFlushAt = 0;
 
   constructor(
     private readonly state: SandboxState,
@@ -49,7 +55,13 @@ export class SandboxDelivery {
       return;
     }
     this.unsigned.push({ userId, device, msg: tagged });
-    if (this.unsigned.length === 1) setImmediate(() => this.flush());
+    if (this.unsigned.length >= MAX_BATCH) this.flush();
+    else if (this.unsigned.length === 1) {
+      // A lone message goes out at the end of this turn; during a burst a batch waits up to BURST_WINDOW_MS,
+      // so one ML-DSA signature covers many messages instead of the few that arrive in one turn.
+      if (performance.now() - this.lastFlushAt > BURST_WINDOW_MS) setImmediate(() => this.flush());
+      else setTimeout(() => this.flush(), BURST_WINDOW_MS);
+    }
   }
 
   /** Signs everything waiting with one signature and hands it on in order. */
@@ -57,6 +69,7 @@ export class SandboxDelivery {
     const batch = this.unsigned;
     this.unsigned = [];
     if (batch.length === 0) return;
+    this.lastFlushAt = performance.now();
     const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
     batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
   }
