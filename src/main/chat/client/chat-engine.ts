@@ -97,6 +97,8 @@ export class ChatEngine implements EngineCore {
   private readonly owed: InboundResult = emptyResult();
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
+  /** Server answers to outbox requests, recorded together at the end of the turn (see finish). */
+  private readonly answered: { id: number; messageId: string | null; outcome: 'done' | 'failed' }[] = [];
   /** 1:1 messages whose requests are still in the outbox, as last given out (finish reports them from here). */
   private readonly sending = new Map<string, MessageRow>();
 
@@ -221,6 +223,7 @@ export class ChatEngine implements EngineCore {
 
   stop(): void {
     this.flushReceipts();
+    this.recordAnswers();
     this.stopped = true;
     if (this.reinviteTimer) clearInterval(this.reinviteTimer);
     this.reinviteTimer = null;
@@ -552,6 +555,8 @@ export class ChatEngine implements EngineCore {
       }
     } finally {
       await Promise.all(inFlight);
+      // Before the next drain reads the outbox again, or answered requests would be sent twice.
+      this.recordAnswers();
     }
   }
 
@@ -608,21 +613,36 @@ export class ChatEngine implements EngineCore {
     }
   }
 
+  /**
+   * The server's answers arrive many at a time (OUTBOX_WINDOW in flight); the ones of one turn are recorded in
+   * one transaction. An answer not yet recorded when the device stops leaves its request in the outbox, to be
+   * sent again: the receiver recognises the copy (the ratchet key was used, the message id is stored).
+   */
   private finish(id: number, messageId: string | null, outcome: 'done' | 'failed'): void {
-    const updated = this.store.transaction((): MessageRow | null => {
-      this.store.outboxDone(id);
-      if (!messageId) return null;
-      const now = this.store.messageSendState(messageId);
-      if (!now) return null;
-      const pendingSends = outcome === 'failed' ? 0 : Math.max(0, now.pendingSends - 1);
-      const state = outcome === 'failed' ? 'failed' : pendingSends === 0 && now.state === 'sending' ? 'sent' : now.state;
-      this.store.setMessageState(messageId, state, pendingSends);
-      // The text never changes after sending: the row given out when it was queued saves opening it again.
-      const known = this.sending.get(messageId) ?? this.store.message(messageId);
-      if (pendingSends === 0) this.sending.delete(messageId);
-      return known ? { ...known, state, pendingSends } : null;
+    this.answered.push({ id, messageId, outcome });
+    if (this.answered.length === 1) setImmediate(() => this.recordAnswers());
+  }
+
+  private recordAnswers(): void {
+    const answers = this.answered.splice(0);
+    if (answers.length === 0) return;
+    const updated = new Map<string, MessageRow>();
+    this.store.transaction(() => {
+      for (const { id, messageId, outcome } of answers) {
+        this.store.outboxDone(id);
+        if (!messageId) continue;
+        const now = this.store.messageSendState(messageId);
+        if (!now) continue;
+        const pendingSends = outcome === 'failed' ? 0 : Math.max(0, now.pendingSends - 1);
+        const state = outcome === 'failed' ? 'failed' : pendingSends === 0 && now.state === 'sending' ? 'sent' : now.state;
+        this.store.setMessageState(messageId, state, pendingSends);
+        // The text never changes after sending: the row given out when it was queued saves opening it again.
+        const known = this.sending.get(messageId) ?? this.store.message(messageId);
+        if (pendingSends === 0) this.sending.delete(messageId);
+        if (known) updated.set(messageId, { ...known, state, pendingSends });
+      }
     });
-    if (updated) this.messagesChanged([updated]);
+    this.messagesChanged([...updated.values()]);
   }
 
   // ── friends, users, privacy ──────────────────────────────────────────────────────────────────────
