@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { E2eeAddress } from '../../src/main/gen/skissm/common';
 import type { ProtoMsg } from '../../src/main/gen/skissm/proto_msg';
+import type { SandboxMeter } from './sandbox-meter';
 import type { SandboxSigner } from './sandbox-signer';
 import type { DeviceRecord, SandboxState } from './sandbox-state';
 
@@ -41,6 +42,7 @@ export class SandboxDelivery {
   constructor(
     private readonly state: SandboxState,
     private readonly signer: SandboxSigner,
+    private readonly meter: SandboxMeter,
   ) {}
 
   private static key(userId: string, deviceId: string): string {
@@ -70,8 +72,10 @@ export class SandboxDelivery {
     this.unsigned = [];
     if (batch.length === 0) return;
     this.lastFlushAt = performance.now();
-    const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
-    batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
+    this.meter.measure(() => {
+      const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
+      batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
+    });
   }
 
   private place(userId: string, device: DeviceRecord, signed: ProtoMsg): void {
