@@ -1,4 +1,4 @@
-import { fromBase64, ratchetStateFromJson, ratchetStateToJson, toBase64, type EstablishedSession, type PendingInvite } from '../crypto';
+import { base64OfKey, fromBase64, ratchetStateFromJson, ratchetStateToJson, toBase64, type EstablishedSession, type PendingInvite } from '../crypto';
 
 /** The sealed JSON of a chat_sessions row: an invite waiting for its Accept, or a running ratchet. */
 export type StoredSession =
@@ -33,7 +33,7 @@ function encodeSession(s: StoredSession): object {
       invite: toBase64(s.invite),
     };
   }
-  return { kind: 'established', ratchet: ratchetStateToJson(s.session.ratchet), ad: toBase64(s.session.associatedData), fp: toBase64(s.session.fingerprint) };
+  return { kind: 'established', ratchet: ratchetStateToJson(s.session.ratchet), ad: base64OfKey(s.session.associatedData), fp: base64OfKey(s.session.fingerprint) };
 }
 
 function b64(v: unknown): Uint8Array {

@@ -1,5 +1,5 @@
 /** Public surface of the SKISSM-compatible cryptographic core (pure functions, no I/O). */
-export { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex } from './bytes';
+export { base64OfKey, bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex } from './bytes';
 export { ChatCryptoError, isChatCryptoError, type ChatCryptoErrorCode } from './errors';
 export { systemRandom, type RandomSource } from './random';
 export { mlDsa87Backend, setMlDsa87Backend, type MlDsa87BackendChoice } from './ml-dsa-87-native';

@@ -1,4 +1,4 @@
-import { bytesEqual, fromBase64, toBase64 } from './bytes';
+import { base64OfKey, bytesEqual, fromBase64, toBase64 } from './bytes';
 import { cipherSuiteForPackId, type CipherSuite } from './cipher-suite';
 import { ChatCryptoError } from './errors';
 import { MAX_SEQUENCE, MAX_SKIPPED_KEYS_TOTAL } from './ratchet-limits';
@@ -14,19 +14,6 @@ const FORMAT_VERSION = 1;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/**
- * The KEM keys and ratchet keys (1.5–3 KB each) stay the same for a whole chain while the state is saved after
- * every message: their base64 is kept per buffer. States are immutable and share these buffers, so a buffer's
- * text never goes stale.
- */
-const keyTexts = new WeakMap<Uint8Array, string>();
-
-function keyText(key: Uint8Array): string {
-  let text = keyTexts.get(key);
-  if (text === undefined) keyTexts.set(key, (text = toBase64(key)));
-  return text;
-}
-
 export function ratchetStateToJson(state: RatchetState): Json {
   const chainKey = (chain: ChainKey): Json => ({ index: chain.index, key: toBase64(chain.key) });
   const runs: { ratchetKey: string; rootSequence: number; keys: Json[] }[] = [];
@@ -34,7 +21,7 @@ export function ratchetStateToJson(state: RatchetState): Json {
   for (const entry of state.skippedKeys) {
     const last = runs[runs.length - 1];
     if (!last || !runKey || !bytesEqual(runKey, entry.ratchetKey)) {
-      runs.push({ ratchetKey: keyText(entry.ratchetKey), rootSequence: entry.rootSequence, keys: [] });
+      runs.push({ ratchetKey: base64OfKey(entry.ratchetKey), rootSequence: entry.rootSequence, keys: [] });
       runKey = entry.ratchetKey;
     }
     runs[runs.length - 1]?.keys.push({
@@ -51,14 +38,14 @@ export function ratchetStateToJson(state: RatchetState): Json {
     sendingMessageSequence: state.sendingMessageSequence,
     receivedMessageSequence: state.receivedMessageSequence,
     senderChain: {
-      ourRatchetKey: keyText(state.senderChain.ourRatchetKey),
-      theirRatchetPublicKey: keyText(state.senderChain.theirRatchetPublicKey),
+      ourRatchetKey: base64OfKey(state.senderChain.ourRatchetKey),
+      theirRatchetPublicKey: base64OfKey(state.senderChain.theirRatchetPublicKey),
       chainKey: chainKey(state.senderChain.chainKey),
     },
-    ourRatchetSecretKey: keyText(state.ourRatchetSecretKey),
+    ourRatchetSecretKey: base64OfKey(state.ourRatchetSecretKey),
     receiverChain: state.receiverChain
       ? {
-          theirRatchetKey: keyText(state.receiverChain.theirRatchetKey),
+          theirRatchetKey: base64OfKey(state.receiverChain.theirRatchetKey),
           chainKey: chainKey(state.receiverChain.chainKey),
           startOffset: state.receiverChain.startOffset,
         }
