@@ -10,7 +10,7 @@ import { encodeAppPayload, MAX_IMAGE_BYTES, type AppHeader } from '../protocol/a
 import { preKeyBundleFingerprint, protoMsgFingerprint } from '../protocol/fingerprints';
 import { checkServerPin, normalizePin } from '../protocol/server-pin';
 import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
-import type { ChatStore, MessageRow } from '../store/chat-store';
+import type { ChatStore, MessageRow, OutboxRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
 import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
 import { createGroup, reseedGroup, sendGroupPayload } from './groups';
@@ -537,10 +537,13 @@ export class ChatEngine implements EngineCore {
   private async drainOutbox(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let cursor = 0;
+    // Read a window's worth at a time: only this worker changes entries above the cursor once they are due.
+    let due: OutboxRow[] = [];
     try {
       for (;;) {
         if (this.stopped) return;
-        const item = this.store.nextOutbox(Date.now(), cursor);
+        if (due.length === 0) due = this.store.outboxDue(Date.now(), cursor, OUTBOX_WINDOW);
+        const item = due.shift();
         if (!item) return;
         cursor = item.id;
         const body = item.body as OutboxBody;

@@ -90,8 +90,11 @@ function bytes(value: unknown): Uint8Array {
 
 /** Sessions whose opened state is kept (a device talks to a handful of peers at a time). */
 const SESSION_CACHE_SIZE = 64;
-/** Outbox entries kept opened: a bit more than the requests in flight at once. */
-const OUTBOX_CACHE_SIZE = 128;
+/**
+ * Outbox entries kept opened: a burst of sends is queued before the first goes out, so this covers bursts up to
+ * this size (a 1:1 request is about 3 KB sealed plus its opened copy: a few MB at most, freed as answers come).
+ */
+const OUTBOX_CACHE_SIZE = 1024;
 
 export class ChatStore {
   private readonly statements = new Map<string, StatementSync>();
@@ -320,13 +323,18 @@ export class ChatStore {
 
   /** The oldest entry due at `now` whose id is above `afterId` (entries already in flight are below it). */
   nextOutbox(now: number, afterId = 0): OutboxRow | null {
-    const row = this.get('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? AND id > ? ORDER BY id LIMIT 1', now, afterId);
-    if (!row) return null;
-    const kind = String(row.kind);
-    const id = Number(row.id);
-    const sealed = bytes(row.body);
-    const body = this.outboxBodies.get(id, sealed) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
-    return { id, kind, body, messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
+    return this.outboxDue(now, afterId, 1)[0] ?? null;
+  }
+
+  /** The oldest `limit` entries due at `now` with ids above `afterId`, oldest first. */
+  outboxDue(now: number, afterId: number, limit: number): OutboxRow[] {
+    return this.all('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? AND id > ? ORDER BY id LIMIT ?', now, afterId, limit).map((row) => {
+      const kind = String(row.kind);
+      const id = Number(row.id);
+      const sealed = bytes(row.body);
+      const body = this.outboxBodies.get(id, sealed) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
+      return { id, kind, body, messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
+    });
   }
 
   earliestOutboxAt(): number | null {
