@@ -36,8 +36,12 @@ export class SandboxDelivery {
    * is busy (e.g. a burst of SendOne2OneMsg calls) shares one signature; a lone message is signed alone.
    */
   batchSignatures = true;
-  /** When the last batch was signed: a message soon after it is part of a burst, which gathers a little longer. */
+  /**
+   * When the last batch was signed and how big it was: a message soon after a batch of several is part of a
+   * burst, which gathers a little longer. A message after a lone one (a key agreement's ping-pong) does not wait.
+   */
   private lastFlushAt = 0;
+  private lastBatchSize = 0;
 
   constructor(
     private readonly state: SandboxState,
@@ -61,7 +65,8 @@ export class SandboxDelivery {
     else if (this.unsigned.length === 1) {
       // A lone message goes out at the end of this turn; during a burst a batch waits up to BURST_WINDOW_MS,
       // so one ML-DSA signature covers many messages instead of the few that arrive in one turn.
-      if (performance.now() - this.lastFlushAt > BURST_WINDOW_MS) setImmediate(() => this.flush());
+      const inBurst = this.lastBatchSize > 1 && performance.now() - this.lastFlushAt <= BURST_WINDOW_MS;
+      if (!inBurst) setImmediate(() => this.flush());
       else setTimeout(() => this.flush(), BURST_WINDOW_MS);
     }
   }
@@ -72,6 +77,7 @@ export class SandboxDelivery {
     this.unsigned = [];
     if (batch.length === 0) return;
     this.lastFlushAt = performance.now();
+    this.lastBatchSize = batch.length;
     this.meter.measure(() => {
       const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
       batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
