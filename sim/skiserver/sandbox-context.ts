@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { E2eeAddress } from '../../src/main/gen/skissm/common';
 import type { SandboxDelivery } from './sandbox-delivery';
+import type { SandboxMeter } from './sandbox-meter';
 import type { SandboxSigner } from './sandbox-signer';
 import type { DeviceRecord, SandboxState, UserRecord } from './sandbox-state';
 
@@ -12,6 +13,7 @@ export interface SandboxContext {
   signer: SandboxSigner;
   /** Auth token lifetime; the client logs in again (with its password) after it. */
   authTtlMs: number;
+  meter: SandboxMeter;
 }
 
 export interface Caller {
@@ -71,7 +73,7 @@ export function unaryImpl(
         return;
       }
       Promise.resolve()
-        .then(() => handler(call.request as never, caller))
+        .then(() => ctx.meter.measure(() => handler(call.request as never, caller)))
         .then(
           (response) => callback(null, response),
           (err: unknown) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { E2eeAddress } from '../../src/main/gen/skissm/common';
 import type { ProtoMsg } from '../../src/main/gen/skissm/proto_msg';
+import type { SandboxMeter } from './sandbox-meter';
 import type { SandboxSigner } from './sandbox-signer';
 import type { DeviceRecord, SandboxState } from './sandbox-state';
 
@@ -20,6 +21,10 @@ export interface DeliveryFaults {
 
 type Stream = ServerDuplexStream<ProtoMsg, ProtoMsg>;
 
+/** How long a batch gathers during a burst, and the most messages one signature covers. */
+const BURST_WINDOW_MS = 5;
+const MAX_BATCH = 256;
+
 /**
  * Routes signed ProtoMsgs to devices: each goes into the device's offline queue and, when the device has an
  * open Communicate stream, is written to it. A message leaves the queue only on ConsumeProtoMsg, so anything
@@ -36,10 +41,17 @@ export class SandboxDelivery {
    * is busy (e.g. a burst of SendOne2OneMsg calls) shares one signature; a lone message is signed alone.
    */
   batchSignatures = true;
+  /**
+   * When the last batch was signed and how big it was: a message soon after a batch of several is part of a
+   * burst, which gathers a little longer. A message after a lone one (a key agreement's ping-pong) does not wait.
+   */
+  private lastFlushAt = 0;
+  private lastBatchSize = 0;
 
   constructor(
     private readonly state: SandboxState,
     private readonly signer: SandboxSigner,
+    private readonly meter: SandboxMeter,
   ) {}
 
   private static key(userId: string, deviceId: string): string {
@@ -54,7 +66,14 @@ export class SandboxDelivery {
       return;
     }
     this.unsigned.push({ userId, device, msg: tagged });
-    if (this.unsigned.length === 1) setImmediate(() => this.flush());
+    if (this.unsigned.length >= MAX_BATCH) this.flush();
+    else if (this.unsigned.length === 1) {
+      // A lone message goes out at the end of this turn; during a burst a batch waits up to BURST_WINDOW_MS,
+      // so one ML-DSA signature covers many messages instead of the few that arrive in one turn.
+      const inBurst = this.lastBatchSize > 1 && performance.now() - this.lastFlushAt <= BURST_WINDOW_MS;
+      if (!inBurst) setImmediate(() => this.flush());
+      else setTimeout(() => this.flush(), BURST_WINDOW_MS);
+    }
   }
 
   /** Signs everything waiting with one signature and hands it on in order. */
@@ -62,8 +81,12 @@ export class SandboxDelivery {
     const batch = this.unsigned;
     this.unsigned = [];
     if (batch.length === 0) return;
-    const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
-    batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
+    this.lastFlushAt = performance.now();
+    this.lastBatchSize = batch.length;
+    this.meter.measure(() => {
+      const signed = this.signer.signProtoMsgs(batch.map((b) => b.msg));
+      batch.forEach((b, i) => this.place(b.userId, b.device, signed[i]!));
+    });
   }
 
   private place(userId: string, device: DeviceRecord, signed: ProtoMsg): void {

@@ -7,6 +7,7 @@ import { SandboxGrpcServer } from '../grpc/sandbox-server';
 import { accountHandlers, OPEN_METHODS } from './sandbox-accounts';
 import { callerOf, unaryImpl, type Caller, type SandboxContext, type UnaryHandler } from './sandbox-context';
 import { SandboxDelivery } from './sandbox-delivery';
+import { SandboxMeter } from './sandbox-meter';
 import { groupHandlers } from './sandbox-groups';
 import { routingHandlers } from './sandbox-routing';
 import { SandboxSigner } from './sandbox-signer';
@@ -31,6 +32,8 @@ export class SkiserverSandbox extends SandboxGrpcServer {
   readonly state: SandboxState;
   readonly delivery: SandboxDelivery;
   readonly signer: SandboxSigner;
+  /** The server's own work (handlers, signing and routing), apart from the gRPC transport; read and reset with meter.take(). */
+  readonly meter = new SandboxMeter();
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private readonly ctx: SandboxContext;
 
@@ -39,8 +42,8 @@ export class SkiserverSandbox extends SandboxGrpcServer {
     const domain = opts.domain ?? 'sandbox.printdeck.local';
     this.state = new SandboxState(domain, opts.workDir ?? null);
     this.signer = new SandboxSigner(domain);
-    this.delivery = new SandboxDelivery(this.state, this.signer);
-    this.ctx = { state: this.state, delivery: this.delivery, signer: this.signer, authTtlMs: opts.authTtlMs ?? 3_600_000 };
+    this.delivery = new SandboxDelivery(this.state, this.signer, this.meter);
+    this.ctx = { state: this.state, delivery: this.delivery, signer: this.signer, authTtlMs: opts.authTtlMs ?? 3_600_000, meter: this.meter };
     const header = opts.authHeader ?? 'authorization';
     const handlers: Record<string, UnaryHandler> = {
       ...accountHandlers(this.ctx),

@@ -10,7 +10,7 @@ import { encodeAppPayload, MAX_IMAGE_BYTES, type AppHeader } from '../protocol/a
 import { preKeyBundleFingerprint, protoMsgFingerprint } from '../protocol/fingerprints';
 import { checkServerPin, normalizePin } from '../protocol/server-pin';
 import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
-import type { ChatStore, MessageRow } from '../store/chat-store';
+import type { ChatStore, MessageRow, OutboxRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
 import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
 import { addGroupMembers, removeGroupMembers } from './group-members';
@@ -98,6 +98,10 @@ export class ChatEngine implements EngineCore {
   private readonly owed: InboundResult = emptyResult();
   private stopped = false;
   private loginInFlight: Promise<void> | null = null;
+  /** Server answers to outbox requests, recorded together at the end of the turn (see finish). */
+  private readonly answered: { id: number; messageId: string | null; outcome: 'done' | 'failed' }[] = [];
+  /** 1:1 messages whose requests are still in the outbox, as last given out (finish reports them from here). */
+  private readonly sending = new Map<string, MessageRow>();
 
   private constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -220,6 +224,7 @@ export class ChatEngine implements EngineCore {
 
   stop(): void {
     this.flushReceipts();
+    this.recordAnswers();
     this.stopped = true;
     if (this.reinviteTimer) clearInterval(this.reinviteTimer);
     this.reinviteTimer = null;
@@ -496,12 +501,14 @@ export class ChatEngine implements EngineCore {
         const peerDevices = this.peerDevices(peer);
         if (peerDevices.length === 0) throw new Error(`${header.conv.id} has no devices`);
         const ownDevices = this.peerDevices(this.me).filter((d) => !sameDevice(d, this.me));
+        row.pendingSends = peerDevices.length + ownDevices.length;
         this.store.transaction(() => {
           if (!existing) this.store.insertMessage(row, header.kind === 'image' ? body : null);
-          this.store.setMessageState(row.id, 'sending', peerDevices.length + ownDevices.length);
+          else this.store.setMessageState(row.id, 'sending', row.pendingSends);
           deliver(this, peerDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonMsg', value: Buffer.from(payload) } }).finish(), row.id);
           deliver(this, ownDevices, Plaintext.encode({ version: VERSION, payload: { $case: 'commonSyncMsg', value: Buffer.from(payload) } }).finish(), row.id);
         });
+        this.sending.set(row.id, row);
         this.messagesChanged([row]);
         this.kick();
       }
@@ -513,15 +520,13 @@ export class ChatEngine implements EngineCore {
       throw err;
     }
     this.changed('conversations');
-    return this.store.message(row.id) ?? row;
+    // A group send has finished its requests by now (its row may be 'sent'); a 1:1 row is as written above.
+    return header.conv.type === 'group' ? (this.store.message(row.id) ?? row) : row;
   }
 
   /** Devices we know of for a user (from bundles, sessions and device notices). */
   peerDevices(user: UserRef): DeviceRef[] {
-    const known = new Map<string, DeviceRef>();
-    for (const d of this.store.devicesOf(user)) known.set(d.ref.deviceId, d.ref);
-    for (const d of this.store.sessionPeers(user)) known.set(d.deviceId, d);
-    return [...known.values()];
+    return this.store.knownDevices(user);
   }
 
   // ── the outbox worker ────────────────────────────────────────────────────────────────────────────
@@ -533,10 +538,13 @@ export class ChatEngine implements EngineCore {
   private async drainOutbox(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let cursor = 0;
+    // Read a window's worth at a time: only this worker changes entries above the cursor once they are due.
+    let due: OutboxRow[] = [];
     try {
       for (;;) {
         if (this.stopped) return;
-        const item = this.store.nextOutbox(Date.now(), cursor);
+        if (due.length === 0) due = this.store.outboxDue(Date.now(), cursor, OUTBOX_WINDOW);
+        const item = due.shift();
         if (!item) return;
         cursor = item.id;
         const body = item.body as OutboxBody;
@@ -551,6 +559,8 @@ export class ChatEngine implements EngineCore {
       }
     } finally {
       await Promise.all(inFlight);
+      // Before the next drain reads the outbox again, or answered requests would be sent twice.
+      this.recordAnswers();
     }
   }
 
@@ -607,20 +617,36 @@ export class ChatEngine implements EngineCore {
     }
   }
 
+  /**
+   * The server's answers arrive many at a time (OUTBOX_WINDOW in flight); the ones of one turn are recorded in
+   * one transaction. An answer not yet recorded when the device stops leaves its request in the outbox, to be
+   * sent again: the receiver recognises the copy (the ratchet key was used, the message id is stored).
+   */
   private finish(id: number, messageId: string | null, outcome: 'done' | 'failed'): void {
+    this.answered.push({ id, messageId, outcome });
+    if (this.answered.length === 1) setImmediate(() => this.recordAnswers());
+  }
+
+  private recordAnswers(): void {
+    const answers = this.answered.splice(0);
+    if (answers.length === 0) return;
+    const updated = new Map<string, MessageRow>();
     this.store.transaction(() => {
-      this.store.outboxDone(id);
-      if (!messageId) return;
-      const row = this.store.message(messageId);
-      if (!row) return;
-      if (outcome === 'failed') this.store.setMessageState(messageId, 'failed', 0);
-      else {
-        this.store.addPendingSends(messageId, -1);
-        if (row.pendingSends <= 1 && row.state === 'sending') this.store.setMessageState(messageId, 'sent', 0);
+      for (const { id, messageId, outcome } of answers) {
+        this.store.outboxDone(id);
+        if (!messageId) continue;
+        const now = this.store.messageSendState(messageId);
+        if (!now) continue;
+        const pendingSends = outcome === 'failed' ? 0 : Math.max(0, now.pendingSends - 1);
+        const state = outcome === 'failed' ? 'failed' : pendingSends === 0 && now.state === 'sending' ? 'sent' : now.state;
+        this.store.setMessageState(messageId, state, pendingSends);
+        // The text never changes after sending: the row given out when it was queued saves opening it again.
+        const known = this.sending.get(messageId) ?? this.store.message(messageId);
+        if (pendingSends === 0) this.sending.delete(messageId);
+        if (known) updated.set(messageId, { ...known, state, pendingSends });
       }
     });
-    const updated = messageId ? this.store.message(messageId) : null;
-    if (updated) this.messagesChanged([updated]);
+    this.messagesChanged([...updated.values()]);
   }
 
   // ── friends, users, privacy ──────────────────────────────────────────────────────────────────────

@@ -41,6 +41,19 @@ export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+/**
+ * Base64 of a key that lives as long as its buffer (KEM keys, ratchet keys, a session's associated data: 1.5–3 KB
+ * each), kept per buffer: a session's state is saved after every message while these stay the same for a
+ * whole chain. Only for buffers nobody writes to after creating them, which is how the core treats keys.
+ */
+const keyTexts = new WeakMap<Uint8Array, string>();
+
+export function base64OfKey(key: Uint8Array): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) keyTexts.set(key, (text = toBase64(key)));
+  return text;
+}
+
 /** Strict standard-alphabet base64 (Buffer.from silently skips garbage, which would hide corruption). */
 export function fromBase64(text: string): Uint8Array {
   const decoded = Buffer.from(text, 'base64');

@@ -1,8 +1,9 @@
 /** Public surface of the SKISSM-compatible cryptographic core (pure functions, no I/O). */
-export { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex } from './bytes';
+export { base64OfKey, bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex } from './bytes';
 export { ChatCryptoError, isChatCryptoError, type ChatCryptoErrorCode } from './errors';
 export { systemRandom, type RandomSource } from './random';
 export { mlDsa87Backend, setMlDsa87Backend, type MlDsa87BackendChoice } from './ml-dsa-87-native';
+export { mlKem1024Backend, setMlKem1024Backend, type MlKem1024BackendChoice } from './ml-kem-1024-native';
 export {
   cipherSuiteForPackId,
   PACK_ID_MLDSA87_MLKEM1024_AES256GCM_SHA256,

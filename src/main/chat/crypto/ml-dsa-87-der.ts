@@ -5,26 +5,14 @@
  * so each one is a constant prefix followed by the raw bytes.
  */
 
+import { header, prefixed, sequencePrefix, VERSION_0 } from './der-prefix';
+
 const PUBLIC_KEY_LENGTH = 2592;
 const SECRET_KEY_LENGTH = 4896;
 const SEED_LENGTH = 32;
 
 /** id-ml-dsa-87, 2.16.840.1.101.3.4.3.19; AlgorithmIdentifier without parameters. */
 const ALGORITHM_IDENTIFIER = [0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x13];
-/** PrivateKeyInfo version 0. */
-const VERSION_0 = [0x02, 0x01, 0x00];
-
-/** Tag and definite length (the lengths here are all < 65536). */
-function header(tag: number, contentLength: number): number[] {
-  if (contentLength < 0x80) return [tag, contentLength];
-  if (contentLength < 0x100) return [tag, 0x81, contentLength];
-  return [tag, 0x82, contentLength >> 8, contentLength & 0xff];
-}
-
-function sequencePrefix(inner: number[], rawLength: number): Uint8Array {
-  return Uint8Array.from([...header(0x30, inner.length + rawLength), ...inner]);
-}
-
 /** SEQUENCE { AlgorithmIdentifier, BIT STRING (0 unused bits) publicKey }. */
 const SPKI_PREFIX = sequencePrefix([...ALGORITHM_IDENTIFIER, ...header(0x03, PUBLIC_KEY_LENGTH + 1), 0x00], PUBLIC_KEY_LENGTH);
 
@@ -40,10 +28,6 @@ const PKCS8_SEED_PREFIX = sequencePrefix(
   [...VERSION_0, ...ALGORITHM_IDENTIFIER, ...header(0x04, SEED_LENGTH + 2), ...header(0x80, SEED_LENGTH)],
   SEED_LENGTH,
 );
-
-function prefixed(prefix: Uint8Array, raw: Uint8Array): Buffer {
-  return Buffer.concat([prefix, raw]);
-}
 
 function endsWithRaw(der: Uint8Array, prefixTail: Uint8Array | number[], rawLength: number): Uint8Array | null {
   const start = der.length - rawLength;

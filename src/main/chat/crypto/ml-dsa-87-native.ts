@@ -4,10 +4,10 @@ import {
   createPublicKey,
   sign as nodeSign,
   verify as nodeVerify,
-  type KeyObject,
 } from 'node:crypto';
 import { ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { toUint8Array } from './bytes';
+import { KeyObjectCache } from './key-object-cache';
 import {
   expandedSecretKeyFromPkcs8,
   pkcs8FromExpandedSecretKey,
@@ -37,36 +37,6 @@ export interface NativeMlDsa87 {
 }
 
 const SEED_LENGTH = 32;
-
-/**
- * Importing a key costs about a third of a signature (OpenSSL recomputes and checks the public part of an
- * expanded secret key), and the same few keys sign or verify everything: the account's identity key, the pinned
- * server key, the peers' identity keys. Keyed by SHA-256 of the raw key, so equal bytes in new arrays still hit.
- */
-const KEY_CACHE_SIZE = 32;
-
-class KeyObjectCache {
-  private readonly entries = new Map<string, KeyObject>();
-
-  constructor(private readonly importKey: (raw: Uint8Array) => KeyObject) {}
-
-  get(raw: Uint8Array): KeyObject {
-    const id = createHash('sha256').update(raw).digest('base64');
-    const hit = this.entries.get(id);
-    if (hit) {
-      this.entries.delete(id);
-      this.entries.set(id, hit);
-      return hit;
-    }
-    const key = this.importKey(raw);
-    if (this.entries.size >= KEY_CACHE_SIZE) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(id, key);
-    return key;
-  }
-}
 
 function createNative(): NativeMlDsa87 {
   const publicKeys = new KeyObjectCache((raw) => createPublicKey({ key: spkiFromRawPublicKey(raw), format: 'der', type: 'spki' }));

@@ -1,4 +1,4 @@
-import { bytesEqual, fromBase64, toBase64 } from './bytes';
+import { base64OfKey, bytesEqual, fromBase64, toBase64 } from './bytes';
 import { cipherSuiteForPackId, type CipherSuite } from './cipher-suite';
 import { ChatCryptoError } from './errors';
 import { MAX_SEQUENCE, MAX_SKIPPED_KEYS_TOTAL } from './ratchet-limits';
@@ -21,7 +21,7 @@ export function ratchetStateToJson(state: RatchetState): Json {
   for (const entry of state.skippedKeys) {
     const last = runs[runs.length - 1];
     if (!last || !runKey || !bytesEqual(runKey, entry.ratchetKey)) {
-      runs.push({ ratchetKey: toBase64(entry.ratchetKey), rootSequence: entry.rootSequence, keys: [] });
+      runs.push({ ratchetKey: base64OfKey(entry.ratchetKey), rootSequence: entry.rootSequence, keys: [] });
       runKey = entry.ratchetKey;
     }
     runs[runs.length - 1]?.keys.push({
@@ -38,14 +38,14 @@ export function ratchetStateToJson(state: RatchetState): Json {
     sendingMessageSequence: state.sendingMessageSequence,
     receivedMessageSequence: state.receivedMessageSequence,
     senderChain: {
-      ourRatchetKey: toBase64(state.senderChain.ourRatchetKey),
-      theirRatchetPublicKey: toBase64(state.senderChain.theirRatchetPublicKey),
+      ourRatchetKey: base64OfKey(state.senderChain.ourRatchetKey),
+      theirRatchetPublicKey: base64OfKey(state.senderChain.theirRatchetPublicKey),
       chainKey: chainKey(state.senderChain.chainKey),
     },
-    ourRatchetSecretKey: toBase64(state.ourRatchetSecretKey),
+    ourRatchetSecretKey: base64OfKey(state.ourRatchetSecretKey),
     receiverChain: state.receiverChain
       ? {
-          theirRatchetKey: toBase64(state.receiverChain.theirRatchetKey),
+          theirRatchetKey: base64OfKey(state.receiverChain.theirRatchetKey),
           chainKey: chainKey(state.receiverChain.chainKey),
           startOffset: state.receiverChain.startOffset,
         }

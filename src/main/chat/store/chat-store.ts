@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { runInTransaction } from '../../store/database';
 import type { DeviceRef, UserRef } from '../protocol/address';
+import { OpenedCache } from './opened-cache';
 import type { Sealer } from './sealer';
 
 /**
@@ -87,8 +88,19 @@ function bytes(value: unknown): Uint8Array {
   return value instanceof Uint8Array ? value : new Uint8Array(0);
 }
 
+/** Sessions whose opened state is kept (a device talks to a handful of peers at a time). */
+const SESSION_CACHE_SIZE = 64;
+/**
+ * Outbox entries kept opened: a burst of sends is queued before the first goes out, so this covers bursts up to
+ * this size (a 1:1 request is about 3 KB sealed plus its opened copy: a few MB at most, freed as answers come).
+ */
+const OUTBOX_CACHE_SIZE = 1024;
+
 export class ChatStore {
   private readonly statements = new Map<string, StatementSync>();
+  /** Every message writes its session and its outbox entry and reads both back: those reads skip the opening. */
+  private readonly sessionStates = new OpenedCache<string, unknown>(SESSION_CACHE_SIZE);
+  private readonly outboxBodies = new OpenedCache<number, unknown>(OUTBOX_CACHE_SIZE);
 
   constructor(
     private readonly db: DatabaseSync,
@@ -223,18 +235,27 @@ export class ChatStore {
       peer: { userId: String(r.peer_user), domain: String(r.peer_domain), deviceId: String(r.peer_device) },
       responded: Number(r.responded) === 1,
       inviteT: Number(r.invite_t),
-      state: this.sealer.openJson(bytes(r.state), this.aad('sessions', sessionId)),
+      state: this.openSessionState(sessionId, bytes(r.state)),
       createdAt: Number(r.created_at),
     };
   }
 
+  private openSessionState(sessionId: string, sealed: Uint8Array): unknown {
+    const cached = this.sessionStates.get(sessionId, sealed);
+    if (cached !== undefined) return cached;
+    const state = this.sealer.openJson(sealed, this.aad('sessions', sessionId));
+    this.sessionStates.set(sessionId, sealed, state);
+    return state;
+  }
+
   saveSession(s: SessionRow): void {
+    const sealed = this.sealer.sealJson(s.state, this.aad('sessions', s.sessionId));
     this.run(
       `INSERT INTO chat_sessions (account, session_id, peer_user, peer_domain, peer_device, responded, invite_t, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(account, session_id) DO UPDATE SET responded = excluded.responded, invite_t = excluded.invite_t, state = excluded.state`,
-      s.sessionId, s.peer.userId, s.peer.domain, s.peer.deviceId, s.responded ? 1 : 0, s.inviteT,
-      this.sealer.sealJson(s.state, this.aad('sessions', s.sessionId)), s.createdAt,
+      s.sessionId, s.peer.userId, s.peer.domain, s.peer.deviceId, s.responded ? 1 : 0, s.inviteT, sealed, s.createdAt,
     );
+    this.sessionStates.set(s.sessionId, sealed, s.state);
   }
 
   session(sessionId: string): SessionRow | null {
@@ -253,6 +274,17 @@ export class ChatStore {
   /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
   unansweredSessions(invitedBefore: number): SessionRow[] {
     return this.all('SELECT * FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t', invitedBefore).map((r) => this.sessionFrom(r));
+  }
+
+  /** Devices of a user known from bundles and device notices (by device id), then those known only from sessions. */
+  knownDevices(user: UserRef): DeviceRef[] {
+    return this.all(
+      `SELECT device_id FROM (
+         SELECT device_id, 0 AS source FROM chat_devices WHERE account = ?1 AND user_id = ?2 AND domain = ?3
+         UNION ALL SELECT peer_device, 1 FROM chat_sessions WHERE account = ?1 AND peer_user = ?2 AND peer_domain = ?3
+       ) GROUP BY device_id ORDER BY MIN(source), device_id`,
+      user.userId, user.domain,
+    ).map((r) => ({ userId: user.userId, domain: user.domain, deviceId: String(r.device_id) }));
   }
 
   sessionPeers(user: UserRef): DeviceRef[] {
@@ -284,15 +316,25 @@ export class ChatStore {
 
   // ── outbox of server requests, sent in order with retries ─────────────────────────────────────────
   enqueue(kind: string, body: unknown, messageId: string | null = null): void {
-    this.run('INSERT INTO chat_outbox (account, kind, body, message_id) VALUES (?, ?, ?, ?)', kind, this.sealer.sealJson(body, this.aad('outbox', kind)), messageId);
+    const sealed = this.sealer.sealJson(body, this.aad('outbox', kind));
+    const { lastInsertRowid } = this.statement('INSERT INTO chat_outbox (account, kind, body, message_id) VALUES (?, ?, ?, ?)').run(this.account, kind, sealed, messageId);
+    this.outboxBodies.set(Number(lastInsertRowid), sealed, body);
   }
 
   /** The oldest entry due at `now` whose id is above `afterId` (entries already in flight are below it). */
   nextOutbox(now: number, afterId = 0): OutboxRow | null {
-    const row = this.get('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? AND id > ? ORDER BY id LIMIT 1', now, afterId);
-    if (!row) return null;
-    const kind = String(row.kind);
-    return { id: Number(row.id), kind, body: this.sealer.openJson(bytes(row.body), this.aad('outbox', kind)), messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
+    return this.outboxDue(now, afterId, 1)[0] ?? null;
+  }
+
+  /** The oldest `limit` entries due at `now` with ids above `afterId`, oldest first. */
+  outboxDue(now: number, afterId: number, limit: number): OutboxRow[] {
+    return this.all('SELECT * FROM chat_outbox WHERE account = ? AND next_at <= ? AND id > ? ORDER BY id LIMIT ?', now, afterId, limit).map((row) => {
+      const kind = String(row.kind);
+      const id = Number(row.id);
+      const sealed = bytes(row.body);
+      const body = this.outboxBodies.get(id, sealed) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
+      return { id, kind, body, messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
+    });
   }
 
   earliestOutboxAt(): number | null {
@@ -301,6 +343,7 @@ export class ChatStore {
   }
 
   outboxDone(id: number): void {
+    this.outboxBodies.delete(id);
     this.run('DELETE FROM chat_outbox WHERE account = ? AND id = ?', id);
   }
 
@@ -445,16 +488,22 @@ export class ChatStore {
   }
 
   // ── messages (bodies sealed) ────────────────────────────────────────────────────────────────────────
+  /** False (and nothing written) when a message with this id is already stored. */
   insertMessage(m: MessageRow, image: Uint8Array | null): boolean {
-    const exists = this.get('SELECT 1 AS x FROM chat_messages WHERE account = ? AND id = ?', m.id);
-    if (exists) return false;
-    this.run(
+    const { changes } = this.statement(
       `INSERT INTO chat_messages (account, id, conv_type, conv_id, sender, direction, kind, body, image, mime, image_bytes, state, pending_sends, sent_at, created_at, seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      m.id, m.convType, m.convId, m.sender, m.direction, m.kind, this.sealer.sealText(m.text, this.aad('msg', m.id)),
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, id) DO NOTHING`,
+    ).run(
+      this.account, m.id, m.convType, m.convId, m.sender, m.direction, m.kind, this.sealer.sealText(m.text, this.aad('msg', m.id)),
       image ? this.sealer.seal(image, this.aad('img', m.id)) : null, m.mime, m.imageBytes, m.state, m.pendingSends, m.sentAt, m.createdAt, m.seen ? 1 : 0,
     );
-    return true;
+    return Number(changes) > 0;
+  }
+
+  /** A message's delivery state without opening its text (the outbox updates it on every answer). */
+  messageSendState(id: string): { state: MessageState; pendingSends: number } | null {
+    const row = this.get('SELECT state, pending_sends FROM chat_messages WHERE account = ? AND id = ?', id);
+    return row ? { state: String(row.state) as MessageState, pendingSends: Number(row.pending_sends) } : null;
   }
 
   private messageFrom(r: Row): MessageRow {

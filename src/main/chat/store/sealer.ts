@@ -13,12 +13,18 @@ export class Sealer {
     this.key = Buffer.from(key);
   }
 
+  /** IV ‖ ciphertext ‖ tag, written straight into one array: session states are sealed on every message. */
   seal(plaintext: Uint8Array, aad: string): Uint8Array {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return new Uint8Array(Buffer.concat([iv, body, cipher.getAuthTag()]));
+    const sealed = new Uint8Array(12 + plaintext.length + 16);
+    sealed.set(iv, 0);
+    // GCM is a stream mode: update returns exactly as many bytes as it was given, final returns none.
+    sealed.set(cipher.update(plaintext), 12);
+    cipher.final();
+    sealed.set(cipher.getAuthTag(), 12 + plaintext.length);
+    return sealed;
   }
 
   open(sealed: Uint8Array, aad: string): Uint8Array {
@@ -26,7 +32,10 @@ export class Sealer {
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]));
+    const plaintext = decipher.update(sealed.subarray(12, sealed.length - 16));
+    // Throws when the tag does not match; nothing of an unauthenticated record is returned.
+    decipher.final();
+    return new Uint8Array(plaintext);
   }
 
   sealJson(value: unknown, aad: string): Uint8Array {
