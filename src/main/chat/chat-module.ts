@@ -12,6 +12,7 @@ import type { HandlersOf } from '../rpc/registrar';
 import { applyDomainMigrations } from '../store/migrations';
 import { ChatConnection } from './chat-connection';
 import { contactView, groupView, messageView } from './chat-views';
+import { chatErrorCode } from './chat-errors';
 import { parseUser, RegistrationError, type ChatEngine } from './client/chat-engine';
 import { CHAT_MIGRATIONS } from './migrations';
 import type { MessageRow } from './store/chat-store';
@@ -158,14 +159,14 @@ export function createChatModule(ctx: DomainContext): DomainModule<HandlersOf<ty
     };
   };
 
-  /** Runs an engine action, turning its failures into readable errors. */
+  /** Runs an engine action, turning its failures into readable errors with the code that fits. */
   const run = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (err) {
       if (err instanceof AppError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      throw new AppError('UNAVAILABLE', `${what} failed: ${message}`);
+      throw new AppError(chatErrorCode(err), `${what} failed: ${message}`);
     }
   };
 

@@ -50,5 +50,14 @@ describe('chat module through the contract, against the demo Skiserver and its t
     expect(mine.find((m) => (m as unknown as { id: string }).id === sent.id)?.state).toMatch(/sent|delivered/);
     // Nothing secret crosses the contract: no key-sized base64 blobs in any response.
     expect(JSON.stringify(overview)).not.toMatch(/[A-Za-z0-9+/]{200,}/);
+
+    // Failures answer with the code that says what went wrong, in words, not "unavailable".
+    const failure = async (method: string, payload: unknown) => {
+      const r = await hub.registrar.dispatch(method, payload, { transport: 'memory' } as never);
+      return r.ok ? null : r.error;
+    };
+    expect(await failure('chat.send', { connectionId, conversation: { type: 'user', id: `pat@${account.me.domain}` }, text: 'me?' })).toMatchObject({ code: 'BAD_REQUEST', message: /cannot message yourself/ });
+    const group = await call<{ groupId: string }>('chat.createGroup', { connectionId, name: 'Print room', members: [teammate] });
+    expect(await failure('chat.groupMembers', { connectionId, groupId: group.groupId, add: [`nobody@${account.me.domain}`] })).toMatchObject({ code: 'NOT_FOUND', message: /nobody@/ });
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { checkServerPin, normalizePin } from '../protocol/server-pin';
 import { PortError, type SkiserverPort } from '../protocol/skiserver-port';
 import type { ChatStore, MessageRow, OutboxRow } from '../store/chat-store';
 import { accountKeysFromJson, accountKeysToJson, INITIAL_OPKS, newAccountKeys, newSignedPreKey, type AccountKeys } from './account-keys';
-import { isOk, newId, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
+import { ChatRequestError, isOk, newId, refusal, rpcBody, rpcRequest, type ChangeKind, type EngineCore, type OutboxBody } from './engine-core';
 import { addGroupMembers, removeGroupMembers } from './group-members';
 import { createGroup, reseedGroup, sendGroupPayload } from './groups';
 import { applyProtoMsg, emptyResult, mergeResult, saveFriendship, sendReceipts, type InboundResult } from './inbound';
@@ -124,7 +124,7 @@ export class ChatEngine implements EngineCore {
 
   static async acquireAuthCode(port: SkiserverPort, authenticator: string): Promise<number> {
     const response = await port.call('acquireAuthCode', { authenticator });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     return response.ttl;
   }
 
@@ -448,7 +448,7 @@ export class ChatEngine implements EngineCore {
   }
 
   async sendImage(conv: { type: 'user' | 'group'; id: string }, image: { bytes: Uint8Array; mime: 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp'; name: string; caption: string }): Promise<MessageRow> {
-    if (image.bytes.length === 0 || image.bytes.length > MAX_IMAGE_BYTES) throw new Error(`images must be 1 byte to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+    if (image.bytes.length === 0 || image.bytes.length > MAX_IMAGE_BYTES) throw new ChatRequestError('invalid', `images must be 1 byte to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
     const header: AppHeader = { v: 1, kind: 'image', id: newId(this.random), conv, mime: image.mime, name: image.name, caption: image.caption, sentAt: Date.now() };
     return this.sendPayload(header, image.bytes);
   }
@@ -456,7 +456,7 @@ export class ChatEngine implements EngineCore {
   /** Sends a failed message again (same id, so receivers that already have it ignore the copy). */
   async retry(messageId: string): Promise<MessageRow> {
     const row = this.store.message(messageId);
-    if (!row || row.direction !== 'out') throw new Error('no such outgoing message');
+    if (!row || row.direction !== 'out') throw new ChatRequestError('not-found', 'no such outgoing message');
     const conv = { type: row.convType, id: row.convId };
     const header: AppHeader =
       row.kind === 'image'
@@ -466,7 +466,7 @@ export class ChatEngine implements EngineCore {
   }
 
   private async sendPayload(header: AppHeader, body: Uint8Array, existing?: MessageRow): Promise<MessageRow> {
-    if (header.kind === 'receipt') throw new Error('receipts are not sent this way');
+    if (header.kind === 'receipt') throw new ChatRequestError('invalid', 'receipts are not sent this way');
     const payload = encodeAppPayload({ header, body });
     const row: MessageRow = existing
       ? { ...existing, state: 'sending' }
@@ -496,10 +496,10 @@ export class ChatEngine implements EngineCore {
         await sendGroupPayload(this, header.conv.id, payload, row.id);
       } else {
         const peer = parseUser(header.conv.id);
-        if (sameUser(peer, this.me)) throw new Error('cannot message yourself');
+        if (sameUser(peer, this.me)) throw new ChatRequestError('invalid', 'cannot message yourself');
         if (this.peerDevices(peer).length === 0) await ensureSessions(this, peer);
         const peerDevices = this.peerDevices(peer);
-        if (peerDevices.length === 0) throw new Error(`${header.conv.id} has no devices`);
+        if (peerDevices.length === 0) throw new ChatRequestError('not-found', `${header.conv.id} has no devices`);
         const ownDevices = this.peerDevices(this.me).filter((d) => !sameDevice(d, this.me));
         row.pendingSends = peerDevices.length + ownDevices.length;
         this.store.transaction(() => {
@@ -669,7 +669,7 @@ export class ChatEngine implements EngineCore {
 
   async addFriend(user: UserRef): Promise<number> {
     const response = await this.port.call('addFriend', { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), fromUser: simpleAddress(this.me), fromUsername: this.userName });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
     this.changed('contacts');
     return response.status;
@@ -678,21 +678,21 @@ export class ChatEngine implements EngineCore {
   async friendOp(op: 'remove' | 'block' | 'unblock', user: UserRef): Promise<void> {
     const base = { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), fromUser: simpleAddress(this.me) };
     const response = op === 'remove' ? await this.port.call('removeFriend', base) : op === 'block' ? await this.port.call('blockFriend', base) : await this.port.call('unBlockFriend', base);
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
     this.changed('contacts');
   }
 
   async memo(user: UserRef, memoname: string): Promise<void> {
     const response = await this.port.call('memoFriend', { userAddress: deviceAddress(this.me), toUser: simpleAddress(user), memoname });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     if (response.friend) this.store.transaction(() => saveFriendship(this, response.friend!));
     this.changed('contacts');
   }
 
   async setPrivacy(privacy: { allowAttention: boolean; allowGreeting: boolean; allowAutoFriend: boolean }): Promise<void> {
     const response = await this.port.call('updateUserPrivacy', privacy);
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     const account = this.store.loadAccount();
     if (account) this.store.saveAccount({ ...account, privacy });
     this.changed('account');
@@ -740,7 +740,7 @@ export class ChatEngine implements EngineCore {
 
   async leaveGroup(groupId: string): Promise<void> {
     const response = await this.port.call('leaveGroup', { msg: { userAddress: deviceAddress(this.me), groupAddress: groupAddress(this.me.domain, groupId) } });
-    if (!isOk(response.code) && response.code !== ResponseCode.RESPONSE_CODE_NOT_FOUND) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code) && response.code !== ResponseCode.RESPONSE_CODE_NOT_FOUND) throw refusal(response);
     const group = this.store.group(groupId);
     this.store.transaction(() => {
       if (group) this.store.saveGroup({ ...group, active: false, members: group.members.filter((m) => !sameUser(m, this.me)), updatedAt: Date.now() });
@@ -751,7 +751,7 @@ export class ChatEngine implements EngineCore {
 
   async renameGroup(groupId: string, name: string): Promise<void> {
     const response = await this.port.call('updateGroupName', { toGroup: `${groupId}@${this.me.domain}`, fromUser: simpleAddress(this.me), groupName: name });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     const group = this.store.group(groupId);
     if (group) this.store.saveGroup({ ...group, name, updatedAt: Date.now() });
     this.changed('groups');
@@ -759,10 +759,10 @@ export class ChatEngine implements EngineCore {
 
   async setManagers(groupId: string, managers: readonly UserRef[]): Promise<void> {
     const group = this.store.group(groupId);
-    if (!group) throw new Error('no such group');
+    if (!group) throw new ChatRequestError('not-found', 'no such group');
     const updating = group.members.map((m) => ({ userId: m.userId, domain: m.domain, role: managers.some((x) => sameUser(x, m)) ? 1 : 0 }));
     const response = await this.port.call('updateGroupManagers', { toGroup: `${groupId}@${this.me.domain}`, fromUser: simpleAddress(this.me), updatingMembers: updating });
-    if (!isOk(response.code)) throw new Error(response.msg || `server answered ${response.code}`);
+    if (!isOk(response.code)) throw refusal(response);
     const set = new Set(response.groupManagers.map((m) => m.userId));
     this.store.saveGroup({ ...group, members: group.members.map((m) => ({ ...m, role: set.has(m.userId) ? 1 : 0 })), updatedAt: Date.now() });
     this.changed('groups');
@@ -780,7 +780,7 @@ export class RegistrationError extends Error {
 
 export function parseUser(text: string): UserRef {
   const at = text.lastIndexOf('@');
-  if (at <= 0) throw new Error(`"${text}" is not a user address`);
+  if (at <= 0) throw new ChatRequestError('invalid', `"${text}" is not a user address`);
   return { userId: text.slice(0, at), domain: text.slice(at + 1) };
 }
 

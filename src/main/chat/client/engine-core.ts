@@ -60,3 +60,34 @@ export function newId(random: RandomSource): string {
 export function isOk(code: number): boolean {
   return code >= 200 && code < 300;
 }
+
+/**
+ * The server answered a call with a refusal of its own: its ResponseCode is kept, so the API can
+ * answer with the matching error code (not found, forbidden, conflict) instead of "unavailable".
+ */
+export class ServerRefusal extends Error {
+  override readonly name = 'ServerRefusal';
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A refusal in the server's words (its code when it gave none), optionally saying what was asked. */
+export function refusal(response: { code: number; msg?: string }, what?: string): ServerRefusal {
+  const words = response.msg || `server answered ${response.code}`;
+  return new ServerRefusal(response.code, what ? `${what}: ${words}` : words);
+}
+
+/** What the caller asked cannot be done as asked (not the server's refusal, not the network). */
+export class ChatRequestError extends Error {
+  override readonly name = 'ChatRequestError';
+  constructor(
+    readonly kind: 'invalid' | 'not-found' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -4,7 +4,7 @@ import type { AddGroupMembersMsg } from '../../gen/skissm/proto_msg';
 import { createGroupChain, GROUP_SEED_LENGTH, groupAddKey, groupSeedAfterAdd, groupSessionIdOf, groupWelcomeKey } from '../crypto';
 import { deviceAddress, deviceKey, deviceOf, groupAddress, groupIdOf, sameDevice, sameUser, type DeviceRef, type UserRef } from '../protocol/address';
 import type { GroupRow } from '../store/chat-store';
-import { isOk, type EngineCore } from './engine-core';
+import { ChatRequestError, isOk, refusal, type EngineCore } from './engine-core';
 import { chainToJson, memberDevicesFrom, reseedGroup, saveGroupInfo } from './groups';
 import { deliver, ensureSessions } from './sessions';
 
@@ -75,16 +75,16 @@ async function membersNow(core: EngineCore, groupId: string): Promise<GroupMembe
   }
 }
 
-function refusal(what: string, response: { code: number; msg: string } | null, err: unknown): Error {
-  if (response) return new Error(`the server refused to ${what}: ${response.msg || response.code}`);
+function refused(what: string, response: { code: number; msg: string } | null, err: unknown): Error {
+  if (response) return refusal(response, `the server refused to ${what}`);
   return err instanceof Error ? err : new Error(String(err));
 }
 
 export async function addGroupMembers(core: EngineCore, groupId: string, members: readonly UserRef[]): Promise<void> {
   const group = core.store.group(groupId);
-  if (!group?.active) throw new Error('you are not a member of this group');
+  if (!group?.active) throw new ChatRequestError('conflict', 'you are not a member of this group');
   const asked = members.filter((m) => !sameUser(m, core.me));
-  if (asked.length === 0) throw new Error('name at least one person to add');
+  if (asked.length === 0) throw new ChatRequestError('invalid', 'name at least one person to add');
   await settleOutbox(core);
   const before = core.store.group(groupId) ?? group;
   const asking = core.port.call('addGroupMembers', {
@@ -100,7 +100,7 @@ export async function addGroupMembers(core: EngineCore, groupId: string, members
   let response = await asking.catch((err: unknown) => ({ failed: err }) as const);
   if ('failed' in response || !isOk(response.code)) {
     const now = await membersNow(core, groupId);
-    if (!now || !asked.every((a) => now.some((m) => sameUser(m, a)))) throw refusal('add', 'failed' in response ? null : response, 'failed' in response ? response.failed : null);
+    if (!now || !asked.every((a) => now.some((m) => sameUser(m, a)))) throw refused('add', 'failed' in response ? null : response, 'failed' in response ? response.failed : null);
     response = { code: 200, msg: '', addedGroupMemberList: [], groupMemberList: now, addingMemberInfoList: [] };
   }
   // Newcomers: asked for, members now, and new to the group (by the server's word, or ours when an earlier
@@ -148,9 +148,9 @@ export async function addGroupMembers(core: EngineCore, groupId: string, members
 
 export async function removeGroupMembers(core: EngineCore, groupId: string, members: readonly UserRef[]): Promise<void> {
   const group = core.store.group(groupId);
-  if (!group?.active) throw new Error('you are not a member of this group');
+  if (!group?.active) throw new ChatRequestError('conflict', 'you are not a member of this group');
   const removing = members.filter((m) => group.members.some((g) => sameUser(g, m)));
-  if (removing.length === 0) throw new Error('none of them is a member of this group');
+  if (removing.length === 0) throw new ChatRequestError('invalid', 'none of them is a member of this group');
   const asking = core.port.call('removeGroupMembers', {
     msg: {
       e2eePackId: core.suite.packId,
@@ -165,7 +165,7 @@ export async function removeGroupMembers(core: EngineCore, groupId: string, memb
   let infos: GroupMemberInfo[] | null;
   if ('failed' in answered || !isOk(answered.code)) {
     const now = await membersNow(core, groupId);
-    if (!now || removing.some((r) => now.some((m) => sameUser(m, r)))) throw refusal('remove', 'failed' in answered ? null : answered, 'failed' in answered ? answered.failed : null);
+    if (!now || removing.some((r) => now.some((m) => sameUser(m, r)))) throw refused('remove', 'failed' in answered ? null : answered, 'failed' in answered ? answered.failed : null);
     [remaining, infos] = [now, null];
   } else [remaining, infos] = [answered.groupMemberList, answered.memberInfoList];
   const oldSessionId = core.store.latestGroupSessionId(groupId) ?? '';
