@@ -1,9 +1,20 @@
-import { createHash, createPrivateKey, createPublicKey, decapsulate as nodeDecapsulate, encapsulate as nodeEncapsulate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  decapsulate as nodeDecapsulate,
+  encapsulate as nodeEncapsulate,
+} from 'node:crypto';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { toUint8Array } from './bytes';
 import { header, prefixed, sequencePrefix, VERSION_0 } from './der-prefix';
 import { KeyObjectCache } from './key-object-cache';
-import type { Encapsulation } from './ml-kem-1024';
+
+/** What encapsulating to a public key gives: the ciphertext to send and the secret both ends share. */
+export interface Encapsulation {
+  readonly ciphertext: Uint8Array;
+  readonly sharedSecret: Uint8Array;
+}
 
 /**
  * ML-KEM-1024 encapsulation and decapsulation through node:crypto (OpenSSL >= 3.5), about 20× faster than
@@ -23,17 +34,29 @@ const SECRET_KEY_LENGTH = 3168;
 /** id-alg-ml-kem-1024, 2.16.840.1.101.3.4.4.3; AlgorithmIdentifier without parameters. */
 const ALGORITHM_IDENTIFIER = [0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x04, 0x03];
 /** SEQUENCE { AlgorithmIdentifier, BIT STRING (0 unused bits) publicKey }. */
-const SPKI_PREFIX = sequencePrefix([...ALGORITHM_IDENTIFIER, ...header(0x03, PUBLIC_KEY_LENGTH + 1), 0x00], PUBLIC_KEY_LENGTH);
+const SPKI_PREFIX = sequencePrefix(
+  [...ALGORITHM_IDENTIFIER, ...header(0x03, PUBLIC_KEY_LENGTH + 1), 0x00],
+  PUBLIC_KEY_LENGTH,
+);
 /** privateKey OCTET STRING { ML-KEM-1024-PrivateKey CHOICE expandedKey OCTET STRING }. */
 const EXPANDED_KEY_OCTETS = header(0x04, SECRET_KEY_LENGTH);
 const PKCS8_EXPANDED_PREFIX = sequencePrefix(
-  [...VERSION_0, ...ALGORITHM_IDENTIFIER, ...header(0x04, EXPANDED_KEY_OCTETS.length + SECRET_KEY_LENGTH), ...EXPANDED_KEY_OCTETS],
+  [
+    ...VERSION_0,
+    ...ALGORITHM_IDENTIFIER,
+    ...header(0x04, EXPANDED_KEY_OCTETS.length + SECRET_KEY_LENGTH),
+    ...EXPANDED_KEY_OCTETS,
+  ],
   SECRET_KEY_LENGTH,
 );
 
 function createNative(): NativeMlKem1024 {
-  const publicKeys = new KeyObjectCache((raw) => createPublicKey({ key: prefixed(SPKI_PREFIX, raw), format: 'der', type: 'spki' }));
-  const secretKeys = new KeyObjectCache((raw) => createPrivateKey({ key: prefixed(PKCS8_EXPANDED_PREFIX, raw), format: 'der', type: 'pkcs8' }));
+  const publicKeys = new KeyObjectCache((raw) =>
+    createPublicKey({ key: prefixed(SPKI_PREFIX, raw), format: 'der', type: 'spki' }),
+  );
+  const secretKeys = new KeyObjectCache((raw) =>
+    createPrivateKey({ key: prefixed(PKCS8_EXPANDED_PREFIX, raw), format: 'der', type: 'pkcs8' }),
+  );
   return {
     encapsulate(publicKey) {
       const { sharedKey, ciphertext } = nodeEncapsulate(publicKeys.get(publicKey));

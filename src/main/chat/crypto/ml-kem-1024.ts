@@ -1,6 +1,6 @@
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ChatCryptoError, requireLength } from './errors';
-import { nativeMlKem1024 } from './ml-kem-1024-native';
+import { nativeMlKem1024, type Encapsulation } from './ml-kem-1024-native';
 import { systemRandom, type RandomSource } from './random';
 
 /**
@@ -22,10 +22,7 @@ export interface KeyPair {
   readonly secretKey: Uint8Array;
 }
 
-export interface Encapsulation {
-  readonly ciphertext: Uint8Array;
-  readonly sharedSecret: Uint8Array;
-}
+export type { Encapsulation } from './ml-kem-1024-native';
 
 export function mlKem1024KeyPair(random: RandomSource): KeyPair {
   const { publicKey, secretKey } = ml_kem1024.keygen(random(ML_KEM_1024_SIZES.keygenSeed));
