@@ -26,24 +26,32 @@ const XYZ_MODELS: { model: string; code: string }[] = [
   { model: 'da Vinci Jr. 1.0w', code: 'dv1JW0A000' },
 ];
 
-export function scalePrinterRole(index: number): ScalePrinterRole {
+export interface ScalePlanOptions {
+  /**
+   * Every printer printing (the benchmark's worst case: every status stream at 2 Hz). The da Vinci
+   * share becomes OctoPrint, since a simulated da Vinci only prints a `.3w` file sent to it.
+   */
+  allPrinting?: boolean;
+}
+
+export function scalePrinterRole(index: number, options: ScalePlanOptions = {}): ScalePrinterRole {
   // A cheap hash spreads roles and families without visible stripes in an index-ordered list.
   const h = (Math.imul(index + 1, 2654435761) >>> 0) / 2 ** 32;
   const g = (Math.imul(index + 7, 40503) >>> 0) % 1000;
-  const family = g < 30 ? 'xyz' : g < 280 ? 'moonraker' : 'octoprint';
+  const family = g < 30 && !options.allPrinting ? 'xyz' : g >= 30 && g < 280 ? 'moonraker' : 'octoprint';
   const models = family === 'octoprint' ? OCTOPRINT_MODELS : family === 'moonraker' ? KLIPPER_MODELS : XYZ_MODELS.map((m) => m.model);
   const model = models[index % models.length] ?? models[0] ?? 'Printer';
-  const role = h < 0.04 ? 'failing' : h < 0.74 ? 'printing' : 'idle';
+  const role = options.allPrinting ? 'printing' : h < 0.04 ? 'failing' : h < 0.74 ? 'printing' : 'idle';
   return { family, model, role, startAt: ((index * 0.618) % 1) * 0.9 };
 }
 
 /** `count` printers named "<model> #<n>" (numbered per model, so natural sorting has something to do). */
-export function scaleDemoPlan(count: number): SimulatorPlanEntry[] {
+export function scaleDemoPlan(count: number, options: ScalePlanOptions = {}): SimulatorPlanEntry[] {
   const n = Math.max(0, Math.min(MAX_DEMO_PRINTERS, Math.floor(count)));
   const perModel = new Map<string, number>();
   const plan: SimulatorPlanEntry[] = [];
   for (let i = 0; i < n; i++) {
-    const role = scalePrinterRole(i);
+    const role = scalePrinterRole(i, options);
     const number = (perModel.get(role.model) ?? 0) + 1;
     perModel.set(role.model, number);
     const name = `${role.model} #${number}`;

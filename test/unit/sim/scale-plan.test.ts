@@ -20,6 +20,15 @@ describe('demo fleet at scale', () => {
     expect(new Set(roles.map((r) => r.startAt.toFixed(2))).size).toBeGreaterThan(50);
   });
 
+  it('puts every printer to work when asked, on the families that can start a job by themselves', () => {
+    const roles = Array.from({ length: 1000 }, (_, i) => scalePrinterRole(i, { allPrinting: true }));
+    expect(roles.every((r) => r.role === 'printing')).toBe(true);
+    expect(roles.some((r) => r.family === 'xyz')).toBe(false);
+    expect(roles.some((r) => r.family === 'moonraker')).toBe(true);
+    expect(roles.filter((r, i) => r.family === 'moonraker' && scalePrinterRole(i).family !== 'moonraker')).toEqual([]);
+    expect(scaleDemoPlan(300, { allPrinting: true })).toHaveLength(300);
+  });
+
   it('is the same fleet for the same size', () => {
     expect(Array.from({ length: 50 }, (_, i) => scalePrinterRole(i))).toEqual(Array.from({ length: 50 }, (_, i) => scalePrinterRole(i)));
   });
