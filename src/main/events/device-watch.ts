@@ -2,17 +2,21 @@ import { events, mergeDeltas, type DeviceStatusDelta, type EventName } from '../
 import type { EventItem } from '../../shared/rpc/wire';
 
 /**
- * What one client hears about devices: deltas of the devices it watches pass every tick; the
- * others' are merged here and released together once every `summaryMs`, so a browser showing 40
- * cards of a 1,000-printer lab is not sent 1,000 devices at full rate. Detail streams about one
- * device (events declaring `deviceOf`, such as terminal lines) reach it only for watched devices. A client that never says
- * what it watches hears everything at full rate (the desktop window, scripts).
+ * What one client hears about devices: deltas of the devices it watches go out by the express
+ * lane (`express`, collected as they are emitted and sent a few milliseconds later, not at the
+ * hub's next tick: they are what the user is looking at); the others' are merged here and
+ * released together once every `summaryMs`, so a browser showing 40 cards of a 1,000-printer lab
+ * is not sent 1,000 devices at full rate. Detail streams about one device (events declaring
+ * `deviceOf`, such as terminal lines) reach it only for watched devices. A client that never says
+ * what it watches hears everything at the hub's tick (the desktop window, scripts).
  */
 export class DeviceWatch {
   private watched: ReadonlySet<string> | null = null;
   private readonly held = new Map<string, DeviceStatusDelta>();
   /** Held deltas to send at the next delivery whatever the summary clock says (newly watched devices). */
   private readonly releaseNow = new Set<string>();
+  /** Watched devices' deltas waiting for the express lane, merged per device. */
+  private readonly fast = new Map<string, DeviceStatusDelta>();
   private nextSummaryAt: number;
 
   constructor(
@@ -26,6 +30,36 @@ export class DeviceWatch {
   watch(deviceIds: readonly string[] | null): void {
     this.watched = deviceIds === null ? null : new Set(deviceIds);
     for (const id of this.held.keys()) if (this.watched === null || this.watched.has(id)) this.releaseNow.add(id);
+    // Hearing everything again: the tick carries it all, so what waits for the express lane goes with it.
+    if (this.watched === null) {
+      for (const [id, delta] of this.fast) this.held.set(id, delta);
+      for (const id of this.fast.keys()) this.releaseNow.add(id);
+      this.fast.clear();
+    }
+  }
+
+  /**
+   * Takes a delta as it is emitted when it is about a watched device (true: it waits for the
+   * express lane, and the tick will not send it again); false leaves it to the tick. The hub hands
+   * it every delta as it is emitted, and those still waiting for the tick when the client starts
+   * watching their device, so the tick never has one the express lane did not take.
+   */
+  express(delta: DeviceStatusDelta): boolean {
+    if (this.watched === null || !this.watched.has(delta.deviceId)) return false;
+    // Something held from before the device was watched goes first, merged, so nothing older overtakes it.
+    const before = this.fast.get(delta.deviceId) ?? this.held.get(delta.deviceId);
+    this.held.delete(delta.deviceId);
+    this.releaseNow.delete(delta.deviceId);
+    this.fast.set(delta.deviceId, before ? mergeDeltas(before, delta) : delta);
+    return true;
+  }
+
+  /** What the express lane sends now (and forgets). */
+  takeExpress(): EventItem[] {
+    const out: EventItem[] = [];
+    for (const payload of this.fast.values()) out.push({ name: 'devices.delta', payload });
+    this.fast.clear();
+    return out;
   }
 
   get watching(): number | null {
@@ -62,9 +96,7 @@ export class DeviceWatch {
       }
       const delta = item.payload as DeviceStatusDelta;
       if (this.watched.has(delta.deviceId)) {
-        const before = this.held.get(delta.deviceId);
-        this.forget(delta.deviceId);
-        out.push(before ? { name: item.name, payload: mergeDeltas(before, delta) } : item);
+        // Taken by the express lane when it was emitted (or when the client started watching).
         continue;
       }
       const before = this.held.get(delta.deviceId);
@@ -88,6 +120,7 @@ export class DeviceWatch {
 
   private forget(deviceId: string): void {
     this.held.delete(deviceId);
+    this.fast.delete(deviceId);
     this.releaseNow.delete(deviceId);
   }
 }

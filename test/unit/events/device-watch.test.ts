@@ -12,10 +12,10 @@ describe('DeviceWatch', () => {
     expect(w.filter(batch, 10)).toEqual(batch);
   });
 
-  it('passes watched devices at once and holds the others, merged, until the summary is due', () => {
+  it('leaves watched devices to the express lane and holds the others, merged, until the summary is due', () => {
     const w = new DeviceWatch(5000, 0);
     w.watch(['a']);
-    expect(ids(w.filter([delta('a', { stateText: 'x' }), delta('b', { stateText: 'one' })], 100))).toEqual(['a']);
+    expect(ids(w.filter([delta('a', { stateText: 'x' }), delta('b', { stateText: 'one' })], 100))).toEqual([]);
     expect(ids(w.filter([delta('b', { job: null })], 200))).toEqual([]);
     expect(w.holding).toBe(true);
     const summary = w.filter([], 5000);
@@ -47,7 +47,44 @@ describe('DeviceWatch', () => {
     w.watch([]);
     w.filter([delta('a', { stateText: 'old', job: null })], 100);
     w.watch(['a']);
-    expect(w.filter([delta('a', { stateText: 'new' })], 120)).toEqual([delta('a', { stateText: 'new', job: null })]);
+    w.express(delta('a', { stateText: 'new' }).payload as never);
+    expect(w.takeExpress()).toEqual([delta('a', { stateText: 'new', job: null })]);
+    expect(w.filter([], 120)).toEqual([]);
+  });
+});
+
+describe('DeviceWatch express lane', () => {
+  const payload = (deviceId: string, fields: Record<string, unknown>) => delta(deviceId, fields).payload as never;
+
+  it('takes watched devices only, merged per device, and the tick does not send them again', () => {
+    const w = new DeviceWatch(5000, 0);
+    w.watch(['a']);
+    w.filter([], 1);
+    expect(w.express(payload('a', { stateText: 'x' }))).toBe(true);
+    expect(w.express(payload('a', { job: null }))).toBe(true);
+    expect(w.express(payload('b', { stateText: 'y' }))).toBe(false);
+    expect(w.takeExpress()).toEqual([delta('a', { stateText: 'x', job: null })]);
+    expect(w.takeExpress()).toEqual([]);
+    expect(ids(w.filter([delta('a', { stateText: 'x', job: null }), delta('b', { stateText: 'y' })], 10))).toEqual([]);
+  });
+
+  it('puts what it held for a device before it was watched under the first express delta', () => {
+    const w = new DeviceWatch(5000, 0);
+    w.watch([]);
+    w.filter([delta('a', { stateText: 'held', job: null })], 10);
+    w.watch(['a']);
+    w.express(payload('a', { stateText: 'new' }));
+    expect(w.takeExpress()).toEqual([delta('a', { stateText: 'new', job: null })]);
+    expect(w.holding).toBe(false);
+  });
+
+  it('hands what waits for the express lane to the tick when the client hears everything again', () => {
+    const w = new DeviceWatch(5000, 0);
+    w.watch(['a']);
+    w.express(payload('a', { stateText: 'x' }));
+    w.watch(null);
+    expect(w.takeExpress()).toEqual([]);
+    expect(w.filter([], 10)).toEqual([delta('a', { stateText: 'x' })]);
   });
 });
 
