@@ -106,7 +106,7 @@ export class EventHub {
   watch(clientId: string, deviceIds: readonly string[] | null): { watching: number | null; summaryMs: number } {
     for (const entry of this.sinks) {
       if (entry.clientId !== clientId) continue;
-      entry.watch ??= new DeviceWatch(this.summaryMs, Date.now());
+      entry.watch ??= new DeviceWatch(this.summaryMs);
       entry.watch.watch(deviceIds);
       // What waits for the tick about devices now watched goes by the express lane instead.
       let taken = false;
