@@ -41,11 +41,24 @@ async function run(servers: number): Promise<BenchResult[]> {
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
   try {
     let nextId = 1;
-    const waiting = new Map<number, (value: unknown) => void>();
+    const waiting = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+    ws.on('close', (code) => {
+      for (const w of waiting.values()) w.reject(new Error(`the host closed the socket (${code})`));
+    });
     const call = <T>(method: string, payload: unknown): Promise<T> =>
-      new Promise<T>((resolve) => {
+      new Promise<T>((resolve, reject) => {
         const id = nextId++;
-        waiting.set(id, resolve as (value: unknown) => void);
+        const timer = setTimeout(() => reject(new Error(`${method}: no reply in 60 s`)), 60_000);
+        waiting.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
         ws.send(JSON.stringify({ t: 'call', id, method, payload }));
       });
     let measuring = false;
@@ -54,9 +67,10 @@ async function run(servers: number): Promise<BenchResult[]> {
       const at = Date.now();
       const frame = JSON.parse(data.toString()) as { t: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } }; events?: { name: string; payload: unknown }[] };
       if (frame.t === 'result' && frame.id !== undefined) {
-        if (!frame.result?.ok) process.stderr.write(`call ${frame.id} failed: ${frame.result?.error?.message}\n`);
-        waiting.get(frame.id)?.(frame.result?.value);
+        const w = waiting.get(frame.id);
         waiting.delete(frame.id);
+        if (frame.result?.ok) w?.resolve(frame.result.value);
+        else w?.reject(new Error(frame.result?.error?.message ?? 'the call failed'));
       }
       if (frame.t !== 'events' || !measuring) return;
       for (const e of frame.events ?? []) {
@@ -68,17 +82,23 @@ async function run(servers: number): Promise<BenchResult[]> {
     await new Promise((r) => ws.once('open', r));
 
     const serverOf = new Map<string, number>();
-    for (const [i, address] of addresses.entries()) {
-      const added = await call<{ id: string }>('connections.add', { kind: 'octoprint', name: `Bench OctoPrint ${i}`, address, options: {}, secret: KEY });
-      serverOf.set(added.id, i);
+    // Twenty at a time: each is a committed database write.
+    for (let i = 0; i < addresses.length; i += 20) {
+      const added = await Promise.all(
+        addresses.slice(i, i + 20).map((address, k) => call<{ id: string }>('connections.add', { kind: 'octoprint', name: `Bench OctoPrint ${i + k}`, address, options: {}, secret: KEY })),
+      );
+      added.forEach((a, k) => serverOf.set(a.id, i + k));
     }
     const started = Date.now();
     let list: DeviceStatus[] = [];
+    let printing = 0;
     while (Date.now() - started < WARMUP_MS) {
       list = await call<DeviceStatus[]>('devices.list', {});
-      if (list.filter((d) => d.link === 'online' && d.state === 'printing').length >= servers) break;
-      await new Promise((r) => setTimeout(r, 500));
+      printing = list.filter((d) => d.link === 'online' && d.state === 'printing').length;
+      if (printing >= servers) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
+    if (printing < servers) process.stdout.write(`  only ${printing} of ${servers} printing after ${WARMUP_MS / 1000} s; measuring anyway\n`);
     const watched = list.slice(0, WATCHED);
     await call('devices.watch', { deviceIds: watched.map((d) => d.deviceId) });
     const deviceOfServer = new Map(watched.map((d) => [serverOf.get(d.connectionId) ?? -1, d.deviceId]));
@@ -114,7 +134,7 @@ async function run(servers: number): Promise<BenchResult[]> {
     ws.close();
     await host.stop();
     child.stdin!.end();
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
   }
 }
 
