@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DemoStartRequest } from '../../../src/shared/contract';
 import { scaleDemoPlan, scalePrinterRole } from '../../../sim/demo/scale-plan';
 
 describe('demo fleet at scale', () => {
@@ -27,6 +28,11 @@ describe('demo fleet at scale', () => {
     expect(roles.some((r) => r.family === 'moonraker')).toBe(true);
     expect(roles.filter((r, i) => r.family === 'moonraker' && scalePrinterRole(i).family !== 'moonraker')).toEqual([]);
     expect(scaleDemoPlan(300, { allPrinting: true })).toHaveLength(300);
+  });
+
+  it('takes allPrinting in demo.start only with a lab size', () => {
+    expect(DemoStartRequest.safeParse({ printers: 10, allPrinting: true }).success).toBe(true);
+    expect(DemoStartRequest.safeParse({ allPrinting: true }).success).toBe(false);
   });
 
   it('is the same fleet for the same size', () => {
