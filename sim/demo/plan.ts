@@ -20,7 +20,7 @@ import type { SimulatorPlanEntry } from './simulator';
  */
 export function defaultDemoPlan(options: DemoStartRequest = {}): SimulatorPlanEntry[] {
   // A lab at scale: only printers, so a figure taken at N printers is about N printers.
-  if (options.printers !== undefined) return scaleDemoPlan(options.printers);
+  if (options.printers !== undefined) return scaleDemoPlan(options.printers, { allPrinting: options.allPrinting ?? false });
   const plan = [...xyzDemoPlan(), ...octoprintDemoPlan(), ...moonrakerDemoPlan(), ...marlinDemoPlan(), ...armoryDemoPlan(), ...imssDemoPlan(), ...skiserverDemoPlan()];
   // Until the capability simulators are listed, the bare sandbox keeps the demo (and its faults) visible.
   return plan.length > 0 ? plan : [{ id: 'sandbox-1', factory: sandboxHealthServer }];

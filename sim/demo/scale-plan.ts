@@ -26,14 +26,22 @@ const XYZ_MODELS: { model: string; code: string }[] = [
   { model: 'da Vinci Jr. 1.0w', code: 'dv1JW0A000' },
 ];
 
-export function scalePrinterRole(index: number): ScalePrinterRole {
+export interface ScalePlanOptions {
+  /**
+   * Every printer printing (the benchmark's worst case: every status stream at 2 Hz). The da Vinci
+   * share becomes OctoPrint, since a simulated da Vinci only prints a `.3w` file sent to it.
+   */
+  allPrinting?: boolean;
+}
+
+export function scalePrinterRole(index: number, options: ScalePlanOptions = {}): ScalePrinterRole {
   // A cheap hash spreads roles and families without visible stripes in an index-ordered list.
   const h = (Math.imul(index + 1, 2654435761) >>> 0) / 2 ** 32;
   const g = (Math.imul(index + 7, 40503) >>> 0) % 1000;
-  const family = g < 30 ? 'xyz' : g < 280 ? 'moonraker' : 'octoprint';
+  const family = g < 30 && !options.allPrinting ? 'xyz' : g >= 30 && g < 280 ? 'moonraker' : 'octoprint';
   const models = family === 'octoprint' ? OCTOPRINT_MODELS : family === 'moonraker' ? KLIPPER_MODELS : XYZ_MODELS.map((m) => m.model);
   const model = models[index % models.length] ?? models[0] ?? 'Printer';
-  const role = h < 0.04 ? 'failing' : h < 0.74 ? 'printing' : 'idle';
+  const role = options.allPrinting ? 'printing' : h < 0.04 ? 'failing' : h < 0.74 ? 'printing' : 'idle';
   return { family, model, role, startAt: ((index * 0.618) % 1) * 0.9 };
 }
 
@@ -44,12 +52,12 @@ export interface ScalePrinter extends ScalePrinterRole {
 }
 
 /** `count` printers named "<model> #<n>" (numbered per model, so natural sorting has something to do). */
-export function scaleLab(count: number): ScalePrinter[] {
+export function scaleLab(count: number, options: ScalePlanOptions = {}): ScalePrinter[] {
   const n = Math.max(0, Math.min(MAX_DEMO_PRINTERS, Math.floor(count)));
   const perModel = new Map<string, number>();
   const lab: ScalePrinter[] = [];
   for (let i = 0; i < n; i++) {
-    const role = scalePrinterRole(i);
+    const role = scalePrinterRole(i, options);
     const number = (perModel.get(role.model) ?? 0) + 1;
     perModel.set(role.model, number);
     lab.push({ ...role, id: `fleet-${i + 1}`, name: `${role.model} #${number}` });
@@ -58,9 +66,9 @@ export function scaleLab(count: number): ScalePrinter[] {
 }
 
 /** The simulators of a lab of `count` printers. */
-export function scaleDemoPlan(count: number): SimulatorPlanEntry[] {
+export function scaleDemoPlan(count: number, options: ScalePlanOptions = {}): SimulatorPlanEntry[] {
   const plan: SimulatorPlanEntry[] = [];
-  for (const role of scaleLab(count)) {
+  for (const role of scaleLab(count, options)) {
     const { id, name } = role;
     if (role.family === 'xyz') {
       const code = XYZ_MODELS.find((m) => m.model === role.model)?.code ?? 'dv1MW0A000';

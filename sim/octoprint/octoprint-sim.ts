@@ -187,6 +187,11 @@ export class OctoPrintSim {
     return `http://127.0.0.1:${this.boundPort}`;
   }
 
+  /** Calls `listener` with the job's completion (percent) each time a `current` message goes out; null stops. */
+  onCurrentPushed(listener: ((completion: number | null) => void) | null): void {
+    this.push.onCurrent = listener === null ? null : (snapshot) => listener(((snapshot.progress ?? {}) as { completion?: number | null }).completion ?? null);
+  }
+
   /** Push frames sent so far (all sockets). */
   get framesSent(): number {
     return this.push.framesSent;

@@ -43,6 +43,8 @@ export class PushHub {
   /** Something changed since the last round (state, progress): every client gets a `current`. */
   private dirty = true;
   framesSent = 0;
+  /** Told once per round that sent a `current` (benchmarks stamp the moment the printer spoke). */
+  onCurrent: ((snapshot: Json) => void) | null = null;
 
   constructor(
     private readonly accounts: Accounts,
@@ -111,6 +113,7 @@ export class PushHub {
       c.messages = [];
       c.markings = [];
     }
+    if (snapshot !== null) this.onCurrent?.(snapshot);
   }
 
   /** Sends frames that are not OctoPrint messages, for the "garbage" fault. */

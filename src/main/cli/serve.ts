@@ -24,6 +24,8 @@ Serves the Printdeck UI to browsers and the Printdeck API over WebSocket.
   --demo-printers <n>
                     with --demo: a lab of n simulated printers (1 to ${MAX_DEMO_PRINTERS}) across
                     the families instead, a share of them printing and a few failing
+  --demo-all-printing
+                    with --demo-printers: every printer of the lab printing (benchmarks)
   --token <t>       use this access token instead of a random one (scripts, CI)
   --mqtt <url>      publish this host's printers to an MQTT broker, e.g.
                     mqtts://user@broker.example.org:8883 (docs/mqtt.md); the password is
@@ -45,6 +47,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
         'demo-printers': { type: 'string' },
+        'demo-all-printing': { type: 'boolean', default: false },
         token: { type: 'string' },
         mqtt: { type: 'string' },
         site: { type: 'string' },
@@ -105,6 +108,10 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
     process.stderr.write('--demo-printers needs --demo.\n');
     return 2;
   }
+  if (args['demo-all-printing'] && demoPrinters === undefined) {
+    process.stderr.write('--demo-all-printing needs --demo-printers <n>.\n');
+    return 2;
+  }
   const host = args.host ?? '127.0.0.1';
   const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
 
@@ -143,7 +150,7 @@ export async function runServe(argv: string[], rendererDir: string): Promise<num
   }
   if (args.demo) {
     try {
-      await hub.startDemo(demoPrinters === undefined ? {} : { printers: demoPrinters });
+      await hub.startDemo(demoPrinters === undefined ? {} : { printers: demoPrinters, ...(args['demo-all-printing'] ? { allPrinting: true } : {}) });
     } catch (err) {
       log.error('the demo fleet did not start', err);
     }

@@ -10,7 +10,7 @@ export function ProgressBar({ value, label }: { value: number | null; label: str
       aria-valuenow={pct ?? undefined}
       aria-valuetext={pct === null ? 'unknown' : `${pct}%`}
     >
-      <div className={pct === null ? 'progress-fill indeterminate' : 'progress-fill'} style={pct === null ? undefined : { width: `${pct}%` }} />
+      <div className={pct === null ? 'progress-fill indeterminate' : 'progress-fill'} style={pct === null ? undefined : { transform: `scaleX(${pct / 100})` }} />
     </div>
   );
 }

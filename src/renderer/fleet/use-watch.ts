@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { api } from '../api';
 
 /** Waits for scrolling to settle before telling the host, so a fling sends one call, not dozens. */
@@ -11,9 +11,12 @@ const SETTLE_MS = 200;
  */
 export function useWatchDevices(deviceIds: readonly string[]): void {
   const key = deviceIds.join('\u0000');
+  // The first set goes at once: until the host has it, it sends this page every device at full rate.
+  const told = useRef(false);
   useEffect(() => {
     const ids = key === '' ? [] : key.split('\u0000');
-    const timer = setTimeout(() => void api().call('devices.watch', { deviceIds: ids }), SETTLE_MS);
+    const timer = setTimeout(() => void api().call('devices.watch', { deviceIds: ids }), told.current ? SETTLE_MS : 0);
+    told.current = true;
     return () => clearTimeout(timer);
   }, [key]);
   useEffect(() => () => void api().call('devices.watch', { deviceIds: null }), []);

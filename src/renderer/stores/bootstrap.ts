@@ -28,9 +28,11 @@ export function bootstrapStores(): () => void {
     },
     onLink: (status) => useAppStore.getState().setLink(status),
     async reload() {
-      const info = await client.call('app.info', {});
-      if (info.ok) useAppStore.getState().setInfo(info.value);
+      // All at once: the first screen waits for the slowest, not for the sum.
       await Promise.all([
+        client.call('app.info', {}).then((info) => {
+          if (info.ok) useAppStore.getState().setInfo(info.value);
+        }),
         useConnectionsStore.getState().load(),
         useDevicesStore.getState().load(),
         useDemoStore.getState().load(),

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
-import { applyDelta, type DeviceStatus, type DeviceStatusDelta, type DiscoveredPrinter, type TransferProgress, type DeviceTagList } from '../../shared/contract';
+import { type DeviceStatus, type DeviceStatusDelta, type DiscoveredPrinter, type TransferProgress, type DeviceTagList } from '../../shared/contract';
 import { api } from '../api';
 import { isUnreachable } from '../../shared/domain/device-state';
+import { applyDeltas, DeltaQueue, onNextFrame } from './delta-queue';
 
 /** A file on its way from the browser to the Printdeck host (before the host sends it to the printer). */
 export interface StagingProgress {
@@ -21,7 +22,7 @@ interface DevicesState {
   loaded: boolean;
   load(): Promise<void>;
   apply(status: DeviceStatus): void;
-  /** Queues a delta; the deltas of one event batch reach the state in one update. */
+  /** Queues a delta; the deltas that arrive within one frame reach the state in one update. */
   applyDelta(delta: DeviceStatusDelta): void;
   remove(deviceId: string): void;
   applyTransfer(progress: TransferProgress): void;
@@ -30,22 +31,16 @@ interface DevicesState {
 }
 
 /**
- * Deltas arrive one event at a time but in batches of up to a thousand; copying `byId` for each
- * would cost a thousand copies of a thousand entries, so they are applied together once the
- * batch has been read (a microtask later).
+ * Deltas arrive one event at a time, in messages many times a second (the watched devices'
+ * express lane, the others' summaries spread over the ticks). Copying `byId` and re-rendering for
+ * each would cost the page most of its time at 1,000 printers, so they are merged per device and
+ * applied together once per frame: at most one store update (and one render) per frame.
  */
-let queued: DeviceStatusDelta[] = [];
+const queued = new DeltaQueue();
 let reloadQueued = false;
 
 function applyQueued(state: DevicesState): Partial<DevicesState> {
-  const byId = { ...state.byId };
-  let unknown = false;
-  for (const delta of queued) {
-    const next = applyDelta(byId[delta.deviceId], delta);
-    if (next) byId[delta.deviceId] = next;
-    else unknown = true;
-  }
-  queued = [];
+  const { byId, unknown } = applyDeltas(state.byId, queued.take());
   // A partial delta for a device we never heard of: what we hold is behind, read it again.
   if (unknown && !reloadQueued) {
     reloadQueued = true;
@@ -82,8 +77,7 @@ export const useDevicesStore = create<DevicesState>((set) => ({
   },
   apply: (status) => set((s) => ({ byId: { ...s.byId, [status.deviceId]: status } })),
   applyDelta(delta) {
-    queued.push(delta);
-    if (queued.length === 1) queueMicrotask(() => set(applyQueued));
+    if (queued.add(delta)) onNextFrame(() => set(applyQueued));
   },
   remove: (deviceId) =>
     set((s) => {

@@ -36,9 +36,13 @@ export type DemoState = z.infer<typeof DemoState>;
 /**
  * Without `printers`, the built-in demo (a few printers of every family and the cloud, chat and
  * upload servers); with it, a lab of that many simulated printers across the families.
+ * `allPrinting` (with `printers`) puts every printer of the lab to work, the benchmark's worst case.
  * Simulators already running are kept: stop the demo first to change its size.
  */
-export const DemoStartRequest = z.object({ printers: z.number().int().min(1).max(MAX_DEMO_PRINTERS).optional() }).strict();
+export const DemoStartRequest = z
+  .object({ printers: z.number().int().min(1).max(MAX_DEMO_PRINTERS).optional(), allPrinting: z.boolean().optional() })
+  .strict()
+  .refine((r) => !r.allPrinting || r.printers !== undefined, { message: 'allPrinting needs printers (a lab at scale)', path: ['allPrinting'] });
 export type DemoStartRequest = z.infer<typeof DemoStartRequest>;
 
 export const demoCalls = {

@@ -150,6 +150,10 @@ describe('printdeck serve', () => {
     expect(u.stderr).toMatch(/Usage: printdeck serve/);
     const unknown = run(['explode']);
     expect(await unknown.exit).toBe(2);
+    // Every lab printer printing is a lab's option: it needs a lab size.
+    const allPrinting = run(['serve', '--demo', '--demo-all-printing']);
+    expect(await allPrinting.exit).toBe(2);
+    expect(allPrinting.stderr).toMatch(/--demo-all-printing needs --demo-printers/);
     // MQTT: a broker URL, never a password in it, and a site only with a broker.
     const scheme = run(['serve', '--mqtt', 'http://broker:1883']);
     expect(await scheme.exit).toBe(2);

@@ -134,4 +134,39 @@ describe('EventHub', () => {
     vi.advanceTimersByTime(1000);
     expect(names(watcher)).toEqual(['a', 'b']);
   });
+
+  it('sends a watching client its devices by the express lane, before the tick and once', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50, summaryMs: 1000, expressMs: 10 });
+    const watcher: EventItem[][] = [];
+    const other: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => watcher.push([...b]) }, 'ws-1');
+    hub.addSink({ deliver: (b) => other.push([...b]) }, 'ws-2');
+    hub.watch('ws-1', ['a']);
+    vi.advanceTimersByTime(50);
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 1, stateText: 'A1' });
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 2, job: null });
+    vi.advanceTimersByTime(10);
+    expect(watcher).toEqual([[{ name: 'devices.delta', payload: { deviceId: 'a', updatedAt: 2, stateText: 'A1', job: null } }]]);
+    expect(other).toEqual([]);
+    vi.advanceTimersByTime(40);
+    expect(watcher).toHaveLength(1);
+    expect(other.flat().map((e) => e.payload)).toEqual([{ deviceId: 'a', updatedAt: 2, stateText: 'A1', job: null }]);
+  });
+
+  it('lets the tick carry what was emitted for a device before the client watched it', () => {
+    vi.useFakeTimers();
+    const hub = new EventHub({ tickMs: 50, summaryMs: 1000, expressMs: 10 });
+    const watcher: EventItem[][] = [];
+    hub.addSink({ deliver: (b) => watcher.push([...b]) }, 'ws-1');
+    hub.watch('ws-1', []);
+    vi.advanceTimersByTime(50);
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 1, stateText: 'before' });
+    hub.watch('ws-1', ['a']);
+    hub.emit('devices.delta', { deviceId: 'a', updatedAt: 2, job: null });
+    vi.advanceTimersByTime(50);
+    // Whatever came by which lane, the client ends with both fields, newest last.
+    const merged = Object.assign({}, ...watcher.flat().map((e) => e.payload));
+    expect(merged).toEqual({ deviceId: 'a', updatedAt: 2, stateText: 'before', job: null });
+  });
 });

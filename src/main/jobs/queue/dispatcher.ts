@@ -146,9 +146,17 @@ export class Dispatcher {
 
   /** One dispatch pass: plan, then claim and send. Returns the jobs it started. */
   pass(): string[] {
+    const waiting = this.store.waiting();
+    if (waiting.length === 0) {
+      // Nothing to place, so no printer need be asked about (a pass is requested on every status of every printer).
+      const hadReasons = this.reasons.size > 0;
+      this.reasons.clear();
+      if (hadReasons) this.notify();
+      return [];
+    }
     const now = this.port.now();
     const printers: PlanPrinter[] = this.port.devices().map((status) => this.planPrinter(status));
-    const plan = planDispatch(this.store.waiting(), printers, now);
+    const plan = planDispatch(waiting, printers, now);
     const reasonsChanged = !sameReasons(this.reasons, plan.reasons);
     this.reasons.clear();
     for (const [id, why] of plan.reasons) this.reasons.set(id, why);

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { QueueFileFacts, QueueJob, QueueJobState, QueuePrinter, QueueTarget } from '../../../shared/contract';
 import { AppError } from '../../../shared/rpc/result';
 
@@ -58,13 +58,25 @@ const ORDER = `CASE state WHEN 'printing' THEN 0 WHEN 'starting' THEN 0 WHEN 'qu
  * the partial unique index gives a printer at most one starting or printing job.
  */
 export class QueueStore {
+  /** Statements compiled once: the dispatcher asks about a printer on every status, many times a second across a fleet. */
+  private readonly statements = new Map<string, StatementSync>();
+
   constructor(private readonly db: DatabaseSync) {}
+
+  private prepare(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   add(jobs: readonly NewJob[], now: number): StoredJob[] {
     return this.tx(() => {
-      const row = this.db.prepare(`SELECT COALESCE(MAX(position), 0) AS p FROM queue_jobs`).get() as { p: number };
+      const row = this.prepare(`SELECT COALESCE(MAX(position), 0) AS p FROM queue_jobs`).get() as { p: number };
       let position = row.p;
-      const insert = this.db.prepare(
+      const insert = this.prepare(
         `INSERT INTO queue_jobs (id, file_name, file_path, size, facts, target, priority, position, held, state, copy_index, copy_count, requeue_on_failure, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
       );
@@ -91,33 +103,33 @@ export class QueueStore {
   }
 
   list(): StoredJob[] {
-    return (this.db.prepare(`SELECT * FROM queue_jobs ORDER BY ${ORDER}`).all() as unknown as JobRow[]).map(toJob);
+    return (this.prepare(`SELECT * FROM queue_jobs ORDER BY ${ORDER}`).all() as unknown as JobRow[]).map(toJob);
   }
 
   /** Queued, not held, in dispatch order. */
   waiting(): StoredJob[] {
     return (
-      this.db
+      this
         .prepare(`SELECT * FROM queue_jobs WHERE state = 'queued' ORDER BY priority DESC, position`)
         .all() as unknown as JobRow[]
     ).map(toJob);
   }
 
   inState(...states: QueueJobState[]): StoredJob[] {
-    const rows = this.db
+    const rows = this
       .prepare(`SELECT * FROM queue_jobs WHERE state IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(states)) as unknown as JobRow[];
     return rows.map(toJob);
   }
 
   get(id: string): StoredJob {
-    const row = this.db.prepare('SELECT * FROM queue_jobs WHERE id = ?').get(id) as unknown as JobRow | undefined;
+    const row = this.prepare('SELECT * FROM queue_jobs WHERE id = ?').get(id) as unknown as JobRow | undefined;
     if (!row) throw new AppError('NOT_FOUND', 'That job is no longer in the queue.');
     return toJob(row);
   }
 
   activeOn(deviceId: string): StoredJob | null {
-    const row = this.db
+    const row = this
       .prepare(`SELECT * FROM queue_jobs WHERE device_id = ? AND state IN ('starting', 'printing')`)
       .get(deviceId) as unknown as JobRow | undefined;
     return row ? toJob(row) : null;
@@ -131,7 +143,7 @@ export class QueueStore {
       const job = this.get(id);
       if (patch.held !== undefined && job.state !== 'queued')
         throw new AppError('CONFLICT', `Only a waiting job can be held or released; this one is ${job.state}.`);
-      this.db
+      this
         .prepare('UPDATE queue_jobs SET target = ?, priority = ?, requeue_on_failure = ?, held = ? WHERE id = ?')
         .run(
           JSON.stringify(patch.target ?? job.target),
@@ -159,7 +171,7 @@ export class QueueStore {
         priority = order[index]!.priority;
       }
       order.splice(index, 0, { ...job, priority });
-      const set = this.db.prepare('UPDATE queue_jobs SET position = ?, priority = ? WHERE id = ?');
+      const set = this.prepare('UPDATE queue_jobs SET position = ?, priority = ? WHERE id = ?');
       order.forEach((j, i) => set.run(i + 1, j.priority, j.id));
       return this.get(id);
     });
@@ -168,7 +180,7 @@ export class QueueStore {
   remove(id: string): StoredJob {
     return this.tx(() => {
       const job = this.get(id);
-      this.db.prepare('DELETE FROM queue_jobs WHERE id = ?').run(id);
+      this.prepare('DELETE FROM queue_jobs WHERE id = ?').run(id);
       return job;
     });
   }
@@ -176,7 +188,7 @@ export class QueueStore {
   clearFinished(): StoredJob[] {
     return this.tx(() => {
       const gone = this.inState('done', 'failed', 'cancelled');
-      this.db.prepare(`DELETE FROM queue_jobs WHERE state IN ('done', 'failed', 'cancelled')`).run();
+      this.prepare(`DELETE FROM queue_jobs WHERE state IN ('done', 'failed', 'cancelled')`).run();
       return gone;
     });
   }
@@ -191,21 +203,21 @@ export class QueueStore {
       const printer = this.printer(deviceId);
       if (!printer.bedClear && !printer.autoClear) return false;
       if (this.activeOn(deviceId)) return false;
-      const changed = this.db
+      const changed = this
         .prepare(
           `UPDATE queue_jobs SET state = 'starting', device_id = ?, device_name = ?, attempts = attempts + 1, started_at = ?, ended_at = NULL
            WHERE id = ? AND state = 'queued' AND held = 0`,
         )
         .run(deviceId, deviceName, now, jobId);
       if (Number(changed.changes) !== 1) return false;
-      this.db.prepare('UPDATE queue_printers SET bed_clear = 0 WHERE device_id = ?').run(deviceId);
+      this.prepare('UPDATE queue_printers SET bed_clear = 0 WHERE device_id = ?').run(deviceId);
       return true;
     });
   }
 
   /** The printer accepted the job. */
   markPrinting(jobId: string): void {
-    this.db.prepare(`UPDATE queue_jobs SET state = 'printing' WHERE id = ? AND state = 'starting'`).run(jobId);
+    this.prepare(`UPDATE queue_jobs SET state = 'printing' WHERE id = ? AND state = 'starting'`).run(jobId);
   }
 
   /** The start failed (or never happened): the job waits again with the reason, and the printer's bed is as clear as before. */
@@ -213,13 +225,13 @@ export class QueueStore {
     this.tx(() => {
       const job = this.get(jobId);
       if (job.state !== 'starting') return;
-      this.db
+      this
         .prepare(
           `UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`,
         )
         .run(reason, jobId);
       if (job.deviceId)
-        this.db.prepare('UPDATE queue_printers SET bed_clear = 1 WHERE device_id = ?').run(job.deviceId);
+        this.prepare('UPDATE queue_printers SET bed_clear = 1 WHERE device_id = ?').run(job.deviceId);
     });
   }
 
@@ -228,13 +240,13 @@ export class QueueStore {
     return this.tx(() => {
       const job = this.get(jobId);
       if (outcome === 'failed' && job.requeueOnFailure) {
-        this.db
+        this
           .prepare(
             `UPDATE queue_jobs SET state = 'queued', device_id = NULL, device_name = NULL, started_at = NULL, last_error = ? WHERE id = ?`,
           )
           .run(reason, jobId);
       } else {
-        this.db
+        this
           .prepare('UPDATE queue_jobs SET state = ?, ended_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?')
           .run(outcome, now, reason, jobId);
       }
@@ -243,20 +255,20 @@ export class QueueStore {
   }
 
   printers(): QueuePrinter[] {
-    return (this.db.prepare('SELECT * FROM queue_printers ORDER BY name').all() as unknown as PrinterRow[]).map(
+    return (this.prepare('SELECT * FROM queue_printers ORDER BY name').all() as unknown as PrinterRow[]).map(
       toPrinter,
     );
   }
 
   printer(deviceId: string): QueuePrinter {
-    const row = this.db.prepare('SELECT * FROM queue_printers WHERE device_id = ?').get(deviceId) as unknown as
+    const row = this.prepare('SELECT * FROM queue_printers WHERE device_id = ?').get(deviceId) as unknown as
       PrinterRow | undefined;
     return row ? toPrinter(row) : { deviceId, name: deviceId, bedClear: true, autoClear: false, tags: [] };
   }
 
   /** Records a printer the fleet showed (new printers start with a clear bed). */
   seePrinter(deviceId: string, name: string): void {
-    this.db
+    this
       .prepare(
         'INSERT INTO queue_printers (device_id, name) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name',
       )
@@ -266,7 +278,7 @@ export class QueueStore {
   setPrinter(deviceId: string, patch: { autoClear?: boolean; tags?: string[]; bedClear?: boolean }): QueuePrinter {
     return this.tx(() => {
       const p = this.printer(deviceId);
-      this.db
+      this
         .prepare(
           `INSERT INTO queue_printers (device_id, name, bed_clear, auto_clear, tags) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT(device_id) DO UPDATE SET bed_clear = excluded.bed_clear, auto_clear = excluded.auto_clear, tags = excluded.tags`,

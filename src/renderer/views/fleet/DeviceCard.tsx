@@ -1,17 +1,20 @@
-import { useState, type DragEvent } from 'react';
+import { memo, useState, type DragEvent } from 'react';
 import type { DeviceStatus } from '../../../shared/contract';
 import { canPrint, hasJobToShow, isUnreachable } from '../../../shared/domain/device-state';
 import { ProgressBar } from '../../components/ProgressBar';
 import { hrefFor, useAppStore } from '../../stores/app-store';
 import { useDevicesStore } from '../../stores/devices-store';
 import { usePrintConfirmStore } from '../../stores/print-confirm-store';
+import { sameProps } from './same-props';
 import { describeDevice, devicePill, formatDuration, formatLastSeen, formatTemperature } from '../format';
 
 /**
  * One printer as a card. The whole card opens the printer (not only its name); the name is cut
  * to fit but shown whole on hover and to screen readers; a file dropped on it prints there.
  */
-export function DeviceCard({ device, selected, onSelect }: { device: DeviceStatus; selected?: boolean; onSelect?: () => void }) {
+export const DeviceCard = memo(DeviceCardView, sameProps);
+
+function DeviceCardView({ device, selected, onSelect }: { device: DeviceStatus; selected?: boolean; onSelect?: () => void }) {
   const navigate = useAppStore((s) => s.navigate);
   const errorToast = useAppStore((s) => s.errorToast);
   const transfer = useDevicesStore((s) => s.transfers[device.deviceId]);

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DeviceStatus, PrinterFamily } from '../../../shared/contract';
 import { isUnreachable } from '../../../shared/domain/device-state';
 import { BULK_LABEL, bulkTargets, runBulk, type BulkAction } from '../../fleet/bulk-actions';
@@ -25,6 +25,7 @@ import { formatDuration } from '../format';
 import { BulkSend } from './BulkSend';
 import { CameraWall } from './CameraWall';
 import { DeviceCard } from './DeviceCard';
+import { sameProps } from './same-props';
 
 type Layout = 'grid' | 'list' | 'cameras';
 
@@ -428,7 +429,9 @@ function VirtualFleet({
 }
 
 /** One printer as a table row: the dense view. */
-function DeviceRow({ device, selected, onSelect }: { device: DeviceStatus; selected: boolean; onSelect(): void }) {
+const DeviceRow = memo(DeviceRowView, sameProps);
+
+function DeviceRowView({ device, selected, onSelect }: { device: DeviceStatus; selected: boolean; onSelect(): void }) {
   const navigate = useAppStore((s) => s.navigate);
   const offline = isUnreachable(device.link);
   return (
