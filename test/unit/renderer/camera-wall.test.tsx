@@ -43,4 +43,31 @@ describe('camera wall', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show Cam 1 large' }));
     expect(screen.getByRole('dialog', { name: 'Cam 1 camera' })).toBeTruthy();
   });
+
+  it('says each printer’s state on its tile; the large view has the job, and Escape closes it', () => {
+    vi.stubGlobal('IntersectionObserver', onScreenFirst(0));
+    setClient(fakeClient({}).client);
+    const camera = { ...NO_CAPABILITIES, camera: true };
+    render(
+      <CameraWall
+        devices={[
+          deviceStatus('p', { name: 'Printing one', capabilities: camera }),
+          deviceStatus('e', { name: 'Failed one', capabilities: camera, state: 'error', stateText: 'Thermal runaway', job: null }),
+          deviceStatus('o', { name: 'Gone one', capabilities: camera, link: 'offline', state: 'idle', stateText: 'Idle', job: null }),
+        ]}
+      />,
+    );
+    expect(screen.getByRole('button', { name: 'Show Printing one large' }).textContent).toContain('Printing 50 %');
+    const failed = screen.getByRole('button', { name: 'Show Failed one large' });
+    expect(failed.textContent).toContain('Thermal runaway');
+    expect(failed.className).toContain('state-error');
+    expect(screen.getByRole('button', { name: 'Show Gone one large' }).textContent).toContain('Offline');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show Printing one large' }));
+    const large = screen.getByRole('dialog', { name: 'Printing one camera' });
+    expect(large.textContent).toContain('part.gcode · 50 %');
+    expect(screen.getByRole('link', { name: 'Open printer' })).toBeTruthy();
+    fireEvent.keyDown(large, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
 });

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeviceStatus } from '../../../shared/contract';
+import { hasJobToShow, isUnreachable } from '../../../shared/domain/device-state';
 import { api } from '../../api';
 import { DEFAULT_CAMERA_BUDGET, pauseAfter, pickNextCamera } from '../../fleet/camera-budget';
+import { hrefFor, useAppStore } from '../../stores/app-store';
+import { devicePill, formatDuration } from '../format';
 
 interface Frame {
   url: string;
@@ -14,7 +17,8 @@ const IDLE_CHECK_MS = 250;
 /**
  * Every camera-capable printer as a tile. Only tiles on screen fetch (IntersectionObserver), one
  * snapshot at a time under one bandwidth budget (camera-budget.ts); nothing is fetched while the
- * tab is hidden; a click shows the printer large, refreshed faster.
+ * tab is hidden; a click shows the printer large, refreshed faster. Each tile says the printer's
+ * state and progress, so a failed print is seen on the wall without opening anything.
  */
 export function CameraWall({ devices }: { devices: DeviceStatus[] }) {
   const cameras = devices.filter((d) => d.capabilities.camera);
@@ -80,6 +84,7 @@ export function CameraWall({ devices }: { devices: DeviceStatus[] }) {
 
   if (cameras.length === 0) return <p className="muted">None of these printers has a camera Printdeck can show.</p>;
   const big = large ? cameras.find((d) => d.deviceId === large) : undefined;
+  const job = big && hasJobToShow(big) ? big.job : null;
   return (
     <>
       <ul className="camera-wall" aria-label="Cameras">
@@ -89,20 +94,47 @@ export function CameraWall({ devices }: { devices: DeviceStatus[] }) {
             data-device-id={d.deviceId}
             ref={observe}
           >
-            <button type="button" className="camera-tile" onClick={() => setLarge(d.deviceId)} aria-label={`Show ${d.name} large`}>
+            <button type="button" className={`camera-tile state-${stateClass(d)}`} onClick={() => setLarge(d.deviceId)} aria-label={`Show ${d.name} large`}>
               {frames[d.deviceId] ? <img src={frames[d.deviceId]!.url} alt={`${d.name} camera`} /> : <span className="camera-empty muted">Waiting for a picture…</span>}
-              <span className="camera-name" title={d.name}>
-                {d.name}
+              <span className="camera-caption">
+                <span className="camera-name" title={d.name}>
+                  {d.name}
+                </span>
+                <span className={`pill pill-${stateClass(d)}`}>{tileState(d)}</span>
               </span>
             </button>
           </li>
         ))}
       </ul>
       {big && (
-        <div className="camera-large" role="dialog" aria-label={`${big.name} camera`}>
+        <div
+          className="camera-large"
+          role="dialog"
+          aria-label={`${big.name} camera`}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setLarge(null);
+          }}
+        >
           <div className="section-head">
             <h2>{big.name}</h2>
-            <button type="button" onClick={() => setLarge(null)}>
+            <span className={`pill pill-${stateClass(big)}`}>{devicePill(big)}</span>
+            {job && (
+              <span className="muted">
+                {job.name ?? 'Job'} · {job.progress === null ? '—' : `${Math.round(job.progress * 100)} %`}
+                {job.remainingSec != null && ` · ${formatDuration(job.remainingSec)} left`}
+              </span>
+            )}
+            <a
+              href={hrefFor('devices', big.deviceId)}
+              onClick={(e) => {
+                e.preventDefault();
+                useAppStore.getState().navigate('devices', big.deviceId);
+              }}
+            >
+              Open printer
+            </a>
+            {/* Focused on opening, so Escape or Enter closes the view from the keyboard. */}
+            <button type="button" autoFocus onClick={() => setLarge(null)}>
               Close
             </button>
           </div>
@@ -111,4 +143,15 @@ export function CameraWall({ devices }: { devices: DeviceStatus[] }) {
       )}
     </>
   );
+}
+
+function stateClass(d: DeviceStatus): string {
+  return isUnreachable(d.link) ? 'offline' : d.state;
+}
+
+/** The tile's short state: the pill's words, with the progress while a job runs. */
+function tileState(d: DeviceStatus): string {
+  const words = devicePill(d);
+  if (!hasJobToShow(d) || d.job?.progress == null) return words;
+  return `${words} ${Math.round(d.job.progress * 100)} %`;
 }
