@@ -1,6 +1,11 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/main/log';
+import { OctoPrintApi } from '../../../src/main/printers/octoprint/octoprint-api';
+import { PushSession } from '../../../src/main/printers/octoprint/push-session';
+import { sockjsConnector } from '../../../src/main/printers/octoprint/push-socket';
+import { startOctoPrintSimulator } from '../../../sim/octoprint/simulator';
 import { gcode, KEY, octoRig, type OctoRig } from './helpers';
 
 const online = (r: OctoRig) => r.status().link === 'online' && r.status().state === 'idle';
@@ -34,16 +39,45 @@ describe('OctoPrint as the real server behaves', () => {
   });
 
   it('keeps push running after the key is revoked, as 1.11.8 does (push is tied to the login session)', async () => {
-    rig = await octoRig();
-    const r = rig;
-    await r.waitFor('online', () => online(r));
-    const frames = r.sim.sim.framesSent;
-    r.sim.sim.accounts.revokeKey(KEY);
-    await r.waitFor('push frames after the revocation', () => r.sim.sim.framesSent > frames + 2);
-    expect(r.sim.sim.pushClients).toBe(1);
-    // Push alone cannot tell: without a REST call the driver still sees a healthy printer.
-    expect(online(r)).toBe(true);
-    expect((await fetch(`${r.sim.sim.baseUrl}/api/job`, { headers: { 'X-Api-Key': KEY } })).status).toBe(403);
+    // The push session alone, without the rest of Printdeck (whose REST calls — the key check, the
+    // history import — notice a revoked key by themselves, see the next test).
+    const sim = await startOctoPrintSimulator('octo-push', { name: 'Push only', apiKeys: [KEY], timeScale: 20 });
+    const messages: string[] = [];
+    let online = false;
+    let rejected = false;
+    const session = new PushSession(
+      { api: new OctoPrintApi(sim.address, KEY), baseUrl: sim.address, connector: sockjsConnector, log: createLogger('push', () => undefined), startJitterMs: 0 },
+      {
+        connecting: () => undefined,
+        online: () => (online = true),
+        message: (m) => messages.push(Object.keys(m)[0] ?? ''),
+        offline: () => (online = false),
+        keyRejected: () => (rejected = true),
+      },
+    );
+    try {
+      session.start();
+      const until = async (what: string, check: () => boolean) => {
+        const deadline = Date.now() + 20_000;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      await until('the push link', () => online && messages.length > 0);
+      const frames = sim.sim.framesSent;
+      const heard = messages.length;
+      sim.sim.accounts.revokeKey(KEY);
+      await until('push frames after the revocation', () => sim.sim.framesSent > frames + 2 && messages.length > heard + 2);
+      expect(sim.sim.pushClients).toBe(1);
+      // Push alone cannot tell: the session still sees a healthy link.
+      expect(online).toBe(true);
+      expect(rejected).toBe(false);
+      expect((await fetch(`${sim.sim.baseUrl}/api/job`, { headers: { 'X-Api-Key': KEY } })).status).toBe(403);
+    } finally {
+      session.stop();
+      await sim.stop();
+    }
   });
 
   it('notices a revoked key with a periodic REST check while push is up, then stops and asks to pair again', async () => {
