@@ -36,10 +36,13 @@ if [ -f "$PROFILE_SRC" ] && apparmor_status --enabled >/dev/null 2>&1; then
   fi
 fi
 
-# Serial access: the udev rule lets the seated user open da Vinci printers (USB VID 0x11f1) without dialout.
-RULE_SRC="$APP_DIR/resources/linux/60-printdeck-xyz.rules"
+# Serial access: the udev rule lets the seated user open da Vinci printers and the Marlin boards
+# Printdeck discovers (CH340, FTDI, Arduino Mega, STM32, Prusa) without dialout. Versions before it
+# covered Marlin shipped it as 60-printdeck-xyz.rules; an upgrade replaces that file.
+RULE_SRC="$APP_DIR/resources/linux/60-printdeck-serial.rules"
 if [ -f "$RULE_SRC" ] && [ -d /etc/udev/rules.d ]; then
-  cp "$RULE_SRC" /etc/udev/rules.d/60-printdeck-xyz.rules
+  rm -f /etc/udev/rules.d/60-printdeck-xyz.rules
+  cp "$RULE_SRC" /etc/udev/rules.d/60-printdeck-serial.rules
   udevadm control --reload-rules 2>/dev/null || true
   udevadm trigger --subsystem-match=tty 2>/dev/null || true
 fi

@@ -22,8 +22,9 @@ if [ -f "$PROFILE_DST" ]; then
   rm -f "$PROFILE_DST"
 fi
 
-if [ -f /etc/udev/rules.d/60-printdeck-xyz.rules ]; then
-  rm -f /etc/udev/rules.d/60-printdeck-xyz.rules
+# 60-printdeck-xyz.rules is the name older versions installed the rule under.
+if [ -f /etc/udev/rules.d/60-printdeck-serial.rules ] || [ -f /etc/udev/rules.d/60-printdeck-xyz.rules ]; then
+  rm -f /etc/udev/rules.d/60-printdeck-serial.rules /etc/udev/rules.d/60-printdeck-xyz.rules
   udevadm control --reload-rules 2>/dev/null || true
 fi
 exit 0

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { boundaryOf, parseMultipart } from '../octoprint/multipart-parse';
+import { boundaryOf, parseMultipart } from '../http/multipart-parse';
 import { snapshotJpeg } from '../octoprint/snapshot';
 import { KlipperError, READY_MESSAGE, STARTUP_MESSAGE, VirtualKlipper, type KlippyState } from './virtual-klipper';
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { Accounts, SIM_USER } from './accounts';
-import { boundaryOf, parseMultipart } from './multipart-parse';
+import { boundaryOf, parseMultipart } from '../http/multipart-parse';
 import { PushHub } from './push-hub';
 import { snapshotJpeg } from './snapshot';
 import { BAUDRATES, parseGcode, PORTS, SimError, VirtualPrinter, type StoredFile } from './virtual-printer';

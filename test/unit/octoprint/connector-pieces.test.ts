@@ -3,8 +3,9 @@ import type { OctoprintLogBatch } from '../../../src/shared/contract';
 import { LogBatcher } from '../../../src/main/printers/octoprint/log-batcher';
 import { toFileList } from '../../../src/main/printers/octoprint/server-files';
 import { initialStatus, statusFromPayload, statusOffline } from '../../../src/main/printers/octoprint/status-builder';
-import { CurrentPayload, FilesListResponse, frameUpload } from '../../../src/main/printers/octoprint/protocol';
-import { boundaryOf, parseMultipart } from '../../../sim/octoprint/multipart-parse';
+import { frameUpload } from '../../../src/main/printers/links/multipart';
+import { CurrentPayload, FilesListResponse, octoPrintFormFields } from '../../../src/main/printers/octoprint/protocol';
+import { boundaryOf, parseMultipart } from '../../../sim/http/multipart-parse';
 import type { StoredConnection } from '../../../src/main/connections/connection-repo';
 import { pick, samples1 } from './samples';
 
@@ -79,7 +80,8 @@ describe('device status', () => {
 
 describe('upload framing against the simulator parser', () => {
   it('round-trips fields and a UTF-8 file name', () => {
-    const framing = frameUpload({ fileName: 'Brücke "v2".gcode', path: 'parts', select: true, print: true }, '----printdeck0123456789abcdef');
+    const fields = { fileName: 'Brücke "v2".gcode', path: 'parts', select: true, print: true };
+    const framing = frameUpload(fields.fileName, octoPrintFormFields(fields), '----printdeck0123456789abcdef');
     const body = Buffer.concat([framing.head, Buffer.from('G28\nG1 X1\n'), framing.tail]);
     expect(body.length).toBe(framing.contentLength(10));
     const form = parseMultipart(body, boundaryOf(framing.contentType) ?? '');

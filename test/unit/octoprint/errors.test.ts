@@ -5,8 +5,8 @@ import {
   readJsonReply,
   toRpcError,
   VersionResponse,
-  type HttpReply,
 } from '../../../src/main/printers/octoprint/protocol';
+import type { HttpReply } from '../../../src/main/printers/links/http-reply';
 import { pick, samples1, samples2 } from './samples';
 
 const reply = (method: HttpReply['method'], status: number, body: unknown): HttpReply => ({

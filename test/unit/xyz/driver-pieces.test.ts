@@ -92,7 +92,7 @@ describe('serial discovery and OS errors', () => {
     const denied = serialError('/dev/ttyACM0', Object.assign(new Error('Error: Permission denied, cannot open /dev/ttyACM0'), { code: 'EACCES' }), 'linux');
     expect(denied.code).toBe('permission');
     expect(denied.message).toMatch(/dialout/);
-    expect(denied.message).toMatch(/assets\/linux\/60-printdeck-xyz\.rules/);
+    expect(denied.message).toMatch(/assets\/linux\/60-printdeck-serial\.rules/);
     const gone = serialError('/dev/ttyACM0', new Error('Error: No such file or directory, cannot open /dev/ttyACM0'), 'linux');
     expect(gone.code).toBe('unplugged');
     expect(gone.message).toMatch(/unplugged/);

@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { serialError } from '../xyz/transport/os-errors';
+import { marlinSerialMessage } from './serial-errors';
 import { printerBoardOf } from './usb-boards';
 
 /** A serial port carrying text lines to and from the firmware; one instance per opening. */
@@ -26,7 +26,7 @@ export const openSerialLink: OpenLink = (path, baud) =>
     try {
       port = new SerialPort({ path, baudRate: baud, dataBits: 8, parity: 'none', stopBits: 1, rtscts: false, xon: false, xoff: false, autoOpen: false });
     } catch (err) {
-      reject(new Error(serialError(path, err).message));
+      reject(new Error(marlinSerialMessage(path, err)));
       return;
     }
     let closeListener: ((reason: string | null) => void) | null = null;
@@ -39,20 +39,20 @@ export const openSerialLink: OpenLink = (path, baud) =>
       closeListener?.(reason);
     };
     port.on('error', (err: Error) => {
-      lastError = serialError(path, err).message;
+      lastError = marlinSerialMessage(path, err);
     });
     port.on('close', (err: (Error & { disconnected?: boolean }) | null) => {
       finish(closing ? null : err?.disconnected ? `${path} is gone: the printer was unplugged or switched off.` : (lastError ?? `${path} closed.`));
     });
     port.open((err) => {
       if (err) {
-        reject(new Error(serialError(path, err).message));
+        reject(new Error(marlinSerialMessage(path, err)));
         return;
       }
       resolve({
         description: `${path} at ${baud} baud`,
         write: (text) => {
-          if (port.isOpen) port.write(Buffer.from(text, 'latin1'), (e) => e && (lastError = serialError(path, e).message));
+          if (port.isOpen) port.write(Buffer.from(text, 'latin1'), (e) => e && (lastError = marlinSerialMessage(path, e)));
         },
         onData: (listener) => {
           const onChunk = (chunk: Buffer): void => listener(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));

@@ -15,8 +15,9 @@ interface Port {
  * the 16U2) 2341:0010, 2341:0042, 2a03:0010, 2a03:0042, 2341:0210, 2341:0242; STM32 USB CDC (native
  * USB builds) 0483:5740. Prusa Research's vendor id 2c99 is matched whole except the MMU2 (0003,
  * 0004) and the CW1 (0007, 0008), which are not printers. A Klipper MCU (1d50:614e) is not Marlin.
+ * The Linux udev rule (assets/linux/60-printdeck-serial.rules) gives the desktop user these ports.
  */
-const BOARDS: Record<string, string> = {
+export const PRINTER_BOARDS: Readonly<Record<string, string>> = {
   '1a86:7523': 'CH340 serial',
   '1a86:5523': 'CH341 serial',
   '1a86:7522': 'CH340 serial',
@@ -30,7 +31,7 @@ const BOARDS: Record<string, string> = {
   '2341:0242': 'Arduino Mega 2560',
   '0483:5740': 'STM32 USB serial',
 };
-const PRUSA_VID = '2c99';
+export const PRUSA_VID = '2c99';
 const PRUSA_ACCESSORIES = new Set(['0003', '0004', '0007', '0008']);
 
 function hex4(id: string | undefined): string {
@@ -42,7 +43,7 @@ export function printerBoardOf(port: Port): string | null {
   const vid = hex4(port.vendorId);
   const pid = hex4(port.productId);
   if (vid === PRUSA_VID) return PRUSA_ACCESSORIES.has(pid) ? null : 'Prusa printer';
-  return BOARDS[`${vid}:${pid}`] ?? null;
+  return PRINTER_BOARDS[`${vid}:${pid}`] ?? null;
 }
 
 /** "Marlin printer on /dev/ttyUSB0", added by path with the baud rate left to detection. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/rpc/result';
 import type { CameraFrame } from '../../devices/driver';
-import { OctoPrintHttp, TransportError, type HttpResult } from '../octoprint/http-transport';
+import { HttpClient, TransportError, type HttpResult } from '../links/http-client';
+import type { FormField } from '../links/multipart';
 import { HttpErrorBody, UploadReply } from './protocol';
 
 const SNAPSHOT_MAX_BYTES = 8 * 1024 * 1024;
@@ -10,26 +11,32 @@ const SNAPSHOT_MAX_BYTES = 8 * 1024 * 1024;
  * tens of seconds for big files: the deadline counts from the last activity and is generous.
  */
 const UPLOAD_IDLE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * The upload's one plain form field: `print` with the exact lowercase string "true" starts the job.
+ * Moonraker's others (`root`, default gcodes; `path`; `checksum`) are not needed: the file goes to
+ * gcodes under its own name.
+ */
+const START_PRINT: readonly FormField[] = [['print', 'true']];
 
 /**
  * Moonraker's HTTP side: the multipart upload (`POST /server/files/upload`, file part `file`,
- * `print` = the exact string "true" to start it) and webcam snapshots. Uses the same streaming
- * HTTP client as OctoPrint (deadlines, size caps, progress, cancellation).
+ * `print` = the exact string "true" to start it) and webcam snapshots. Uses the printers' shared
+ * streaming HTTP client (deadlines, size caps, progress, cancellation).
  */
 export class MoonrakerHttp {
-  private readonly http: OctoPrintHttp;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly baseUrl: string,
     apiKey: string | null,
   ) {
-    this.http = new OctoPrintHttp(baseUrl, apiKey, 'Moonraker');
+    this.http = new HttpClient(baseUrl, apiKey, 'Moonraker');
   }
 
   async upload(filePath: string, fileName: string, fileSize: number, onProgress: (sent: number) => void, signal: AbortSignal): Promise<z.infer<typeof UploadReply>['result']> {
     let reply: HttpResult;
     try {
-      reply = await this.http.upload({ path: '/server/files/upload', fields: { fileName, print: true }, filePath, fileSize, onProgress, signal, idleTimeoutMs: UPLOAD_IDLE_TIMEOUT_MS });
+      reply = await this.http.upload({ path: '/server/files/upload', fileName, fields: START_PRINT, filePath, fileSize, onProgress, signal, idleTimeoutMs: UPLOAD_IDLE_TIMEOUT_MS });
     } catch (err) {
       throw transportError(err);
     }

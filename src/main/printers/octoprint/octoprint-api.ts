@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../../shared/rpc/result';
-import { OctoPrintHttp, TransportError, type HttpRequest, type HttpResult } from './http-transport';
+import { HttpClient, TransportError, type HttpRequest, type HttpResult } from '../links/http-client';
 import {
   API,
   ConnectionResponse,
@@ -15,6 +15,7 @@ import {
   UploadResponse,
   VersionResponse,
   fileResourcePath,
+  octoPrintFormFields,
   storagePath,
   type ConnectionCommand,
   type GcodeCommandBody,
@@ -52,10 +53,10 @@ function unwrap<T>(result: ProtocolResult<T>): T {
 
 /** The REST calls of the 1.x API (no version header, as the spec recommends), typed and validated. */
 export class OctoPrintApi {
-  readonly http: OctoPrintHttp;
+  readonly http: HttpClient;
 
   constructor(baseUrl: string, apiKey: string | null) {
-    this.http = new OctoPrintHttp(baseUrl, apiKey);
+    this.http = new HttpClient(baseUrl, apiKey, 'OctoPrint');
   }
 
   async raw(req: HttpRequest): Promise<HttpResult> {
@@ -147,7 +148,7 @@ export class OctoPrintApi {
   ) {
     let reply: HttpResult;
     try {
-      reply = await this.http.upload({ path: storagePath('local'), fields, filePath, fileSize, onProgress, signal });
+      reply = await this.http.upload({ path: storagePath('local'), fileName: fields.fileName, fields: octoPrintFormFields(fields), filePath, fileSize, onProgress, signal });
     } catch (err) {
       throw transportAppError(err);
     }

@@ -1,5 +1,5 @@
 import type { PairingUpdate } from '../../../shared/contract';
-import { OctoPrintHttp } from './http-transport';
+import { HttpClient } from '../links/http-client';
 import { next, type PairingEffect, type PairingEvent, type PairingState } from './protocol';
 
 /**
@@ -12,14 +12,14 @@ export class PairingRunner {
   private timer: NodeJS.Timeout | null = null;
   private authDialogUrl: string | null = null;
   private settled: ((update: PairingUpdate) => void) | null = null;
-  private readonly http: OctoPrintHttp;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly connectionId: string,
     private readonly baseUrl: string,
     private readonly onUpdate: (update: PairingUpdate, state: PairingState) => void,
   ) {
-    this.http = new OctoPrintHttp(baseUrl, null);
+    this.http = new HttpClient(baseUrl, null, 'OctoPrint');
   }
 
   /** Probes and requests; resolves once the user has something to do (or pairing ended). */

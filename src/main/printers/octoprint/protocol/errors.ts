@@ -1,4 +1,5 @@
 import type { ErrorCode, RpcErrorShape } from '../../../../shared/rpc/result';
+import type { HttpReply } from '../../links/http-reply';
 import { ErrorBody } from './schemas/common';
 
 /** What went wrong talking to OctoPrint, in the terms the connector acts on. */
@@ -33,16 +34,6 @@ export interface OctoPrintError {
   message: string;
   /** OctoPrint's own `error` text, when it sent one. */
   serverMessage: string | null;
-}
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
-
-/** A finished HTTP exchange as the transport hands it over. */
-export interface HttpReply {
-  method: HttpMethod;
-  status: number;
-  /** The body as text ("" when empty). */
-  body: string;
 }
 
 const CSRF_FAILURE = /csrf validation failed/i;

@@ -21,7 +21,7 @@ export * from './temperature-ring';
 export * from './pairing-types';
 export * from './pairing';
 export * from './identify';
-export * from './multipart';
+export * from './upload-form';
 export * from './webcam-urls';
 export * from './paths';
 export * from './past-jobs';

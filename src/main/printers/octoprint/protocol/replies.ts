@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { classifyErrorReply, type HttpReply, type OctoPrintError } from './errors';
+import type { HttpReply } from '../../links/http-reply';
+import { classifyErrorReply, type OctoPrintError } from './errors';
 
 export type ProtocolResult<T> = { ok: true; value: T } | { ok: false; error: OctoPrintError };
 

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { frameUpload, type HttpMethod, type HttpReply, type UploadFields } from './protocol';
+import type { HttpMethod, HttpReply } from './http-reply';
+import { frameUpload, type FormField } from './multipart';
 import { answersPlainHttp, isNotTlsError, noTlsHint, plainHttpHint, TLS_HANDSHAKE_MS } from './tls-check';
 
 /**
- * HTTP to one OctoPrint over node:http/https: every request has a deadline, every body a size
- * limit, and uploads stream the file from disk with progress and cancellation.
+ * HTTP to one printer server (OctoPrint, Moonraker) over node:http/https: every request has a
+ * deadline, every body a size limit, and uploads stream the file from disk with progress and
+ * cancellation. It knows no server's API; errors name the server it was made for.
  */
 
 export interface HttpRequest {
@@ -15,7 +17,7 @@ export interface HttpRequest {
   /** A path on the base URL ("/api/version") or an absolute http(s) URL. */
   path: string;
   json?: unknown;
-  /** Send the API key (default true); the appkeys poll and the webcam need none. */
+  /** Send the API key (default true); OctoPrint's appkeys poll and a webcam elsewhere need none. */
   withKey?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
@@ -39,7 +41,10 @@ export class TransportError extends Error {
 
 export interface UploadRequest {
   path: string;
-  fields: UploadFields;
+  /** Name of the file part; "/" in it makes sub-folders on both servers. */
+  fileName: string;
+  /** The server's plain form fields, written before the file. */
+  fields: readonly FormField[];
   filePath: string;
   fileSize: number;
   onProgress(sentBytes: number): void;
@@ -52,14 +57,15 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 const USER_AGENT = 'Printdeck';
 
-export class OctoPrintHttp {
+export class HttpClient {
   private readonly base: URL;
 
   constructor(
     baseUrl: string,
+    /** Sent as `X-Api-Key`, the header both OctoPrint and Moonraker read. */
     private readonly apiKey: string | null,
-    /** Who is answering, for error messages (Moonraker uses this transport too). */
-    private readonly server = 'OctoPrint',
+    /** Who is answering, for error messages ("OctoPrint did not answer within 15 s."). */
+    private readonly server: string,
   ) {
     this.base = new URL(baseUrl.replace(/\/+$/, '') + '/');
   }
@@ -69,7 +75,7 @@ export class OctoPrintHttp {
   }
 
   url(path: string): URL {
-    // Relative paths keep the base's own path prefix (OctoPrint behind a reverse proxy at /octoprint/).
+    // Relative paths keep the base's own path prefix (a server behind a reverse proxy at /octoprint/).
     return new URL(path.replace(/^\//, ''), this.base);
   }
 
@@ -90,7 +96,7 @@ export class OctoPrintHttp {
   /** Streams head + file + tail as multipart/form-data; progress counts the file's bytes. */
   async upload(req: UploadRequest): Promise<HttpResult> {
     const boundary = `----printdeck${randomBytes(16).toString('hex')}`;
-    const framing = frameUpload(req.fields, boundary);
+    const framing = frameUpload(req.fileName, req.fields, boundary);
     const headers: http.OutgoingHttpHeaders = {
       'User-Agent': USER_AGENT,
       Accept: 'application/json',

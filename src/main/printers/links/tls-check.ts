@@ -1,7 +1,7 @@
 import http from 'node:http';
 
 /**
- * `https://` typed for a port that speaks plain HTTP. OctoPrint's Tornado takes the TLS ClientHello
+ * `https://` typed for a port that speaks plain HTTP. Tornado (OctoPrint's and Moonraker's server) takes the TLS ClientHello
  * for the start of an HTTP header and waits for the rest, so the request would sit until its
  * deadline and then say only "did not answer". A handshake that does not finish within a few
  * seconds is instead checked with one plain-HTTP request to the same port, so the error can say what

@@ -1,4 +1,4 @@
-/** Enough of multipart/form-data for the simulator: fields and one file, from a buffered body. */
+/** Enough of multipart/form-data for the OctoPrint and Moonraker simulators: fields and one file, from a buffered body. */
 export interface ParsedForm {
   fields: Map<string, string>;
   file: { filename: string; data: Buffer } | null;

@@ -1,24 +1,15 @@
 /**
- * `multipart/form-data` framing for `POST /api/files/{local,sdcard}`, built so the transport can
+ * `multipart/form-data` framing for an upload to a printer server, built so the HTTP client can
  * stream the file from disk: it writes `head`, then the file's bytes, then `tail`.
  *
- * Form fields OctoPrint reads [verified]: `file` (the part with a filename; "/" in the name
- * creates sub-folders), and optionally `path` (target folder), `select` and `print` ("true";
- * print implies select), `userdata` (a JSON string). Plain fields go first so the file part can
- * be last and the tail is only the closing delimiter.
+ * It knows no server's form: the caller names the plain fields (OctoPrint's are in
+ * `octoprint/protocol/upload-form.ts`, Moonraker's in `moonraker/moonraker-http.ts`). Both servers
+ * read the file from the part named `file` and take "/" in its file name as sub-folders. Plain
+ * fields go first so the file part can be last and the tail is only the closing delimiter.
  */
 
-export interface UploadFields {
-  /** Name the file gets on the server; may contain "/" for sub-folders. UTF-8 is fine. */
-  fileName: string;
-  /** Target folder on the server ("" or undefined = top level). */
-  path?: string | undefined;
-  select?: boolean | undefined;
-  /** Start printing right away (implies select). Ignored by the server if not operational. */
-  print?: boolean | undefined;
-  /** Free JSON string stored alongside the file. */
-  userdata?: string | undefined;
-}
+/** A plain form field, name and value, in the order it is written. */
+export type FormField = readonly [name: string, value: string];
 
 export interface MultipartFraming {
   /** Value for the request's Content-Type header. */
@@ -55,33 +46,22 @@ function fieldPart(boundary: string, name: string, value: string): string {
   return `--${boundary}${CRLF}Content-Disposition: form-data; name="${name}"${CRLF}${CRLF}${value}${CRLF}`;
 }
 
-/** The plain fields in the order they are written; unset options are left out. */
-function plainFields(fields: UploadFields): [name: string, value: string][] {
-  const out: [string, string][] = [];
-  if (fields.path !== undefined && fields.path !== '') out.push(['path', fields.path]);
-  if (fields.select === true) out.push(['select', 'true']);
-  if (fields.print === true) out.push(['print', 'true']);
-  if (fields.userdata !== undefined) out.push(['userdata', fields.userdata]);
-  return out;
-}
-
 /**
  * Head and tail around the file's bytes. The file content itself is not checked for the
  * boundary: a random boundary of 32 hex digits makes a collision practically impossible.
  */
-export function frameUpload(fields: UploadFields, boundary: string): MultipartFraming {
+export function frameUpload(fileName: string, values: readonly FormField[], boundary: string): MultipartFraming {
   if (!isValidBoundary(boundary)) throw new RangeError('invalid multipart boundary');
-  if (fields.fileName === '') throw new RangeError('an upload needs a file name');
-  const values = plainFields(fields);
+  if (fileName === '') throw new RangeError('an upload needs a file name');
   // A boundary inside a value would end its part early and corrupt the form.
-  if ([fields.fileName, ...values.map(([, value]) => value)].some((v) => v.includes(boundary))) {
+  if ([fileName, ...values.map(([, value]) => value)].some((v) => v.includes(boundary))) {
     throw new RangeError('a form value contains the multipart boundary');
   }
 
   const head =
     values.map(([name, value]) => fieldPart(boundary, name, value)).join('') +
     `--${boundary}${CRLF}` +
-    `Content-Disposition: form-data; name="file"; filename=${quoteDispositionValue(fields.fileName)}${CRLF}` +
+    `Content-Disposition: form-data; name="file"; filename=${quoteDispositionValue(fileName)}${CRLF}` +
     `Content-Type: application/octet-stream${CRLF}${CRLF}`;
   const tail = `${CRLF}--${boundary}--${CRLF}`;
 
