@@ -19,6 +19,10 @@ import type { BenchResult, BenchSuite } from './lib/types';
  *   measured in the same run, right before the messages; chat.e2e_to_unary_grpc_ratio divides the two.
  * - chat.sandbox_us_per_msg: the sandbox's own work per message in that run (its handlers for SendOne2oneMsg and
  *   ConsumeProtoMsg, batch signing and routing; not the gRPC transport, which both sides of the ratio share).
+ * - chat.sender_cpu_us_per_msg, chat.sandbox_cpu_us_per_msg, chat.recipient_cpu_us_per_msg: CPU time (user + system,
+ *   transport included) each party's process spent per message in that run. Unlike the rate, they hardly move
+ *   with the machine's load (other processes take wall time, not these processes' CPU time), so they show
+ *   what a change to the path saves.
  * - chat.e2e_session_setup_ms: median of a first message to a new peer: GetPreKeyBundle, Invite, Accept,
  *   and the first message decrypted at the peer (both devices online).
  * - chat.catchup_10k_seconds: bob's stream closed while alice sends 10,000 messages (the sandbox queues them),
@@ -31,6 +35,12 @@ const MESSAGES = 1000;
 const UNARY_CALLS = 1000;
 const SETUPS = 8;
 const BACKLOG = 10_000;
+
+/** CPU time (µs) used so far by alice's process, the sandbox's and the recipients'. */
+async function cpuOf(sandbox: ChildParty, devices: ChildParty): Promise<number[]> {
+  const own = process.cpuUsage();
+  return [own.user + own.system, await sandbox.call<number>('cpu'), await devices.call<number>('cpu')];
+}
 
 /** The recipients' process: create, register (with the code the sandbox mailed), then wait for messages. */
 async function remoteDevice(devices: ChildParty, sandbox: ChildParty, userId: string): Promise<void> {
@@ -59,10 +69,12 @@ const suite: BenchSuite = {
       const unaryPerSec = UNARY_CALLS / ((performance.now() - unaryStarted) / 1000);
 
       await sandbox.call('meterTake');
+      const cpuBefore = await cpuOf(sandbox, devices);
       const started = performance.now();
       for (let i = 0; i < MESSAGES; i++) await engine.sendText({ type: 'user', id: `bob@${d}` }, `message ${i} ${'x'.repeat(150)}`);
       await devices.call('received', 'bob', MESSAGES + 1);
       const seconds = (performance.now() - started) / 1000;
+      const cpu = (await cpuOf(sandbox, devices)).map((us, i) => Math.round((us - cpuBefore[i]!) / MESSAGES));
       const serverUsPerMessage = ((await sandbox.call<number>('meterTake')) * 1000) / MESSAGES;
 
       await devices.call('stop', 'bob');
@@ -86,6 +98,9 @@ const suite: BenchSuite = {
       return [
         { name: 'chat.e2e_msgs_per_sec', value: Math.round(MESSAGES / seconds), unit: 'msg/s', target: 1000, better: 'higher' },
         { name: 'chat.unary_grpc_calls_per_sec', value: Math.round(unaryPerSec), unit: 'call/s', target: null, better: 'higher' },
+        { name: 'chat.sender_cpu_us_per_msg', value: cpu[0]!, unit: 'µs/msg', target: null, better: 'lower' },
+        { name: 'chat.sandbox_cpu_us_per_msg', value: cpu[1]!, unit: 'µs/msg', target: null, better: 'lower' },
+        { name: 'chat.recipient_cpu_us_per_msg', value: cpu[2]!, unit: 'µs/msg', target: null, better: 'lower' },
         { name: 'chat.sandbox_us_per_msg', value: Math.round(serverUsPerMessage), unit: 'µs/msg', target: null, better: 'lower' },
         { name: 'chat.e2e_to_unary_grpc_ratio', value: Math.round((MESSAGES / seconds / unaryPerSec) * 100) / 100, unit: 'ratio', target: 0.5, better: 'higher' },
         { name: 'chat.catchup_10k_seconds', value: Math.round(catchupSeconds * 10) / 10, unit: 's', target: 10, better: 'lower' },

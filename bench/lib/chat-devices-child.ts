@@ -29,6 +29,8 @@ serveParent({
   received: (userId: string, n: number) => device(userId).received(n),
   stop: (userId: string) => device(userId).conn.stop(),
   start: (userId: string) => device(userId).conn.start(),
+  /** CPU time this process used so far (user + system), in µs. */
+  cpu: () => { const u = process.cpuUsage(); return u.user + u.system; },
   close: () => {
     for (const d of devices.values()) d.conn.close();
   },

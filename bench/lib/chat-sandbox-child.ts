@@ -28,5 +28,7 @@ serveParent({
   /** Resolves once at least `atLeast` messages wait for `userId` (polled here, in the server's own process). */
   queued,
   meterTake: () => server.meter.take(),
+  /** CPU time this process used so far (user + system), in µs. */
+  cpu: () => { const u = process.cpuUsage(); return u.user + u.system; },
   close: () => server.stop(),
 });

@@ -56,8 +56,10 @@ export class ChildParty {
   /** Asks the child to close its party (the `close` handler) and waits for it to exit. */
   async close(): Promise<void> {
     if (this.child.exitCode === null) await this.call('close').catch(() => undefined);
-    if (this.child.exitCode === null) this.child.kill();
+    // It exits by itself once its answer is out; a child that does not within a few seconds is ended.
+    const timer = setTimeout(() => this.child.kill(), 5000);
     await this.exited;
+    clearTimeout(timer);
   }
 }
 
