@@ -41,6 +41,26 @@ describe('chat store hot records', () => {
     expect(a.session('s1')?.state).toEqual({ n: 7 });
   });
 
+  it('a session row set back to an earlier sealing is read as that sealing, not as the state remembered', () => {
+    const { db, store: s } = store();
+    s.saveSession(session({ n: 1 }));
+    const earlier = db.prepare("SELECT state FROM chat_sessions WHERE session_id = 's1'").get()!.state as Uint8Array;
+    s.saveSession(session({ n: 2 }));
+    expect(s.session('s1')?.state).toEqual({ n: 2 });
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(earlier);
+    expect(s.session('s1')?.state).toEqual({ n: 1 });
+    expect(s.sessionsWith(peer).map((r) => r.state)).toEqual([{ n: 1 }]);
+  });
+
+  it('a session row that is not a sealing is refused, not read from memory', () => {
+    const { db, store: s } = store();
+    s.saveSession(session({ n: 1 }));
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(new Uint8Array(40));
+    expect(() => s.session('s1')).toThrow();
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(new Uint8Array(5));
+    expect(() => s.sessionsWith(peer)).toThrow(/malformed/);
+  });
+
   it('an outbox id reused after a rolled-back insert yields the new body', () => {
     const { store: s } = store();
     expect(() =>

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { runInTransaction } from '../../store/database';
 import type { DeviceRef, UserRef } from '../protocol/address';
-import { OpenedCache } from './opened-cache';
+import { OpenedCache, sealStamp, stampColumns, stampOf } from './opened-cache';
 import type { Sealer } from './sealer';
 
 /**
@@ -90,6 +90,8 @@ function bytes(value: unknown): Uint8Array {
 
 /** Sessions whose opened state is kept (a device talks to a handful of peers at a time). */
 const SESSION_CACHE_SIZE = 64;
+/** A session row without its sealed state, only the state's stamp (the state itself is read on a cache miss). */
+const SESSION_COLUMNS = `session_id, peer_user, peer_domain, peer_device, responded, invite_t, created_at, ${stampColumns('state')}`;
 /**
  * Outbox entries kept opened: a burst of sends is queued before the first goes out, so this covers bursts up to
  * this size (a 1:1 request is about 3 KB sealed plus its opened copy: a few MB at most, freed as answers come).
@@ -228,6 +230,7 @@ export class ChatStore {
   }
 
   // ── 1:1 sessions ─────────────────────────────────────────────────────────────────────────────────
+  /** A session row read with SESSION_COLUMNS: its state comes from memory while the row holds that sealing. */
   private sessionFrom(r: Row): SessionRow {
     const sessionId = String(r.session_id);
     return {
@@ -235,14 +238,17 @@ export class ChatStore {
       peer: { userId: String(r.peer_user), domain: String(r.peer_domain), deviceId: String(r.peer_device) },
       responded: Number(r.responded) === 1,
       inviteT: Number(r.invite_t),
-      state: this.openSessionState(sessionId, bytes(r.state)),
+      state: this.openSessionState(sessionId, stampOf(r, 'state')),
       createdAt: Number(r.created_at),
     };
   }
 
-  private openSessionState(sessionId: string, sealed: Uint8Array): unknown {
-    const cached = this.sessionStates.get(sessionId, sealed);
+  private openSessionState(sessionId: string, stamp: Uint8Array): unknown {
+    const cached = this.sessionStates.get(sessionId, stamp);
     if (cached !== undefined) return cached;
+    const row = this.get('SELECT state FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
+    if (!row) throw new Error(`session ${sessionId} vanished while being read`);
+    const sealed = bytes(row.state);
     const state = this.sealer.openJson(sealed, this.aad('sessions', sessionId));
     this.sessionStates.set(sessionId, sealed, state);
     return state;
@@ -259,21 +265,21 @@ export class ChatStore {
   }
 
   session(sessionId: string): SessionRow | null {
-    const row = this.get('SELECT * FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
+    const row = this.get(`SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND session_id = ?`, sessionId);
     return row ? this.sessionFrom(row) : null;
   }
 
   /** Sessions with one peer device, the one to send on first (responded, then newest). */
   sessionsWith(ref: DeviceRef): SessionRow[] {
     return this.all(
-      'SELECT * FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC',
+      `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC`,
       ref.userId, ref.domain, ref.deviceId,
     ).map((r) => this.sessionFrom(r));
   }
 
   /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
   unansweredSessions(invitedBefore: number): SessionRow[] {
-    return this.all('SELECT * FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t', invitedBefore).map((r) => this.sessionFrom(r));
+    return this.all(`SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t`, invitedBefore).map((r) => this.sessionFrom(r));
   }
 
   /** Devices of a user known from bundles and device notices (by device id), then those known only from sessions. */
@@ -332,7 +338,7 @@ export class ChatStore {
       const kind = String(row.kind);
       const id = Number(row.id);
       const sealed = bytes(row.body);
-      const body = this.outboxBodies.get(id, sealed) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
+      const body = this.outboxBodies.get(id, sealStamp(sealed)) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
       return { id, kind, body, messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
     });
   }

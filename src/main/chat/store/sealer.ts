@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { systemRandom } from '../crypto/random';
 
 /**
  * Encryption at rest for the chat tables: AES-256-GCM with a random 12-byte IV per record and the record's
@@ -15,7 +16,7 @@ export class Sealer {
 
   /** IV ‖ ciphertext ‖ tag, written straight into one array: session states are sealed on every message. */
   seal(plaintext: Uint8Array, aad: string): Uint8Array {
-    const iv = randomBytes(12);
+    const iv = systemRandom(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const sealed = new Uint8Array(12 + plaintext.length + 16);
