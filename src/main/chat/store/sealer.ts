@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { systemRandom } from '../crypto/random';
 
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
+
 /**
  * Encryption at rest for the chat tables: AES-256-GCM with a random 12-byte IV per record and the record's
  * identity (table:key) as associated data, so a sealed value cannot be moved to another row unnoticed.
@@ -40,18 +43,18 @@ export class Sealer {
   }
 
   sealJson(value: unknown, aad: string): Uint8Array {
-    return this.seal(new TextEncoder().encode(JSON.stringify(value)), aad);
+    return this.seal(UTF8.encode(JSON.stringify(value)), aad);
   }
 
   openJson(sealed: Uint8Array, aad: string): unknown {
-    return JSON.parse(new TextDecoder().decode(this.open(sealed, aad)));
+    return JSON.parse(UTF8_DECODER.decode(this.open(sealed, aad)));
   }
 
   sealText(text: string, aad: string): Uint8Array {
-    return this.seal(new TextEncoder().encode(text), aad);
+    return this.seal(UTF8.encode(text), aad);
   }
 
   openText(sealed: Uint8Array, aad: string): string {
-    return new TextDecoder().decode(this.open(sealed, aad));
+    return UTF8_DECODER.decode(this.open(sealed, aad));
   }
 }

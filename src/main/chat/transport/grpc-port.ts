@@ -41,6 +41,8 @@ export class GrpcSkiserverPort implements SkiserverPort {
   private readonly host: string;
   private readonly creds: ChannelCredentials;
   private token: string | null = null;
+  /** The call metadata for the current token, built once: grpc-js copies it into every call it starts. */
+  private callMetadata: Metadata | null = null;
   reauthenticate: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: GrpcPortOptions) {
@@ -51,11 +53,13 @@ export class GrpcSkiserverPort implements SkiserverPort {
   }
 
   setToken(token: string | null): void {
+    if (token !== this.token) this.callMetadata = null;
     this.token = token;
   }
 
   metadata(): Metadata {
-    return authMetadata(this.token, { header: this.options.authHeader, scheme: this.options.authScheme });
+    this.callMetadata ??= authMetadata(this.token, { header: this.options.authHeader, scheme: this.options.authScheme });
+    return this.callMetadata;
   }
 
   /** A fresh bidi client on its own channel, so a stuck stream never blocks unary calls. */
