@@ -85,6 +85,24 @@ describe('chat store hot records', () => {
     expect(s.messageSendState('m1')).toEqual({ state: 'sending', pendingSends: 2 });
   });
 
+  it('a message text remembered from a rolled-back insert is not read back', () => {
+    const { db, key, store: s } = store();
+    const row = { id: 'm1', convType: 'user' as const, convId: 'bob@x.example', sender: 'me@x.example', direction: 'out' as const, kind: 'text' as const, text: 'rolled back', mime: null, imageBytes: 0, state: 'sending' as const, pendingSends: 1, sentAt: 1, createdAt: 1, seen: true };
+    expect(() =>
+      s.transaction(() => {
+        s.insertMessage(row, null);
+        expect(s.message('m1')?.text).toBe('rolled back');
+        throw new Error('crash before commit');
+      }),
+    ).toThrow('crash before commit');
+    expect(s.message('m1')).toBeNull();
+    // Written by another store on the same database: this one has only the rolled-back text in memory.
+    new ChatStore(db, 'acct', new Sealer(key)).insertMessage({ ...row, text: 'kept' }, null);
+    expect(s.message('m1')?.text).toBe('kept');
+    db.prepare("UPDATE chat_messages SET body = ? WHERE id = 'm1'").run(new Uint8Array(40));
+    expect(() => s.message('m1')).toThrow();
+  });
+
   it('lists a user’s devices from device records first, then those known only from sessions', () => {
     const { store: s } = store();
     s.upsertDevice({ ...peer, deviceId: 'd9' });

@@ -97,12 +97,15 @@ const SESSION_COLUMNS = `session_id, peer_user, peer_domain, peer_device, respon
  * this size (a 1:1 request is about 3 KB sealed plus its opened copy: a few MB at most, freed as answers come).
  */
 const OUTBOX_CACHE_SIZE = 1024;
+/** Texts of the messages stored or read last (receipts come back for the ones just sent). */
+const MESSAGE_CACHE_SIZE = 1024;
 
 export class ChatStore {
   private readonly statements = new Map<string, StatementSync>();
   /** Every message writes its session and its outbox entry and reads both back: those reads skip the opening. */
   private readonly sessionStates = new OpenedCache<string, unknown>(SESSION_CACHE_SIZE);
   private readonly outboxBodies = new OpenedCache<number, unknown>(OUTBOX_CACHE_SIZE);
+  private readonly messageTexts = new OpenedCache<string, string>(MESSAGE_CACHE_SIZE);
 
   constructor(
     private readonly db: DatabaseSync,
@@ -496,13 +499,15 @@ export class ChatStore {
   // ── messages (bodies sealed) ────────────────────────────────────────────────────────────────────────
   /** False (and nothing written) when a message with this id is already stored. */
   insertMessage(m: MessageRow, image: Uint8Array | null): boolean {
+    const body = this.sealer.sealText(m.text, this.aad('msg', m.id));
     const { changes } = this.statement(
       `INSERT INTO chat_messages (account, id, conv_type, conv_id, sender, direction, kind, body, image, mime, image_bytes, state, pending_sends, sent_at, created_at, seen)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, id) DO NOTHING`,
     ).run(
-      this.account, m.id, m.convType, m.convId, m.sender, m.direction, m.kind, this.sealer.sealText(m.text, this.aad('msg', m.id)),
+      this.account, m.id, m.convType, m.convId, m.sender, m.direction, m.kind, body,
       image ? this.sealer.seal(image, this.aad('img', m.id)) : null, m.mime, m.imageBytes, m.state, m.pendingSends, m.sentAt, m.createdAt, m.seen ? 1 : 0,
     );
+    if (Number(changes) > 0) this.messageTexts.set(m.id, body, m.text);
     return Number(changes) > 0;
   }
 
@@ -521,7 +526,7 @@ export class ChatStore {
       sender: String(r.sender),
       direction: String(r.direction) === 'out' ? 'out' : 'in',
       kind: String(r.kind) === 'image' ? 'image' : 'text',
-      text: this.sealer.openText(bytes(r.body), this.aad('msg', id)),
+      text: this.messageText(id, bytes(r.body)),
       mime: r.mime === null ? null : String(r.mime),
       imageBytes: Number(r.image_bytes),
       state: String(r.state) as MessageState,
@@ -530,6 +535,15 @@ export class ChatStore {
       createdAt: Number(r.created_at),
       seen: Number(r.seen) === 1,
     };
+  }
+
+  /** A message's text; one stored lately (a receipt for it comes back within seconds) is read from memory. */
+  private messageText(id: string, sealed: Uint8Array): string {
+    const known = this.messageTexts.get(id, sealStamp(sealed));
+    if (known !== undefined) return known;
+    const text = this.sealer.openText(sealed, this.aad('msg', id));
+    this.messageTexts.set(id, sealed, text);
+    return text;
   }
 
   message(id: string): MessageRow | null {
