@@ -16,7 +16,9 @@ import type { BenchResult, BenchSuite } from './lib/types';
  *   (encrypt, outbox, SendOne2oneMsg, server sign + route, stream, verify, decrypt, commit, ack).
  * - chat.unary_grpc_calls_per_sec: the same link without the chat: a loop of awaited unary calls (a
  *   ConsumeProtoMsg of an unknown id, answered NOT_FOUND) from alice's channel to the sandbox's process,
- *   measured in the same run, right before the messages; chat.e2e_to_unary_grpc_ratio divides the two.
+ *   measured in the same run, right before the messages; chat.e2e_to_unary_grpc_ratio divides the two. The
+ *   loop is one round trip at a time, so it pays both processes' wake-ups per call; with server and client on
+ *   one event loop (as this bench once ran) it paid none and came out about 1.7× higher, which no real link does.
  * - chat.sandbox_us_per_msg: the sandbox's own work per message in that run (its handlers for SendOne2oneMsg and
  *   ConsumeProtoMsg, batch signing and routing; not the gRPC transport, which both sides of the ratio share).
  * - chat.sender_cpu_us_per_msg, chat.sandbox_cpu_us_per_msg, chat.recipient_cpu_us_per_msg: CPU time (user + system,
