@@ -18,13 +18,13 @@ import type { BenchResult, BenchSuite } from './lib/types';
  *   ConsumeProtoMsg of an unknown id, answered NOT_FOUND) from alice's channel to the sandbox's process,
  *   measured in the same run, right before the messages; chat.e2e_to_unary_grpc_ratio divides the two. The
  *   loop is one round trip at a time, so it pays both processes' wake-ups per call; with server and client on
- *   one event loop (as this bench once ran) it paid none and came out about 1.7× higher, which no real link does.
+ *   one event loop (as this bench once ran) it paid none and came out 1.6–2× higher, which no real link does.
  * - chat.sandbox_us_per_msg: the sandbox's own work per message in that run (its handlers for SendOne2oneMsg and
  *   ConsumeProtoMsg, batch signing and routing; not the gRPC transport, which both sides of the ratio share).
  * - chat.sender_cpu_us_per_msg, chat.sandbox_cpu_us_per_msg, chat.recipient_cpu_us_per_msg: CPU time (user + system,
- *   transport included) each party's process spent per message in that run. Unlike the rate, they hardly move
- *   with the machine's load (other processes take wall time, not these processes' CPU time), so they show
- *   what a change to the path saves.
+ *   transport included) each party's process spent per message in that run. They move less with the machine's
+ *   load than the rate does (other processes take wall time, not these processes' CPU time), though still by
+ *   ±15 % on a busy machine (caches, batch sizes that follow the rate): compare several runs side by side.
  * - chat.e2e_session_setup_ms: median of a first message to a new peer: GetPreKeyBundle, Invite, Accept,
  *   and the first message decrypted at the peer (both devices online).
  * - chat.catchup_10k_seconds: bob's stream closed while alice sends 10,000 messages (the sandbox queues them),
