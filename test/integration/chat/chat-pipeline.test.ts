@@ -12,12 +12,19 @@ import { allMessages, device, register, startSandbox, until, type TestDevice } f
  */
 
 type Call = GrpcSkiserverPort['call'];
+type CallEncoded = GrpcSkiserverPort['callEncoded'];
 
-/** Puts `intercept` in front of a device's port; it may answer itself or hand the call on to the real port. */
+/**
+ * Puts `intercept` in front of a device's port (typed calls and the outbox's pre-encoded ones); it may answer
+ * itself or hand the call on to the real port.
+ */
 function interceptCalls(d: TestDevice, intercept: (method: string, next: () => ReturnType<Call>) => ReturnType<Call>): void {
   const real = d.conn.port.call.bind(d.conn.port) as Call;
+  const realEncoded = d.conn.port.callEncoded.bind(d.conn.port) as CallEncoded;
   d.conn.port.call = ((method: Parameters<Call>[0], request: never, options?: { timeoutMs?: number }) =>
     intercept(method, () => real(method, request, options))) as Call;
+  d.conn.port.callEncoded = ((method: Parameters<CallEncoded>[0], request: Uint8Array, options?: { timeoutMs?: number }) =>
+    intercept(method, () => realEncoded(method, request, options) as ReturnType<Call>)) as CallEncoded;
 }
 
 const N = 40;

@@ -41,6 +41,26 @@ describe('chat store hot records', () => {
     expect(a.session('s1')?.state).toEqual({ n: 7 });
   });
 
+  it('a session row set back to an earlier sealing is read as that sealing, not as the state remembered', () => {
+    const { db, store: s } = store();
+    s.saveSession(session({ n: 1 }));
+    const earlier = db.prepare("SELECT state FROM chat_sessions WHERE session_id = 's1'").get()!.state as Uint8Array;
+    s.saveSession(session({ n: 2 }));
+    expect(s.session('s1')?.state).toEqual({ n: 2 });
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(earlier);
+    expect(s.session('s1')?.state).toEqual({ n: 1 });
+    expect(s.sessionsWith(peer).map((r) => r.state)).toEqual([{ n: 1 }]);
+  });
+
+  it('a session row that is not a sealing is refused, not read from memory', () => {
+    const { db, store: s } = store();
+    s.saveSession(session({ n: 1 }));
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(new Uint8Array(40));
+    expect(() => s.session('s1')).toThrow();
+    db.prepare("UPDATE chat_sessions SET state = ? WHERE session_id = 's1'").run(new Uint8Array(5));
+    expect(() => s.sessionsWith(peer)).toThrow(/malformed/);
+  });
+
   it('an outbox id reused after a rolled-back insert yields the new body', () => {
     const { store: s } = store();
     expect(() =>
@@ -63,6 +83,24 @@ describe('chat store hot records', () => {
     expect(s.insertMessage({ ...row, text: 'other' }, null)).toBe(false);
     expect(s.message('m1')?.text).toBe('hi');
     expect(s.messageSendState('m1')).toEqual({ state: 'sending', pendingSends: 2 });
+  });
+
+  it('a message text remembered from a rolled-back insert is not read back', () => {
+    const { db, key, store: s } = store();
+    const row = { id: 'm1', convType: 'user' as const, convId: 'bob@x.example', sender: 'me@x.example', direction: 'out' as const, kind: 'text' as const, text: 'rolled back', mime: null, imageBytes: 0, state: 'sending' as const, pendingSends: 1, sentAt: 1, createdAt: 1, seen: true };
+    expect(() =>
+      s.transaction(() => {
+        s.insertMessage(row, null);
+        expect(s.message('m1')?.text).toBe('rolled back');
+        throw new Error('crash before commit');
+      }),
+    ).toThrow('crash before commit');
+    expect(s.message('m1')).toBeNull();
+    // Written by another store on the same database: this one has only the rolled-back text in memory.
+    new ChatStore(db, 'acct', new Sealer(key)).insertMessage({ ...row, text: 'kept' }, null);
+    expect(s.message('m1')?.text).toBe('kept');
+    db.prepare("UPDATE chat_messages SET body = ? WHERE id = 'm1'").run(new Uint8Array(40));
+    expect(() => s.message('m1')).toThrow();
   });
 
   it('lists a user’s devices from device records first, then those known only from sessions', () => {

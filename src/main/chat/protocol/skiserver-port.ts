@@ -28,4 +28,9 @@ export class PortError extends Error {
 
 export interface SkiserverPort {
   call<M extends UnaryMethod>(method: M, request: RequestOf<M>, options?: { timeoutMs?: number }): Promise<ResponseOf<M>>;
+  /**
+   * The same call with a request already in its wire encoding (as the outbox keeps it): those very bytes are
+   * sent, so a queued request is neither decoded nor encoded again, and what leaves is what was recorded.
+   */
+  callEncoded<M extends UnaryMethod>(method: M, request: Uint8Array, options?: { timeoutMs?: number }): Promise<ResponseOf<M>>;
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { runInTransaction } from '../../store/database';
 import type { DeviceRef, UserRef } from '../protocol/address';
-import { OpenedCache } from './opened-cache';
+import { OpenedCache, sealStamp, stampColumns, stampOf } from './opened-cache';
 import type { Sealer } from './sealer';
 
 /**
@@ -90,17 +90,22 @@ function bytes(value: unknown): Uint8Array {
 
 /** Sessions whose opened state is kept (a device talks to a handful of peers at a time). */
 const SESSION_CACHE_SIZE = 64;
+/** A session row without its sealed state, only the state's stamp (the state itself is read on a cache miss). */
+const SESSION_COLUMNS = `session_id, peer_user, peer_domain, peer_device, responded, invite_t, created_at, ${stampColumns('state')}`;
 /**
  * Outbox entries kept opened: a burst of sends is queued before the first goes out, so this covers bursts up to
  * this size (a 1:1 request is about 3 KB sealed plus its opened copy: a few MB at most, freed as answers come).
  */
 const OUTBOX_CACHE_SIZE = 1024;
+/** Texts of the messages stored or read last (receipts come back for the ones just sent). */
+const MESSAGE_CACHE_SIZE = 1024;
 
 export class ChatStore {
   private readonly statements = new Map<string, StatementSync>();
   /** Every message writes its session and its outbox entry and reads both back: those reads skip the opening. */
   private readonly sessionStates = new OpenedCache<string, unknown>(SESSION_CACHE_SIZE);
   private readonly outboxBodies = new OpenedCache<number, unknown>(OUTBOX_CACHE_SIZE);
+  private readonly messageTexts = new OpenedCache<string, string>(MESSAGE_CACHE_SIZE);
 
   constructor(
     private readonly db: DatabaseSync,
@@ -228,6 +233,7 @@ export class ChatStore {
   }
 
   // ── 1:1 sessions ─────────────────────────────────────────────────────────────────────────────────
+  /** A session row read with SESSION_COLUMNS: its state comes from memory while the row holds that sealing. */
   private sessionFrom(r: Row): SessionRow {
     const sessionId = String(r.session_id);
     return {
@@ -235,14 +241,17 @@ export class ChatStore {
       peer: { userId: String(r.peer_user), domain: String(r.peer_domain), deviceId: String(r.peer_device) },
       responded: Number(r.responded) === 1,
       inviteT: Number(r.invite_t),
-      state: this.openSessionState(sessionId, bytes(r.state)),
+      state: this.openSessionState(sessionId, stampOf(r, 'state')),
       createdAt: Number(r.created_at),
     };
   }
 
-  private openSessionState(sessionId: string, sealed: Uint8Array): unknown {
-    const cached = this.sessionStates.get(sessionId, sealed);
+  private openSessionState(sessionId: string, stamp: Uint8Array): unknown {
+    const cached = this.sessionStates.get(sessionId, stamp);
     if (cached !== undefined) return cached;
+    const row = this.get('SELECT state FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
+    if (!row) throw new Error(`session ${sessionId} vanished while being read`);
+    const sealed = bytes(row.state);
     const state = this.sealer.openJson(sealed, this.aad('sessions', sessionId));
     this.sessionStates.set(sessionId, sealed, state);
     return state;
@@ -259,21 +268,21 @@ export class ChatStore {
   }
 
   session(sessionId: string): SessionRow | null {
-    const row = this.get('SELECT * FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
+    const row = this.get(`SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND session_id = ?`, sessionId);
     return row ? this.sessionFrom(row) : null;
   }
 
   /** Sessions with one peer device, the one to send on first (responded, then newest). */
   sessionsWith(ref: DeviceRef): SessionRow[] {
     return this.all(
-      'SELECT * FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC',
+      `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC`,
       ref.userId, ref.domain, ref.deviceId,
     ).map((r) => this.sessionFrom(r));
   }
 
   /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
   unansweredSessions(invitedBefore: number): SessionRow[] {
-    return this.all('SELECT * FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t', invitedBefore).map((r) => this.sessionFrom(r));
+    return this.all(`SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND responded = 0 AND invite_t <= ? ORDER BY invite_t`, invitedBefore).map((r) => this.sessionFrom(r));
   }
 
   /** Devices of a user known from bundles and device notices (by device id), then those known only from sessions. */
@@ -332,7 +341,7 @@ export class ChatStore {
       const kind = String(row.kind);
       const id = Number(row.id);
       const sealed = bytes(row.body);
-      const body = this.outboxBodies.get(id, sealed) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
+      const body = this.outboxBodies.get(id, sealStamp(sealed)) ?? this.sealer.openJson(sealed, this.aad('outbox', kind));
       return { id, kind, body, messageId: row.message_id === null ? null : String(row.message_id), attempts: Number(row.attempts) };
     });
   }
@@ -490,13 +499,15 @@ export class ChatStore {
   // ── messages (bodies sealed) ────────────────────────────────────────────────────────────────────────
   /** False (and nothing written) when a message with this id is already stored. */
   insertMessage(m: MessageRow, image: Uint8Array | null): boolean {
+    const body = this.sealer.sealText(m.text, this.aad('msg', m.id));
     const { changes } = this.statement(
       `INSERT INTO chat_messages (account, id, conv_type, conv_id, sender, direction, kind, body, image, mime, image_bytes, state, pending_sends, sent_at, created_at, seen)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account, id) DO NOTHING`,
     ).run(
-      this.account, m.id, m.convType, m.convId, m.sender, m.direction, m.kind, this.sealer.sealText(m.text, this.aad('msg', m.id)),
+      this.account, m.id, m.convType, m.convId, m.sender, m.direction, m.kind, body,
       image ? this.sealer.seal(image, this.aad('img', m.id)) : null, m.mime, m.imageBytes, m.state, m.pendingSends, m.sentAt, m.createdAt, m.seen ? 1 : 0,
     );
+    if (Number(changes) > 0) this.messageTexts.set(m.id, body, m.text);
     return Number(changes) > 0;
   }
 
@@ -515,7 +526,7 @@ export class ChatStore {
       sender: String(r.sender),
       direction: String(r.direction) === 'out' ? 'out' : 'in',
       kind: String(r.kind) === 'image' ? 'image' : 'text',
-      text: this.sealer.openText(bytes(r.body), this.aad('msg', id)),
+      text: this.messageText(id, bytes(r.body)),
       mime: r.mime === null ? null : String(r.mime),
       imageBytes: Number(r.image_bytes),
       state: String(r.state) as MessageState,
@@ -524,6 +535,15 @@ export class ChatStore {
       createdAt: Number(r.created_at),
       seen: Number(r.seen) === 1,
     };
+  }
+
+  /** A message's text; one stored lately (a receipt for it comes back within seconds) is read from memory. */
+  private messageText(id: string, sealed: Uint8Array): string {
+    const known = this.messageTexts.get(id, sealStamp(sealed));
+    if (known !== undefined) return known;
+    const text = this.sealer.openText(sealed, this.aad('msg', id));
+    this.messageTexts.set(id, sealed, text);
+    return text;
   }
 
   message(id: string): MessageRow | null {

@@ -1,4 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { systemRandom } from '../crypto/random';
+
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
 
 /**
  * Encryption at rest for the chat tables: AES-256-GCM with a random 12-byte IV per record and the record's
@@ -15,7 +19,7 @@ export class Sealer {
 
   /** IV ‖ ciphertext ‖ tag, written straight into one array: session states are sealed on every message. */
   seal(plaintext: Uint8Array, aad: string): Uint8Array {
-    const iv = randomBytes(12);
+    const iv = systemRandom(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const sealed = new Uint8Array(12 + plaintext.length + 16);
@@ -39,18 +43,18 @@ export class Sealer {
   }
 
   sealJson(value: unknown, aad: string): Uint8Array {
-    return this.seal(new TextEncoder().encode(JSON.stringify(value)), aad);
+    return this.seal(UTF8.encode(JSON.stringify(value)), aad);
   }
 
   openJson(sealed: Uint8Array, aad: string): unknown {
-    return JSON.parse(new TextDecoder().decode(this.open(sealed, aad)));
+    return JSON.parse(UTF8_DECODER.decode(this.open(sealed, aad)));
   }
 
   sealText(text: string, aad: string): Uint8Array {
-    return this.seal(new TextEncoder().encode(text), aad);
+    return this.seal(UTF8.encode(text), aad);
   }
 
   openText(sealed: Uint8Array, aad: string): string {
-    return new TextDecoder().decode(this.open(sealed, aad));
+    return UTF8_DECODER.decode(this.open(sealed, aad));
   }
 }

@@ -1,6 +1,6 @@
 import { status, type ChannelCredentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { authMetadata, byStatus, callUnary, grpcEndpoint, type StatusTable, type UnaryMethod as GrpcUnaryMethod } from '../../net/grpc';
-import { E2eeBidiServiceClient, E2eeUnaryServiceClient } from '../../gen/skiserver/skiserver_service';
+import { E2eeBidiServiceClient, E2eeUnaryServiceClient, E2eeUnaryServiceService } from '../../gen/skiserver/skiserver_service';
 import { PortError, type RequestOf, type ResponseOf, type SkiserverPort, type UnaryMethod } from '../protocol/skiserver-port';
 
 export interface GrpcPortOptions {
@@ -20,6 +20,8 @@ const CHANNEL_OPTIONS = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
 };
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const KIND_BY_STATUS: StatusTable<PortError['kind']> = {
   [status.UNAVAILABLE]: 'unavailable',
@@ -41,6 +43,8 @@ export class GrpcSkiserverPort implements SkiserverPort {
   private readonly host: string;
   private readonly creds: ChannelCredentials;
   private token: string | null = null;
+  /** The call metadata for the current token, built once: grpc-js copies it into every call it starts. */
+  private callMetadata: Metadata | null = null;
   reauthenticate: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: GrpcPortOptions) {
@@ -51,11 +55,13 @@ export class GrpcSkiserverPort implements SkiserverPort {
   }
 
   setToken(token: string | null): void {
+    if (token !== this.token) this.callMetadata = null;
     this.token = token;
   }
 
   metadata(): Metadata {
-    return authMetadata(this.token, { header: this.options.authHeader, scheme: this.options.authScheme });
+    this.callMetadata ??= authMetadata(this.token, { header: this.options.authHeader, scheme: this.options.authScheme });
+    return this.callMetadata;
   }
 
   /** A fresh bidi client on its own channel, so a stuck stream never blocks unary calls. */
@@ -63,21 +69,35 @@ export class GrpcSkiserverPort implements SkiserverPort {
     return new E2eeBidiServiceClient(this.host, this.creds, { ...CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 });
   }
 
-  async call<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: { timeoutMs?: number } = {}): Promise<ResponseOf<M>> {
+  call<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: { timeoutMs?: number } = {}): Promise<ResponseOf<M>> {
+    const fn = (this.unary as unknown as Record<string, GrpcUnaryMethod<RequestOf<M>, ResponseOf<M>> | undefined>)[method];
+    if (typeof fn !== 'function') return Promise.reject(new PortError('internal', `no such method ${method}`));
+    return this.withLogin(method, () => this.once(method, fn, request, options));
+  }
+
+  callEncoded<M extends UnaryMethod>(method: M, request: Uint8Array, options: { timeoutMs?: number } = {}): Promise<ResponseOf<M>> {
+    const def = (E2eeUnaryServiceService as unknown as Record<string, { path: string; responseDeserialize(b: Buffer): ResponseOf<M> } | undefined>)[method];
+    if (!def) return Promise.reject(new PortError('internal', `no such method ${method}`));
+    // The generated method with the serializer left out: the request is already its wire bytes.
+    const fn: GrpcUnaryMethod<Uint8Array, ResponseOf<M>> = (req, metadata, callOptions, callback) =>
+      this.unary.makeUnaryRequest(def.path, asBuffer, (b: Buffer) => def.responseDeserialize(b), req, metadata, callOptions, (err, res) => callback(err, res as ResponseOf<M>));
+    return this.withLogin(method, () => this.once(method, fn, request, options));
+  }
+
+  /** An UNAUTHENTICATED answer triggers one re-login and one retry. */
+  private async withLogin<T>(method: UnaryMethod, attempt: () => Promise<T>): Promise<T> {
     try {
-      return await this.once(method, request, options);
+      return await attempt();
     } catch (err) {
       if (err instanceof PortError && err.kind === 'unauthenticated' && this.reauthenticate && method !== 'login') {
         await this.reauthenticate();
-        return this.once(method, request, options);
+        return attempt();
       }
       throw err;
     }
   }
 
-  private async once<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: { timeoutMs?: number }): Promise<ResponseOf<M>> {
-    const fn = (this.unary as unknown as Record<string, GrpcUnaryMethod<RequestOf<M>, ResponseOf<M>> | undefined>)[method];
-    if (typeof fn !== 'function') throw new PortError('internal', `no such method ${method}`);
+  private async once<Req, Res>(method: UnaryMethod, fn: GrpcUnaryMethod<Req, Res>, request: Req, options: { timeoutMs?: number }): Promise<Res> {
     const deadlineMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 15_000;
     try {
       return await callUnary(this.unary, fn, request, { metadata: this.metadata(), deadlineMs });
