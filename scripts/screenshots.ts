@@ -137,7 +137,7 @@ async function signInToCloud(page: Page): Promise<void> {
 
 /** A long part (the demo printers print 400 bytes per simulated second): still printing when its page is taken. */
 function longPart(): Buffer {
-  const lines = [`; ${PRINTED_FILE}`, 'M140 S60', 'M104 S215', 'M190 S60', 'M109 S215', 'G28', 'G90', 'M82'];
+  const lines = [`; ${PRINTED_FILE}`, 'M140 S60', 'M104 S205', 'M190 S60', 'M109 S205', 'G28', 'G90', 'M82'];
   for (let i = 0; i < 60_000; i++) lines.push(`G1 X${30 + (i % 50)} Y${30 + ((i * 7) % 50)} E${(i / 20).toFixed(2)} F3000`);
   return Buffer.from(lines.join('\n') + '\n');
 }
