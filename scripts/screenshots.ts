@@ -239,7 +239,7 @@ const PHASES: Record<string, (browser: Browser) => Promise<void>> = { demo, lab 
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
-  const unknown = asked.filter((a) => !(a in PHASES));
+  const unknown = asked.filter((a) => !Object.hasOwn(PHASES, a));
   if (unknown.length > 0) throw new Error(`Unknown phase ${unknown.join(', ')}: say demo, lab or nothing (both).`);
   const browser = await newBrowser();
   try {
