@@ -4,7 +4,7 @@ import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
 import type { PrinterProfile } from '../../../src/main/devices/print-profiles';
 import { incompatibility } from '../../../src/main/jobs/queue/compatibility';
 import { GcodeSurvey } from '../../../src/main/jobs/queue/gcode-survey';
-import { planDispatch, type PlanPrinter } from '../../../src/main/jobs/queue/plan';
+import { planDispatch, summarizeRefusals, type PlanPrinter } from '../../../src/main/jobs/queue/plan';
 import type { StoredJob } from '../../../src/main/jobs/queue/queue-store';
 
 const NANO: PrinterProfile = {
@@ -185,5 +185,17 @@ describe('dispatch plan', () => {
     );
     expect(plan.starts).toEqual([]);
     expect(plan.reasons.get('j1')).toMatch(/No matching printer can print it\. The file was made for daVinciF10/);
+  });
+
+  it('says a reason shared by several printers once, naming the printers after it', () => {
+    expect(
+      summarizeRefusals([
+        'The file was made for dv1MX0A000; nano takes dv1NX0A000.',
+        'The file was made for dv1MX0A000; nano 2 takes dv1NX0A000.',
+        'Too big for Jr.: X 180 mm > 150 mm.',
+        'The file was made for dv1MX0A000; 1.0 takes daVinciF10.',
+        'The file was made for dv1MX0A000; 1.1 takes daVinciF11.',
+      ]),
+    ).toBe('The file was made for dv1MX0A000; nano takes dv1NX0A000; nano 2 takes dv1NX0A000; 1.0 takes daVinciF10 and 1 more. Too big for Jr.: X 180 mm > 150 mm.');
   });
 });

@@ -101,7 +101,7 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
       continue;
     }
     if (compatible.length === 0) {
-      reasons.set(job.id, `No matching printer can print it. ${refusals.slice(0, 3).join(' ')}`);
+      reasons.set(job.id, `No matching printer can print it. ${summarizeRefusals(refusals)}`);
       continue;
     }
     const chosen = compatible.find((p) => !taken.has(p.status.deviceId) && free.get(p.status.deviceId)?.free);
@@ -122,4 +122,32 @@ export function planDispatch(jobs: readonly StoredJob[], printers: readonly Plan
     reasons.set(job.id, `Waiting: ${whys.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}.`);
   }
   return { starts, reasons };
+}
+
+/**
+ * Several printers refused a file for the same reason ("The file was made for X; P takes Y."):
+ * the reason is said once and the printers listed after it, at most `max` of them, instead of
+ * repeating the sentence per printer.
+ */
+export function summarizeRefusals(refusals: readonly string[], max = 3): string {
+  const groups = new Map<string, string[]>();
+  for (const refusal of refusals) {
+    const cut = refusal.indexOf('; ');
+    const head = cut < 0 ? refusal : refusal.slice(0, cut);
+    const tail = cut < 0 ? null : refusal.slice(cut + 2).replace(/\.$/, '');
+    const tails = groups.get(head) ?? [];
+    if (tail !== null && !tails.includes(tail)) tails.push(tail);
+    groups.set(head, tails);
+  }
+  const sentences: string[] = [];
+  for (const [head, tails] of groups) {
+    if (tails.length === 0) {
+      sentences.push(head);
+      continue;
+    }
+    const shown = tails.slice(0, max).join('; ');
+    const more = tails.length > max ? ` and ${tails.length - max} more` : '';
+    sentences.push(`${head}; ${shown}${more}.`);
+  }
+  return sentences.slice(0, max).join(' ');
 }
