@@ -38,6 +38,16 @@ describe('Devices screen at fleet scale', () => {
     expect(watched.deviceIds.length).toBe(cards.length);
   });
 
+  it('shows a job’s times where the printer reports them, and no line of dashes where it does not', () => {
+    setup([
+      deviceStatus('timed', { name: 'Timed', job }),
+      deviceStatus('untimed', { name: 'Untimed', family: 'cloud', job: { ...job, elapsedSec: null, remainingSec: null } }),
+    ]);
+    expect(within(screen.getByRole('article', { name: 'Timed' })).getByText(/^Elapsed/)).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Untimed' })).queryByText(/^Elapsed/)).toBeNull();
+    expect(within(screen.getByRole('article', { name: 'Untimed' })).getByText('50%')).toBeTruthy();
+  });
+
   it('finds one printer by search', () => {
     setup(lab(1000));
     fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'MK4 #734' } });

@@ -94,10 +94,13 @@ function DeviceCardView({ device, selected, onSelect }: { device: DeviceStatus; 
             <span>{device.job.progress === null ? '' : `${Math.round(device.job.progress * 100)}%`}</span>
           </div>
           <ProgressBar value={device.job.progress} label={`${device.name} print progress`} />
-          <div className="job-line muted small">
-            <span>Elapsed {formatDuration(device.job.elapsedSec)}</span>
-            <span>Remaining {formatDuration(device.job.remainingSec)}</span>
-          </div>
+          {/* Printers that report no times (some cloud printers) get no line of dashes. */}
+          {(device.job.elapsedSec !== null || device.job.remainingSec !== null) && (
+            <div className="job-line muted small">
+              <span>Elapsed {formatDuration(device.job.elapsedSec)}</span>
+              <span>Remaining {formatDuration(device.job.remainingSec)}</span>
+            </div>
+          )}
         </div>
       )}
       <dl className="facts">
