@@ -63,9 +63,13 @@ function DeviceCardView({ device, selected, onSelect }: { device: DeviceStatus; 
             {device.name}
           </a>
         </h2>
-        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
       </header>
-      <p className="muted small">{describeDevice(device)}</p>
+      {/* The state sits under the name, not beside it: a long name and a long state ("Offline after
+          error") then never push each other onto a second line, and every card keeps one height. */}
+      <p className="card-meta small">
+        <span className={`pill pill-${offline ? 'offline' : device.state}`}>{devicePill(device)}</span>
+        <span className="muted">{describeDevice(device)}</span>
+      </p>
       {device.lastSeenAt != null && (
         <p className="small stale-note" role="note">
           Not live: {formatLastSeen(device.lastSeenAt)}
