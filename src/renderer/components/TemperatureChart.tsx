@@ -1,7 +1,10 @@
 import type { TemperatureSample } from '../../shared/contract';
+import { useElementWidth } from './use-element-width';
 
 const COLORS: Record<string, string> = { nozzle: 'var(--chart-1)', tool0: 'var(--chart-1)', tool1: 'var(--chart-3)', bed: 'var(--chart-2)', chamber: 'var(--chart-4)' };
-const WIDTH = 640;
+/** Drawn at the width of its panel; this until it is measured, and never narrower than MIN_WIDTH. */
+const DEFAULT_WIDTH = 640;
+const MIN_WIDTH = 280;
 const HEIGHT = 220;
 const PAD = { left: 40, right: 12, top: 12, bottom: 26 };
 
@@ -16,6 +19,8 @@ function label(sensor: string): string {
  * summary for screen readers; the numbers themselves are also on the page as text.
  */
 export function TemperatureChart({ samples, windowSec = 600, now = Date.now() }: { samples: TemperatureSample[]; windowSec?: number; now?: number }) {
+  const [ref, measured] = useElementWidth<HTMLElement>(DEFAULT_WIDTH);
+  const WIDTH = Math.max(MIN_WIDTH, measured);
   const from = now - windowSec * 1000;
   const visible = samples.filter((s) => s.t >= from);
   const sensors = [...new Set(visible.map((s) => s.sensor))];
@@ -42,8 +47,8 @@ export function TemperatureChart({ samples, windowSec = 600, now = Date.now() }:
   const minutes = Math.round(windowSec / 60);
 
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
+    <figure className="chart" ref={ref}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary}>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} className="chart-grid" />

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useElementWidth } from '../components/use-element-width';
 import type { HistoryBucket, HistoryScope, HistoryStats, PrintRecord, StatsRow } from '../../shared/contract';
 import { api } from '../api';
 import { useAppStore } from '../stores/app-store';
@@ -177,11 +178,14 @@ export function HistoryView() {
   );
 }
 
-const W = 640;
+const DEFAULT_W = 640;
+const MIN_W = 280;
 const H = 160;
 
-/** Prints per bucket as stacked bars (succeeded, failed, cancelled), drawn in SVG. */
+/** Prints per bucket as stacked bars (succeeded, failed, cancelled), drawn in SVG across its panel. */
 function BarChart({ rows, bucket }: { rows: StatsRow[]; bucket: HistoryBucket }) {
+  const [ref, measured] = useElementWidth<HTMLElement>(DEFAULT_W);
+  const W = Math.max(MIN_W, measured);
   if (rows.length === 0) return <p className="muted">No prints in this range.</p>;
   const max = Math.max(1, ...rows.map((r) => r.prints));
   const step = W / rows.length;
@@ -192,7 +196,7 @@ function BarChart({ rows, bucket }: { rows: StatsRow[]; bucket: HistoryBucket })
       bucket === 'month' ? { month: 'short', year: '2-digit' } : { month: 'short', day: 'numeric' },
     );
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <svg
         viewBox={`0 0 ${W} ${H + 20}`}
         role="img"
