@@ -87,13 +87,16 @@ export function PrintFilePanel({ device }: { device: DeviceStatus }) {
               {PHASE_TEXT[transfer.phase] ?? transfer.phase} {transfer.fileName}
             </span>
             <span>
-              {formatBytes(transfer.sentBytes)} / {formatBytes(transfer.totalBytes)}
+              {/* A finished send says its size once; the bar is for sends under way. */}
+              {transfer.phase === 'done' ? formatBytes(transfer.totalBytes) : `${formatBytes(transfer.sentBytes)} / ${formatBytes(transfer.totalBytes)}`}
             </span>
           </div>
-          <ProgressBar
-            value={transfer.totalBytes ? Math.min(1, transfer.sentBytes / transfer.totalBytes) : null}
-            label={`${device.name} upload progress`}
-          />
+          {transfer.phase !== 'done' && (
+            <ProgressBar
+              value={transfer.totalBytes ? Math.min(1, transfer.sentBytes / transfer.totalBytes) : null}
+              label={`${device.name} upload progress`}
+            />
+          )}
           {transfer.message && transfer.phase === 'failed' && (
             <p className="form-error" role="alert">
               {transfer.message}
