@@ -95,11 +95,7 @@ export const CHAT_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: "a session's KEM keys in a column of their own, rewritten only when the ratchet turns (rows before keep their whole state in state); the peer index in the order sessions are picked, so picking one sorts nothing",
-    sql: `
-      ALTER TABLE chat_sessions ADD COLUMN keys BLOB;
-      DROP INDEX chat_sessions_peer;
-      CREATE INDEX chat_sessions_peer ON chat_sessions (account, peer_user, peer_domain, peer_device, responded, created_at);
-    `,
+    description: "a session's KEM keys in a column of their own, rewritten only when the ratchet turns (rows before keep their whole state in state)",
+    sql: `ALTER TABLE chat_sessions ADD COLUMN keys BLOB;`,
   },
 ];

@@ -101,3 +101,16 @@ describe('chat store session keys', () => {
     expect((new ChatStore(db, 'acct', new Sealer(key)).session('s1')?.state as { n: number }).n).toBe(2);
   });
 });
+
+describe('chat store session order', () => {
+  it('offers a peer device’s responded sessions first, then the newest, then the last written', () => {
+    const { store: s } = store();
+    const row = (sessionId: string, responded: boolean, createdAt: number): SessionRow => ({ sessionId, peer, responded, inviteT: 1, createdAt, state: { sessionId } });
+    s.saveSession(row('old-responded', true, 1));
+    s.saveSession(row('new-unanswered', false, 9));
+    s.saveSession(row('new-responded-a', true, 5));
+    s.saveSession(row('new-responded-b', true, 5));
+    s.saveSession({ ...row('elsewhere', true, 99), peer: { ...peer, deviceId: 'd2' } });
+    expect(s.sessionsWith(peer).map((r) => r.sessionId)).toEqual(['new-responded-b', 'new-responded-a', 'old-responded', 'new-unanswered']);
+  });
+});

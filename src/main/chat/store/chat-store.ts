@@ -316,12 +316,19 @@ export class ChatStore {
     return row ? this.sessionFrom(row) : null;
   }
 
-  /** Sessions with one peer device, the one to send on first (responded, then newest). */
+  /**
+   * Sessions with one peer device, the one to send on first (responded, then newest). Sorted here: a device has
+   * a session or two per peer device, and SQLite's ORDER BY cost several times the lookup itself on every send.
+   */
   sessionsWith(ref: DeviceRef): SessionRow[] {
-    return this.all(
-      `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC`,
+    const rows = this.all(
+      `SELECT rowid AS row_order, ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ?`,
       ref.userId, ref.domain, ref.deviceId,
-    ).map((r) => this.sessionFrom(r));
+    );
+    if (rows.length > 1) {
+      rows.sort((a, b) => Number(b.responded) - Number(a.responded) || Number(b.created_at) - Number(a.created_at) || Number(b.row_order) - Number(a.row_order));
+    }
+    return rows.map((r) => this.sessionFrom(r));
   }
 
   /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
