@@ -93,4 +93,9 @@ export const CHAT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "a session's KEM keys in a column of their own, rewritten only when the ratchet turns (rows before keep their whole state in state)",
+    sql: `ALTER TABLE chat_sessions ADD COLUMN keys BLOB;`,
+  },
 ];

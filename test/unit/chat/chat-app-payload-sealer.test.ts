@@ -25,6 +25,68 @@ describe('chat application payload codec', () => {
   });
 });
 
+/** A header framed as on the wire, with no body. */
+function framedHeader(header: unknown): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const framed = new Uint8Array(4 + json.length);
+  new DataView(framed.buffer).setUint32(0, json.length);
+  framed.set(json, 4);
+  return framed;
+}
+
+describe('chat application payload headers', () => {
+  const text = { v: 1, kind: 'text', id: 'abcdefgh12', conv: { type: 'user', id: 'bob@x' }, text: 'hi', sentAt: 1 };
+  const receipt = { v: 1, kind: 'receipt', ids: ['abcdefgh12', 'ABC_def-99'] };
+
+  it('accepts text and receipt headers at the edges of every bound', () => {
+    for (const h of [
+      text,
+      { ...text, id: 'a'.repeat(8) },
+      { ...text, id: 'a'.repeat(64) },
+      { ...text, text: 'x'.repeat(8000) },
+      { ...text, conv: { type: 'group', id: 'g'.repeat(200) } },
+      { ...text, sentAt: -5 },
+      receipt,
+      { ...receipt, ids: Array.from({ length: 200 }, (_, i) => `message${i}`) },
+    ]) {
+      expect(decodeAppPayload(framedHeader(h)).header).toEqual(h);
+    }
+  });
+
+  it('refuses text and receipt headers that break any rule', () => {
+    const refused = [
+      { ...text, v: 2 },
+      { ...text, kind: 'txt' },
+      { ...text, id: 'short' },
+      { ...text, id: 'a'.repeat(65) },
+      { ...text, id: 'has space1' },
+      { ...text, id: 12345678 },
+      { ...text, text: '' },
+      { ...text, text: 'x'.repeat(8001) },
+      { ...text, text: 5 },
+      { ...text, sentAt: 1.5 },
+      { ...text, sentAt: '1' },
+      { ...text, sentAt: 2 ** 60 },
+      { ...text, extra: true },
+      { ...text, conv: { type: 'channel', id: 'x' } },
+      { ...text, conv: { type: 'user', id: '' } },
+      { ...text, conv: { type: 'user', id: 'x'.repeat(201) } },
+      { ...text, conv: { type: 'user', id: 'x', more: 1 } },
+      { ...text, conv: ['user', 'x'] },
+      { ...text, conv: null },
+      Object.fromEntries(Object.entries(text).filter(([k]) => k !== 'sentAt')),
+      { ...receipt, ids: [] },
+      { ...receipt, ids: ['abcdefgh12', 'bad id!!!'] },
+      { ...receipt, ids: Array.from({ length: 201 }, (_, i) => `message${i}`) },
+      { ...receipt, ids: 'abcdefgh12' },
+      { ...receipt, extra: 1 },
+      [text],
+      null,
+    ];
+    for (const h of refused) expect(() => decodeAppPayload(framedHeader(h)), JSON.stringify(h)?.slice(0, 80)).toThrow(/invalid header/);
+  });
+});
+
 describe('chat store sealer', () => {
   it('opens what it sealed, and only under the same key and record identity', () => {
     const key = randomBytes(32);

@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { runInTransaction } from '../../store/database';
 import type { DeviceRef, UserRef } from '../protocol/address';
 import { OpenedCache, sealStamp, stampColumns, stampOf } from './opened-cache';
+import { joinLarge, sameStrings, splitLarge } from './large-strings';
 import type { Sealer } from './sealer';
 
 /**
@@ -84,6 +85,12 @@ export interface OutboxRow {
 
 type Row = Record<string, SQLInputValue>;
 
+/** A session's long strings (its KEM keys) as sealed in the row's keys column, and that sealing's stamp. */
+interface SessionKeys {
+  stamp: Uint8Array;
+  large: readonly string[];
+}
+
 function bytes(value: unknown): Uint8Array {
   return value instanceof Uint8Array ? value : new Uint8Array(0);
 }
@@ -103,7 +110,7 @@ const MESSAGE_CACHE_SIZE = 1024;
 export class ChatStore {
   private readonly statements = new Map<string, StatementSync>();
   /** Every message writes its session and its outbox entry and reads both back: those reads skip the opening. */
-  private readonly sessionStates = new OpenedCache<string, unknown>(SESSION_CACHE_SIZE);
+  private readonly sessionStates = new OpenedCache<string, { state: unknown; keys: SessionKeys | null }>(SESSION_CACHE_SIZE);
   private readonly outboxBodies = new OpenedCache<number, unknown>(OUTBOX_CACHE_SIZE);
   private readonly messageTexts = new OpenedCache<string, string>(MESSAGE_CACHE_SIZE);
 
@@ -248,23 +255,60 @@ export class ChatStore {
 
   private openSessionState(sessionId: string, stamp: Uint8Array): unknown {
     const cached = this.sessionStates.get(sessionId, stamp);
-    if (cached !== undefined) return cached;
-    const row = this.get('SELECT state FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
+    if (cached !== undefined) return cached.state;
+    const row = this.get('SELECT state, keys FROM chat_sessions WHERE account = ? AND session_id = ?', sessionId);
     if (!row) throw new Error(`session ${sessionId} vanished while being read`);
     const sealed = bytes(row.state);
-    const state = this.sealer.openJson(sealed, this.aad('sessions', sessionId));
-    this.sessionStates.set(sessionId, sealed, state);
+    const stored = this.sealer.openJson(sealed, this.aad('sessions', sessionId));
+    // A row without keys holds its whole state (rows written before the keys had a column of their own, and
+    // states with no long strings).
+    if (row.keys === null) {
+      this.sessionStates.set(sessionId, sealed, { state: stored, keys: null });
+      return stored;
+    }
+    const keysSealed = bytes(row.keys);
+    const wrapped = stored as { s?: unknown; k?: unknown } | null;
+    if (typeof wrapped !== 'object' || wrapped === null || typeof wrapped.k !== 'string') throw new Error(`session ${sessionId}: stored state is malformed`);
+    // The state names the sealing of the keys it was written with: keys from another write are refused.
+    if (!Buffer.from(sealStamp(keysSealed)).equals(Buffer.from(wrapped.k, 'base64'))) throw new Error(`session ${sessionId}: stored keys do not belong to its state`);
+    const large = this.sealer.openJson(keysSealed, this.aad('session_keys', sessionId));
+    if (!Array.isArray(large) || !large.every((k) => typeof k === 'string')) throw new Error(`session ${sessionId}: stored keys are malformed`);
+    const state = joinLarge(wrapped.s, large);
+    this.sessionStates.set(sessionId, sealed, { state, keys: { stamp: sealStamp(keysSealed), large } });
     return state;
   }
 
+  /**
+   * The ratchet's small part (chain keys, counters) changes on every message, its KEM keys only when it turns:
+   * the keys are sealed in a column of their own and rewritten only when they changed, and the state row names
+   * the keys' sealing (IV ‖ tag) it belongs with. The keys are reused only when the row still holds the very
+   * state sealing remembered with them (read here, a few hundred bytes), so a write rolled back or made by
+   * another store simply writes the keys again.
+   */
   saveSession(s: SessionRow): void {
-    const sealed = this.sealer.sealJson(s.state, this.aad('sessions', s.sessionId));
-    this.run(
-      `INSERT INTO chat_sessions (account, session_id, peer_user, peer_domain, peer_device, responded, invite_t, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(account, session_id) DO UPDATE SET responded = excluded.responded, invite_t = excluded.invite_t, state = excluded.state`,
-      s.sessionId, s.peer.userId, s.peer.domain, s.peer.deviceId, s.responded ? 1 : 0, s.inviteT, sealed, s.createdAt,
-    );
-    this.sessionStates.set(s.sessionId, sealed, s.state);
+    const { small, large } = splitLarge(s.state);
+    let keys: SessionKeys | null = null;
+    let keysSealed: Uint8Array | null = null;
+    if (large.length > 0) {
+      const now = this.get(`SELECT ${stampColumns('state')} FROM chat_sessions WHERE account = ? AND session_id = ?`, s.sessionId);
+      const known = now ? this.sessionStates.get(s.sessionId, stampOf(now, 'state'))?.keys : undefined;
+      if (known && sameStrings(known.large, large)) keys = known;
+      else {
+        keysSealed = this.sealer.sealJson(large, this.aad('session_keys', s.sessionId));
+        keys = { stamp: sealStamp(keysSealed), large };
+      }
+    }
+    const sealed = this.sealer.sealJson(keys ? { s: small, k: Buffer.from(keys.stamp).toString('base64') } : s.state, this.aad('sessions', s.sessionId));
+    if (keys && !keysSealed) {
+      this.run('UPDATE chat_sessions SET responded = ?2, invite_t = ?3, state = ?4 WHERE account = ?1 AND session_id = ?5', s.responded ? 1 : 0, s.inviteT, sealed, s.sessionId);
+    } else {
+      this.run(
+        `INSERT INTO chat_sessions (account, session_id, peer_user, peer_domain, peer_device, responded, invite_t, state, keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(account, session_id) DO UPDATE SET responded = excluded.responded, invite_t = excluded.invite_t, state = excluded.state, keys = excluded.keys`,
+        s.sessionId, s.peer.userId, s.peer.domain, s.peer.deviceId, s.responded ? 1 : 0, s.inviteT, sealed, keysSealed, s.createdAt,
+      );
+    }
+    this.sessionStates.set(s.sessionId, sealed, { state: s.state, keys });
   }
 
   session(sessionId: string): SessionRow | null {
@@ -272,12 +316,19 @@ export class ChatStore {
     return row ? this.sessionFrom(row) : null;
   }
 
-  /** Sessions with one peer device, the one to send on first (responded, then newest). */
+  /**
+   * Sessions with one peer device, the one to send on first (responded, then newest). Sorted here: a device has
+   * a session or two per peer device, and SQLite's ORDER BY cost several times the lookup itself on every send.
+   */
   sessionsWith(ref: DeviceRef): SessionRow[] {
-    return this.all(
-      `SELECT ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ? ORDER BY responded DESC, created_at DESC, rowid DESC`,
+    const rows = this.all(
+      `SELECT rowid AS row_order, ${SESSION_COLUMNS} FROM chat_sessions WHERE account = ? AND peer_user = ? AND peer_domain = ? AND peer_device = ?`,
       ref.userId, ref.domain, ref.deviceId,
-    ).map((r) => this.sessionFrom(r));
+    );
+    if (rows.length > 1) {
+      rows.sort((a, b) => Number(b.responded) - Number(a.responded) || Number(b.created_at) - Number(a.created_at) || Number(b.row_order) - Number(a.row_order));
+    }
+    return rows.map((r) => this.sessionFrom(r));
   }
 
   /** Sessions we opened whose Accept has not come, invited at or before `invitedBefore`. */
