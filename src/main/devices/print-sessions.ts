@@ -9,7 +9,15 @@ export type PrintOutcome = 'success' | 'failed' | 'cancelled';
 /** A print began or ended on a device, as its status snapshots show it, whatever the family. */
 export type PrintTransition =
   | { type: 'started'; status: DeviceStatus; fileName: string | null }
-  | { type: 'ended'; status: DeviceStatus; fileName: string | null; outcome: PrintOutcome; reason: string | null };
+  | {
+      type: 'ended';
+      status: DeviceStatus;
+      fileName: string | null;
+      outcome: PrintOutcome;
+      reason: string | null;
+      /** The print failed before any status showed it running: no start was reported for it. */
+      startUnseen?: boolean;
+    };
 
 /**
  * Turns status snapshots into print starts and ends (the PrintWatcher's rules, as transitions
@@ -21,6 +29,8 @@ export class PrintSessions {
   /** The last snapshot of each device while it was online with a job active: what an end is judged by. */
   private readonly lastActive = new Map<string, DeviceStatus>();
   private readonly activeName = new Map<string, string | null>();
+  /** Prints Printdeck started that the printer accepted, not yet seen running in a status. */
+  private readonly expected = new Map<string, string | null>();
 
   observe(status: DeviceStatus): PrintTransition | null {
     if (isUnreachable(status.link) || status.link !== 'online') return null;
@@ -32,9 +42,17 @@ export class PrintSessions {
     if (active) this.lastActive.set(status.deviceId, status);
     else this.lastActive.delete(status.deviceId);
     if (!wasActive && active) {
-      const fileName = status.job?.name ?? null;
+      const fileName = status.job?.name ?? this.expected.get(status.deviceId) ?? null;
+      this.expected.delete(status.deviceId);
       this.activeName.set(status.deviceId, fileName);
       return { type: 'started', status, fileName };
+    }
+    if (!wasActive && status.state === 'error' && this.expected.has(status.deviceId)) {
+      // Accepted, then failed before a status showed it printing (an emergency stop, a heater
+      // fault at once, a slow status stream): still a print, and it failed.
+      const fileName = this.expected.get(status.deviceId) ?? null;
+      this.expected.delete(status.deviceId);
+      return { type: 'ended', status, fileName, outcome: 'failed', reason: status.problem?.message ?? status.stateText, startUnseen: true };
     }
     if (wasActive && !active) {
       const fileName = this.activeName.get(status.deviceId) ?? status.job?.name ?? null;
@@ -44,6 +62,15 @@ export class PrintSessions {
     if (wasActive && active && status.job?.name && !this.activeName.get(status.deviceId))
       this.activeName.set(status.deviceId, status.job.name);
     return null;
+  }
+
+  /**
+   * Printdeck started a print and the printer accepted it. Until a status shows it running, an
+   * error on that printer is this print failing — otherwise a print that fails before its first
+   * "printing" status would leave no trace (and its queue job would wait for an end forever).
+   */
+  expectStart(deviceId: string, fileName: string | null): void {
+    if (!this.activeName.has(deviceId)) this.expected.set(deviceId, fileName);
   }
 
   /** Marks a device as printing already (a print recorded before a restart), so its end is seen. */
@@ -58,6 +85,7 @@ export class PrintSessions {
   forget(deviceId: string): void {
     this.lastActive.delete(deviceId);
     this.activeName.delete(deviceId);
+    this.expected.delete(deviceId);
   }
 }
 

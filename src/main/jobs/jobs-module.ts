@@ -67,9 +67,10 @@ export function createJobsModule(
   const port: DispatchPort = {
     devices: () => ctx.fleet.list(),
     profileOf: (status) => ctx.profiles.profileOf(status),
-    send: (deviceId, file, jobId) => {
+    send: async (deviceId, file, jobId) => {
       recorder.sending(deviceId, file.name, 'queue', port.now(), jobId);
-      return ctx.transfers.send(deviceId, file, 'queue');
+      await ctx.transfers.send(deviceId, file, 'queue');
+      sessions.expectStart(deviceId, file.name);
     },
     now: () => Date.now(),
     settle: () => new Promise((resolve) => setTimeout(resolve, 25)),

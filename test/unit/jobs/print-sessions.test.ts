@@ -35,6 +35,26 @@ const job = (progress: number, remainingSec: number | null = null) => ({
 });
 
 describe('print sessions (starts and ends from status snapshots)', () => {
+  it('a print Printdeck started that fails before any status shows it running still ends, as failed', () => {
+    const s = new PrintSessions();
+    expect(s.observe(status({}))).toBeNull();
+    s.expectStart('d', 'fails.gcode');
+    // A status from before the printer took it changes nothing.
+    expect(s.observe(status({}))).toBeNull();
+    const ended = s.observe(status({ state: 'error', stateText: 'Error', problem: { code: 'halted', message: 'Printer halted. kill() called!' } }));
+    expect(ended).toMatchObject({ type: 'ended', fileName: 'fails.gcode', outcome: 'failed', reason: 'Printer halted. kill() called!', startUnseen: true });
+    // Once: the printer staying in error is no second failure.
+    expect(s.observe(status({ state: 'error', stateText: 'Error' }))).toBeNull();
+  });
+
+  it('a print Printdeck started and then sees running starts as usual, named even when the status has no file', () => {
+    const s = new PrintSessions();
+    s.expectStart('d', 'part.gcode');
+    expect(s.observe(status({ state: 'printing', stateText: 'Printing', job: { ...job(0), name: null } }))).toMatchObject({ type: 'started', fileName: 'part.gcode' });
+    expect(s.observe(status({ state: 'error', stateText: 'Error' }))).toMatchObject({ type: 'ended', outcome: 'failed' });
+    expect(s.observe(status({ state: 'error', stateText: 'Error' }))).toBeNull();
+  });
+
   it('does not take a printer getting ready (checking, no job) for a print, but does a file check with a job', () => {
     const s = new PrintSessions();
     expect(s.observe(status({ state: 'checking', stateText: 'Klipper is starting' }))).toBeNull();

@@ -29,7 +29,11 @@ export class HistoryRecorder {
   record(transition: PrintTransition, now: number): void {
     const status = transition.status;
     if (transition.type === 'started') this.started(status, transition.fileName, now);
-    else this.ended(status, transition.outcome, transition.reason, now);
+    else {
+      // A print that failed before any status showed it running is recorded start and end at once.
+      if (transition.startUnseen) this.started(status, transition.fileName, now);
+      this.ended(status, transition.outcome, transition.reason, now);
+    }
   }
 
   private started(status: DeviceStatus, fileName: string | null, now: number): void {
