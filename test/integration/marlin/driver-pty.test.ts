@@ -10,6 +10,7 @@ if (!socat) console.warn('[marlin] socat is not installed: the pty (USB serial) 
 
 const noProgress = (): void => undefined;
 
+// Skipped only where socat is missing (scripts/setup and .ci/run install it): the pty pair comes from socat.
 describe.skipIf(!socat)('Marlin driver over a real pty (simulated firmware, baud rate and line noise)', () => {
   let sim: MarlinSimulator | null = null;
   let driver: MarlinDriver | null = null;

@@ -24,6 +24,7 @@ async function addJob(host: HostUnderTest, file: string): Promise<QueueJob> {
   return (r.value as { jobs: QueueJob[] }).jobs[0]!;
 }
 
+// Skipped only where Debian's mosquitto is missing (scripts/setup and .ci/run install it); npm test names what it skipped.
 describe.skipIf(!hasMosquitto())('the print-job command: a host prints a job of its own queue when asked over MQTT', () => {
   const env = useBroker();
 

@@ -5,6 +5,7 @@ import { eventually, startHost, useBroker, Watcher, type HostUnderTest } from '.
 
 warnNoMosquitto('mqtt');
 
+// Skipped only where Debian's mosquitto is missing (scripts/setup and .ci/run install it); npm test names what it skipped.
 describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => {
   const env = useBroker();
 
@@ -118,6 +119,7 @@ describe.skipIf(!hasMosquitto())('publishing a host to a real Mosquitto', () => 
   });
 });
 
+// Skipped only where Debian's mosquitto is missing (scripts/setup and .ci/run install it); npm test names what it skipped.
 describe.skipIf(!hasMosquitto())('a broker with passwords', () => {
   it('connects with the password from the secret store and reports a refused one in words', async () => {
     const broker = await TestBroker.start({ users: { hosta: 'right-password', reader: 'reader-pw' } });

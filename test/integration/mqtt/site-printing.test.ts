@@ -20,6 +20,7 @@ async function call<T>(t: TestHub, method: string, payload: unknown): Promise<T>
 
 const queueJob = async (t: TestHub, id: string) => (await call<QueueSnapshot>(t, 'queue.list', {})).jobs.find((j) => j.id === id);
 
+// Skipped only where Debian's mosquitto is missing (scripts/setup and .ci/run install it); npm test names what it skipped.
 describe.skipIf(!hasMosquitto())('the queue on host B prints on a printer of site A, through a real Mosquitto', () => {
   const env = useBroker();
 

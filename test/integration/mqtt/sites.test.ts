@@ -5,6 +5,7 @@ import { eventually, startHost, useBroker, Watcher, type HostUnderTest } from '.
 
 warnNoMosquitto('mqtt sites');
 
+// Skipped only where Debian's mosquitto is missing (scripts/setup and .ci/run install it); npm test names what it skipped.
 describe.skipIf(!hasMosquitto())('sites: host B shows host A’s printers through a real Mosquitto', () => {
   const env = useBroker();
 
