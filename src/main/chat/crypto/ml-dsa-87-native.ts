@@ -16,6 +16,7 @@ import {
   spkiFromRawPublicKey,
 } from './ml-dsa-87-der';
 import type { KeyPair } from './ml-kem-1024';
+import { NativeBackend, type BackendChoice } from './native-backend';
 
 /**
  * ML-DSA-87 through node:crypto (OpenSSL >= 3.5), byte-compatible with the core's @noble encodings. Node builds
@@ -68,7 +69,7 @@ const SELF_TEST_PUBLIC_KEY_SHA256 = '91dc389cfaa01470b7f66eee45a4ae9026d154817c7
 const SELF_TEST_SECRET_KEY_SHA256 = '764d3e223ed90c07bc91a0ab6ecd170e5c66ffe39f7039298596039a36005435';
 
 /** Which implementation runs: `auto` takes node:crypto when it passes the self-test; `noble` forces the fallback. */
-export type MlDsa87BackendChoice = 'auto' | 'noble';
+export type MlDsa87BackendChoice = BackendChoice;
 
 /**
  * Exercises every path the core uses (seed → key pair, expanded secret key → signature, raw public key →
@@ -91,21 +92,11 @@ function selfTest(native: NativeMlDsa87): boolean {
   );
 }
 
-let choice: MlDsa87BackendChoice = process.env.PRINTDECK_MLDSA_BACKEND === 'noble' ? 'noble' : 'auto';
-let probed: NativeMlDsa87 | null | undefined;
+const backend = new NativeBackend(createNative, selfTest, 'PRINTDECK_MLDSA_BACKEND');
 
 /** The native implementation, or null when this Node cannot provide it (or `noble` was chosen); probed once. */
 export function nativeMlDsa87(): NativeMlDsa87 | null {
-  if (choice === 'noble') return null;
-  if (probed === undefined) {
-    try {
-      const native = createNative();
-      probed = selfTest(native) ? native : null;
-    } catch {
-      probed = null;
-    }
-  }
-  return probed;
+  return backend.get();
 }
 
 /**
@@ -113,10 +104,10 @@ export function nativeMlDsa87(): NativeMlDsa87 | null {
  * backends whatever the machine offers, and for the environment variable PRINTDECK_MLDSA_BACKEND=noble.
  */
 export function setMlDsa87Backend(next: MlDsa87BackendChoice): void {
-  choice = next;
+  backend.choose(next);
 }
 
 /** The backend signatures go through right now: `node:crypto` or `noble` (the bench reports it). */
 export function mlDsa87Backend(): 'node:crypto' | 'noble' {
-  return nativeMlDsa87() ? 'node:crypto' : 'noble';
+  return backend.name();
 }

@@ -9,6 +9,7 @@ import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { toUint8Array } from './bytes';
 import { header, prefixed, sequencePrefix, VERSION_0 } from './der-prefix';
 import { KeyObjectCache } from './key-object-cache';
+import { NativeBackend, type BackendChoice } from './native-backend';
 
 /** What encapsulating to a public key gives: the ciphertext to send and the secret both ends share. */
 export interface Encapsulation {
@@ -96,32 +97,21 @@ function selfTest(native: NativeMlKem1024): boolean {
   );
 }
 
-/** `auto` takes node:crypto when it passes the self-test; `noble` forces the fallback. */
-export type MlKem1024BackendChoice = 'auto' | 'noble';
+export type MlKem1024BackendChoice = BackendChoice;
 
-let choice: MlKem1024BackendChoice = process.env.PRINTDECK_MLKEM_BACKEND === 'noble' ? 'noble' : 'auto';
-let probed: NativeMlKem1024 | null | undefined;
+const backend = new NativeBackend(createNative, selfTest, 'PRINTDECK_MLKEM_BACKEND');
 
 /** The native implementation, or null when this Node cannot provide it (or `noble` was chosen); probed once. */
 export function nativeMlKem1024(): NativeMlKem1024 | null {
-  if (choice === 'noble') return null;
-  if (probed === undefined) {
-    try {
-      const native = createNative();
-      probed = selfTest(native) ? native : null;
-    } catch {
-      probed = null;
-    }
-  }
-  return probed;
+  return backend.get();
 }
 
 /** Forces the @noble fallback or returns to the automatic choice (tests; PRINTDECK_MLKEM_BACKEND=noble). */
 export function setMlKem1024Backend(next: MlKem1024BackendChoice): void {
-  choice = next;
+  backend.choose(next);
 }
 
 /** The backend encapsulation and decapsulation go through right now (the bench reports it). */
 export function mlKem1024Backend(): 'node:crypto' | 'noble' {
-  return nativeMlKem1024() ? 'node:crypto' : 'noble';
+  return backend.name();
 }
