@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../src/shared/contract';
-import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
 import { PrintSessions } from '../../../src/main/devices/print-sessions';
+import { deviceStatus } from '../../support/device-status';
 
 let clock = 1_000_000;
 function status(patch: Partial<DeviceStatus>): DeviceStatus {
   clock += 1_000;
-  return {
-    deviceId: 'd',
-    connectionId: 'c',
-    family: 'octoprint',
-    name: 'Prusa',
-    model: null,
-    serial: null,
-    firmware: null,
-    link: 'online',
-    state: 'idle',
-    stateText: 'Idle',
-    job: null,
-    temperatures: [],
-    filament: null,
-    problem: null,
-    capabilities: NO_CAPABILITIES,
-    updatedAt: clock,
-    ...patch,
-  };
+  return deviceStatus('d', { name: 'Prusa', state: 'idle', stateText: 'Idle', job: null, temperatures: [], updatedAt: clock, ...patch });
 }
 const job = (progress: number, remainingSec: number | null = null) => ({
   name: 'cube.gcode',

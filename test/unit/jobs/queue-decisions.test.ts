@@ -6,6 +6,7 @@ import { incompatibility } from '../../../src/main/jobs/queue/compatibility';
 import { GcodeSurvey } from '../../../src/main/jobs/queue/gcode-survey';
 import { planDispatch, summarizeRefusals, type PlanPrinter } from '../../../src/main/jobs/queue/plan';
 import type { StoredJob } from '../../../src/main/jobs/queue/queue-store';
+import { deviceStatus } from '../../support/device-status';
 
 const NANO: PrinterProfile = {
   formats: ['gcode', '3w'],
@@ -78,25 +79,18 @@ function printer(
   rest = 0,
 ): PlanPrinter {
   return {
-    status: {
-      deviceId: id,
+    status: deviceStatus(id, {
       connectionId: id,
       family: 'xyz',
-      name: id,
       model: 'da Vinci nano',
-      serial: null,
-      firmware: null,
-      link: 'online',
       state: 'idle',
       stateText: 'Idle',
       job: null,
       temperatures: [],
-      filament: null,
-      problem: null,
       capabilities: { ...NO_CAPABILITIES, print: true },
       updatedAt: 0,
       ...patch,
-    },
+    }),
     profile: NANO,
     settings: { deviceId: id, name: id, bedClear: true, autoClear: false, tags: [], ...settings },
     hasJob: false,

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus, DeviceStatusDelta } from '../../../src/shared/contract';
-import { NO_CAPABILITIES } from '../../../src/shared/domain/device';
 import { applyDeltas, DeltaQueue } from '../../../src/renderer/stores/delta-queue';
 import { sameProps } from '../../../src/renderer/views/fleet/same-props';
+import { deviceStatus } from '../../support/device-status';
 
 function status(deviceId: string, updatedAt: number): DeviceStatus {
-  return {
-    deviceId,
-    connectionId: 'c',
-    family: 'octoprint',
-    name: deviceId,
-    model: null,
-    serial: null,
-    firmware: null,
-    link: 'online',
-    state: 'printing',
-    stateText: 'Printing',
-    job: null,
-    temperatures: [],
-    filament: null,
-    problem: null,
-    capabilities: NO_CAPABILITIES,
-    updatedAt,
-  };
+  return deviceStatus(deviceId, { job: null, temperatures: [], updatedAt });
 }
 
 describe('DeltaQueue', () => {
