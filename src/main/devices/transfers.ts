@@ -34,6 +34,7 @@ export class TransferService {
     { controller: AbortController; progress: TransferProgress; stagedId: string | null }
   >();
   private readonly sendingListeners = new Listeners<[TransferSending]>();
+  private readonly acceptedListeners = new Listeners<[TransferSending]>();
 
   constructor(
     private readonly fleet: Fleet,
@@ -115,6 +116,11 @@ export class TransferService {
     return this.sendingListeners.add(listener);
   }
 
+  /** The printer took the file and was told to print it (whatever the origin), before any status shows it. */
+  onAccepted(listener: (accepted: TransferSending) => void): () => void {
+    return this.acceptedListeners.add(listener);
+  }
+
   private begin(
     deviceId: string,
     file: { path: string; name: string; size?: number },
@@ -155,6 +161,7 @@ export class TransferService {
         () => {
           entry.progress = { ...entry.progress, phase: 'done', sentBytes: entry.progress.totalBytes, message: null };
           this.publish(entry.progress);
+          this.acceptedListeners.emit({ deviceId, fileName, origin, at: Date.now() });
         },
         (err: unknown) => {
           const cancelled = controller.signal.aborted;

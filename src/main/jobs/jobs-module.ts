@@ -67,10 +67,9 @@ export function createJobsModule(
   const port: DispatchPort = {
     devices: () => ctx.fleet.list(),
     profileOf: (status) => ctx.profiles.profileOf(status),
-    send: async (deviceId, file, jobId) => {
+    send: (deviceId, file, jobId) => {
       recorder.sending(deviceId, file.name, 'queue', port.now(), jobId);
-      await ctx.transfers.send(deviceId, file, 'queue');
-      sessions.expectStart(deviceId, file.name);
+      return ctx.transfers.send(deviceId, file, 'queue');
     },
     now: () => Date.now(),
     settle: () => new Promise((resolve) => setTimeout(resolve, 25)),
@@ -102,6 +101,9 @@ export function createJobsModule(
   const unsubscribeSending = ctx.transfers.onSending((s) => {
     if (s.origin !== 'queue') recorder.sending(s.deviceId, s.fileName, s.origin, s.at);
   });
+  // Every print a printer accepted from us, from any origin, ends in history even if it fails
+  // before a status shows it running.
+  const unsubscribeAccepted = ctx.transfers.onAccepted((a) => sessions.expectStart(a.deviceId, a.fileName));
   const unsubscribeFleet = ctx.fleet.onChange((change) => {
     if (change.type === 'removed') {
       sessions.forget(change.deviceId);
@@ -321,6 +323,7 @@ export function createJobsModule(
       dispatcher.stop();
       unsubscribeFleet();
       unsubscribeSending();
+      unsubscribeAccepted();
     },
   };
 }
